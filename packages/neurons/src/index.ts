@@ -1,0 +1,44 @@
+/**
+ * @mlisp/neurons: activations (step, sigmoid, tanh, relu, leaky ReLU, linear,
+ * softmax), networks of dense layers, seeded initialisers and feedforward.
+ * A batch is a Matrix with one sample per row.
+ *
+ * @packageDocumentation
+ */
+export {
+  ACTIVATION_NAMES,
+  activationByName,
+  isActivationName,
+  LEAKY_RELU_SLOPE,
+  leakyRelu,
+  linear,
+  relu,
+  sigmoid,
+  softmax,
+  step,
+  tanh,
+} from './activations.js';
+export {
+  he,
+  INIT_NAMES,
+  type Initializer,
+  type InitName,
+  initializeInPlace,
+  initializerByName,
+  normal,
+  scaled,
+  xavier,
+} from './init.js';
+export {
+  type ActivationLike,
+  assertSizes,
+  type CreateNetworkOptions,
+  cloneNetwork,
+  createNetwork,
+  feedforward,
+  type NetworkWeights,
+  networkFromWeights,
+  scale,
+  toActivation,
+} from './network.js';
+export type { Activation, ActivationName, Layer, Network } from './types.js';
