@@ -1,0 +1,117 @@
+/**
+ * One table of parsers for every flag value of every command. Commander hands
+ * each value over as the string the user typed; each parser checks it and
+ * throws a {@link UsageError} that names the flag, the value and what is allowed.
+ */
+import { existsSync, statSync } from 'node:fs';
+import { UsageError } from './errors.js';
+
+/** Turns the string typed after a flag into a checked value, or throws a UsageError. */
+export type Parser<T> = (raw: string, flag: string) => T;
+
+function bad(flag: string, raw: string, allowed: string): UsageError {
+  return new UsageError(`invalid value for ${flag}: '${raw}' (expected ${allowed})`);
+}
+
+function toNumber(raw: string): number {
+  const text = raw.trim();
+  // Number('') is 0 and Number('0x10') is 16: accept plain decimal notation only.
+  if (!/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(text)) return Number.NaN;
+  return Number(text);
+}
+
+/** An integer ≥ 1. */
+export const positiveInt: Parser<number> = (raw, flag) => {
+  const n = toNumber(raw);
+  if (!Number.isSafeInteger(n) || n < 1) throw bad(flag, raw, 'a whole number of 1 or more');
+  return n;
+};
+
+/** An integer ≥ 0. */
+export const nonNegativeInt: Parser<number> = (raw, flag) => {
+  const n = toNumber(raw);
+  if (!Number.isSafeInteger(n) || n < 0) throw bad(flag, raw, 'a whole number of 0 or more');
+  return n;
+};
+
+/** A finite number > 0. */
+export const positiveNumber: Parser<number> = (raw, flag) => {
+  const n = toNumber(raw);
+  if (!Number.isFinite(n) || n <= 0) throw bad(flag, raw, 'a number greater than 0, e.g. 0.5');
+  return n;
+};
+
+/** A finite number ≥ 0. */
+export const nonNegativeNumber: Parser<number> = (raw, flag) => {
+  const n = toNumber(raw);
+  if (!Number.isFinite(n) || n < 0) throw bad(flag, raw, 'a number of 0 or more, e.g. 5');
+  return n;
+};
+
+/** A momentum coefficient μ in [0, 1). */
+export const momentum: Parser<number> = (raw, flag) => {
+  const n = toNumber(raw);
+  if (!Number.isFinite(n) || n < 0 || n >= 1) throw bad(flag, raw, 'a number in [0, 1), e.g. 0.9');
+  return n;
+};
+
+/** Layer sizes such as `784,30,10`: at least two whole numbers ≥ 1. */
+export const sizes: Parser<number[]> = (raw, flag) => {
+  const parts = raw.split(',').map((s) => s.trim());
+  const values = parts.map((p) => toNumber(p));
+  if (parts.length < 2 || values.some((n) => !Number.isSafeInteger(n) || n < 1)) {
+    throw bad(
+      flag,
+      raw,
+      'two or more layer sizes of 1 or more, separated by commas, e.g. 784,30,10',
+    );
+  }
+  return values;
+};
+
+/** A parser that accepts one of `names` only. */
+export function oneOf<T extends string>(names: readonly T[]): Parser<T> {
+  return (raw, flag) => {
+    if (!(names as readonly string[]).includes(raw))
+      throw bad(flag, raw, `one of ${names.join(', ')}`);
+    return raw as T;
+  };
+}
+
+/** A path to a file that exists (not a folder). */
+export const existingFile: Parser<string> = (raw, flag) => {
+  if (raw.trim() === '') throw bad(flag, raw, 'a file name');
+  if (!existsSync(raw)) throw new UsageError(`${flag}: file '${raw}' does not exist`);
+  if (statSync(raw).isDirectory()) {
+    throw new UsageError(`${flag}: '${raw}' is a folder, expected a file`);
+  }
+  return raw;
+};
+
+/** A path to a folder that exists. */
+export const existingDir: Parser<string> = (raw, flag) => {
+  if (raw.trim() === '') throw bad(flag, raw, 'a folder name');
+  if (!existsSync(raw)) throw new UsageError(`${flag}: folder '${raw}' does not exist`);
+  if (!statSync(raw).isDirectory()) {
+    throw new UsageError(`${flag}: '${raw}' is a file, expected a folder`);
+  }
+  return raw;
+};
+
+/** A path a file will be written to: must not be an existing folder. */
+export const outFile: Parser<string> = (raw, flag) => {
+  if (raw.trim() === '') throw bad(flag, raw, 'a file name');
+  if (existsSync(raw) && statSync(raw).isDirectory()) {
+    throw new UsageError(`${flag}: '${raw}' is a folder, expected a file name to write`);
+  }
+  return raw;
+};
+
+/** A folder files will be written into: must not be an existing file. */
+export const outDir: Parser<string> = (raw, flag) => {
+  if (raw.trim() === '') throw bad(flag, raw, 'a folder name');
+  if (existsSync(raw) && !statSync(raw).isDirectory()) {
+    throw new UsageError(`${flag}: '${raw}' is a file, expected a folder to write into`);
+  }
+  return raw;
+};
