@@ -41,4 +41,4 @@ export {
   scale,
   toActivation,
 } from './network.js';
-export type { Activation, ActivationName, Layer, Network } from './types.js';
+export type { Activation, ActivationName, CostName, Layer, Network } from './types.js';

@@ -45,3 +45,6 @@ export interface Network {
   readonly sizes: readonly number[];
   readonly layers: readonly Layer[];
 }
+
+/** Names of the costs a model file can record (implemented by `@mlisp/costs`). */
+export type CostName = 'quadratic' | 'cross-entropy' | 'log-likelihood';
