@@ -3,5 +3,10 @@ import { workspaceAlias } from '../../vitest.shared.js';
 
 export default defineProject({
   resolve: { alias: workspaceAlias },
-  test: { name: 'mnist', include: ['src/**/*.test.ts'] },
+  test: {
+    name: 'mnist',
+    include: ['src/**/*.test.ts'],
+    // Generates dist/digits.bin from the `mnist` package when it is missing.
+    globalSetup: ['./scripts/vitest-setup.mjs'],
+  },
 });

