@@ -1,0 +1,277 @@
+import { type Cost, type CostName, l2Penalty } from '@mlisp/costs';
+import type { Network } from '@mlisp/neurons';
+import { argmaxRows, frobeniusNorm, type Matrix, zeros } from '@mlisp/tensor';
+import { assertDataset, backpropInto } from './backprop.js';
+import { assertTrainable, toCost } from './errors.js';
+import type { Dataset, LearningSpeeds } from './types.js';
+import {
+  createWorkspace,
+  feedforwardInto,
+  gatherRows,
+  viewRows,
+  type Workspace,
+} from './workspace.js';
+
+/** Cost and accuracy of a network on a data set. */
+export interface Evaluation {
+  /** Total cost: mean C_x plus the L2 term ½·(λ/n)·Σw² with n the data set size. */
+  readonly cost: number;
+  /** Fraction of samples classified correctly. */
+  readonly accuracy: number;
+  /** Samples classified correctly. */
+  readonly correct: number;
+  /** Samples in the data set. */
+  readonly n: number;
+}
+
+/** Running totals written by {@link evaluateInto}. */
+export interface EvaluationTotals {
+  /** Σ_x C_x (no L2 term). */
+  costSum: number;
+  /** Samples whose predicted class equals the label. */
+  correct: number;
+}
+
+const DEFAULT_CHUNK = 500;
+
+/**
+ * The class of each sample: `data.labels` when given, else the argmax of each
+ * target row; for a single output neuron, 1 when the target is > 0.5, else 0.
+ *
+ * @param data - the data set
+ * @param nOut - neurons in the output layer
+ */
+export function labelsOf(data: Dataset, nOut: number): Int32Array {
+  const n = data.targets.rows;
+  if (data.labels !== undefined) {
+    const out = new Int32Array(n);
+    for (let i = 0; i < n; i++) {
+      const v = data.labels[i];
+      const top = nOut === 1 ? 2 : nOut;
+      if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v >= top) {
+        throw new RangeError(
+          `labels[${i}] must be an integer class in [0, ${top}), got ${String(v)}`,
+        );
+      }
+      out[i] = v;
+    }
+    return out;
+  }
+  if (nOut === 1) {
+    const out = new Int32Array(n);
+    for (let i = 0; i < n; i++) out[i] = (data.targets.data[i] as number) > 0.5 ? 1 : 0;
+    return out;
+  }
+  return argmaxRows(data.targets);
+}
+
+/**
+ * Feeds `data` forward in chunks of `ws.rows` samples and adds Σ C_x and the
+ * number of correct classifications to `totals`. Allocates nothing once the
+ * workspace's row view for the last chunk exists.
+ *
+ * @param network - the network
+ * @param cost - the cost
+ * @param data - the data set (inputs and targets)
+ * @param labels - the class of each sample (from {@link labelsOf})
+ * @param ws - a workspace (its x, y, zs and as are overwritten)
+ * @param totals - receives the sums (overwritten)
+ */
+export function evaluateInto(
+  network: Network,
+  cost: Cost,
+  data: Dataset,
+  labels: Int32Array,
+  ws: Workspace,
+  totals: EvaluationTotals,
+): void {
+  const n = data.inputs.rows;
+  const nOut = data.targets.cols;
+  let costSum = 0;
+  let correct = 0;
+  for (let start = 0; start < n; start += ws.rows) {
+    const rows = Math.min(ws.rows, n - start);
+    const view = viewRows(ws, rows);
+    gatherRows(data.inputs, null, start, rows, view.x);
+    gatherRows(data.targets, null, start, rows, view.y);
+    const a = feedforwardInto(network, view);
+    costSum += cost.sum(a, view.y);
+    const out = a.data;
+    for (let i = 0; i < rows; i++) {
+      const base = i * nOut;
+      let best = 0;
+      if (nOut === 1) {
+        best = (out[base] as number) > 0.5 ? 1 : 0;
+      } else {
+        let bestValue = out[base] as number;
+        for (let j = 1; j < nOut; j++) {
+          const v = out[base + j] as number;
+          if (v > bestValue) {
+            bestValue = v;
+            best = j;
+          }
+        }
+      }
+      if (best === labels[start + i]) correct++;
+    }
+  }
+  totals.costSum = costSum;
+  totals.correct = correct;
+}
+
+/** Options of {@link evaluate} and {@link learningSpeeds}. */
+export interface EvaluateOptions {
+  /** L2 parameter λ ≥ 0 (default 0). */
+  lambda?: number;
+  /** The n of the L2 term λ/n; default: the number of samples used. */
+  n?: number;
+  /** Samples per chunk (default 500). */
+  chunk?: number;
+}
+
+function chunkOf(options: EvaluateOptions, n: number): number {
+  const chunk = options.chunk ?? DEFAULT_CHUNK;
+  if (!Number.isInteger(chunk) || chunk < 1) {
+    throw new TypeError(`chunk must be a positive integer, got ${String(chunk)}`);
+  }
+  return Math.min(chunk, n);
+}
+
+/**
+ * The total cost and the classification accuracy of `network` on `data`
+ * (network2.py's total_cost and accuracy). The predicted class is the argmax of
+ * the output (for one output neuron: output > 0.5).
+ *
+ * @param network - the network (not modified)
+ * @param data - inputs, targets and optionally labels (default: argmax of the targets)
+ * @param cost - the cost, or its name
+ * @param options - λ for the L2 term, n, chunk size
+ */
+export function evaluate(
+  network: Network,
+  data: Dataset,
+  cost: Cost | CostName,
+  options: EvaluateOptions = {},
+): Evaluation {
+  const c = toCost(cost);
+  assertDataset(network, data);
+  const n = data.inputs.rows;
+  const labels = labelsOf(data, data.targets.cols);
+  const ws = createWorkspace(network, chunkOf(options, n));
+  const totals: EvaluationTotals = { costSum: 0, correct: 0 };
+  evaluateInto(network, c, data, labels, ws, totals);
+  const total = totals.costSum / n + l2Penalty(network, options.lambda ?? 0, options.n ?? n);
+  return { cost: total, accuracy: totals.correct / n, correct: totals.correct, n };
+}
+
+/**
+ * Per-layer speeds of learning for the first `count` samples of `data`: the
+ * gradient of the total cost over those samples, accumulated chunk by chunk in
+ * `accWeights` / `accBiases` (overwritten), then its norm per layer.
+ *
+ * @param network - the network
+ * @param cost - the cost (already checked with assertTrainable)
+ * @param data - the data set
+ * @param count - samples to use, from the first
+ * @param ws - a backprop workspace
+ * @param accWeights - one float64 accumulator per layer, shaped like the weights
+ * @param accBiases - one float64 accumulator per layer, shaped like the biases
+ * @param lambda - L2 parameter λ
+ * @param n - the n of λ/n
+ */
+export function learningSpeedsInto(
+  network: Network,
+  cost: Cost,
+  data: Dataset,
+  count: number,
+  ws: Workspace,
+  accWeights: Matrix[],
+  accBiases: Matrix[],
+  lambda: number,
+  n: number,
+): LearningSpeeds {
+  const layers = network.layers;
+  for (let l = 0; l < layers.length; l++) {
+    (accWeights[l] as Matrix).data.fill(0);
+    (accBiases[l] as Matrix).data.fill(0);
+  }
+  for (let start = 0; start < count; start += ws.rows) {
+    const rows = Math.min(ws.rows, count - start);
+    const view = viewRows(ws, rows);
+    gatherRows(data.inputs, null, start, rows, view.x);
+    gatherRows(data.targets, null, start, rows, view.y);
+    backpropInto(network, cost, view);
+    const share = rows / count;
+    for (let l = 0; l < layers.length; l++) {
+      accumulate((accWeights[l] as Matrix).data, (view.gradWeights[l] as Matrix).data, share);
+      accumulate((accBiases[l] as Matrix).data, (view.gradBiases[l] as Matrix).data, share);
+    }
+  }
+  const decay = lambda / n;
+  const biases: number[] = [];
+  const weights: number[] = [];
+  for (let l = 0; l < layers.length; l++) {
+    const acc = accWeights[l] as Matrix;
+    if (decay !== 0)
+      accumulate(acc.data, (layers[l] as Network['layers'][number]).weights.data, decay);
+    weights.push(frobeniusNorm(acc));
+    biases.push(frobeniusNorm(accBiases[l] as Matrix));
+  }
+  return { biases, weights };
+}
+
+function accumulate(
+  acc: Float64Array | Float32Array,
+  x: Float64Array | Float32Array,
+  share: number,
+): void {
+  for (let i = 0; i < acc.length; i++) acc[i] = (acc[i] as number) + share * (x[i] as number);
+}
+
+/** Float64 accumulators shaped like the network's weights and biases. */
+export function createAccumulators(network: Network): { weights: Matrix[]; biases: Matrix[] } {
+  return {
+    weights: network.layers.map((layer) => zeros(layer.weights.rows, layer.weights.cols)),
+    biases: network.layers.map((layer) => zeros(1, layer.biases.cols)),
+  };
+}
+
+/**
+ * The per-layer "speed of learning" of the book's chapter 5: ‖∂C/∂b^l‖ for every
+ * layer l, the gradient taken of the total cost over `data` (and, for the
+ * weights, ‖∂C/∂w^l‖ including the L2 term's (λ/n)·w). Index l − 1 is layer l,
+ * so index 0 is the first hidden layer and the last is the output layer.
+ *
+ * @param network - the network (not modified)
+ * @param data - the samples to average over (the book uses 1000 training images)
+ * @param cost - the cost, or its name
+ * @param options - λ (affects only the weight norms: biases are not regularised), n (default: samples in data), chunk
+ */
+export function learningSpeeds(
+  network: Network,
+  data: Dataset,
+  cost: Cost | CostName,
+  options: EvaluateOptions = {},
+): LearningSpeeds {
+  const c = toCost(cost);
+  assertTrainable(network, c);
+  assertDataset(network, data);
+  const count = data.inputs.rows;
+  const lambda = options.lambda ?? 0;
+  if (typeof lambda !== 'number' || !Number.isFinite(lambda) || lambda < 0) {
+    throw new TypeError(`lambda must be a finite number >= 0, got ${String(lambda)}`);
+  }
+  const ws = createWorkspace(network, chunkOf(options, count));
+  const acc = createAccumulators(network);
+  return learningSpeedsInto(
+    network,
+    c,
+    data,
+    count,
+    ws,
+    acc.weights,
+    acc.biases,
+    lambda,
+    options.n ?? count,
+  );
+}

@@ -1,0 +1,33 @@
+/**
+ * @mlisp/trainer: backpropagation (BP1–BP4) of whole mini-batches as matrices,
+ * mini-batch stochastic gradient descent with L2, momentum, a learning-rate
+ * schedule and early stopping, gradient checks and per-layer learning speeds.
+ *
+ * @packageDocumentation
+ */
+export { assertDataset, backprop, createGradients } from './backprop.js';
+export { assertTrainable, DivergenceError, UntrainableNetworkError } from './errors.js';
+export { type EvaluateOptions, type Evaluation, evaluate, learningSpeeds } from './evaluate.js';
+export {
+  type GradientCheckBlock,
+  type GradientCheckOptions,
+  type GradientCheckReport,
+  gradientCheck,
+  gradientCheckReport,
+} from './gradient-check.js';
+export { trainInPlace } from './sgd.js';
+export type {
+  BatchEvent,
+  Dataset,
+  EarlyStoppingOptions,
+  EpochEvent,
+  Gradients,
+  LearningSpeeds,
+  Monitor,
+  MonitorOptions,
+  ScheduleOptions,
+  StopReason,
+  TrainerState,
+  TrainOptions,
+  TrainResult,
+} from './types.js';

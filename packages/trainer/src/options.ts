@@ -1,0 +1,221 @@
+import type { Cost } from '@mlisp/costs';
+import { Rng } from '@mlisp/tensor';
+import type {
+  Dataset,
+  EarlyStoppingOptions,
+  Monitor,
+  ScheduleOptions,
+  TrainOptions,
+} from './types.js';
+
+/** {@link TrainOptions} checked and with every default filled in. */
+export interface ResolvedOptions {
+  readonly cost: Cost;
+  readonly eta: number;
+  readonly epochs: number;
+  readonly batchSize: number;
+  readonly lambda: number;
+  readonly momentum: number;
+  readonly shuffle: boolean;
+  readonly rng: Rng;
+  readonly evaluationData: Dataset | null;
+  readonly trainingCost: boolean;
+  readonly trainingAccuracy: boolean;
+  readonly evaluationCost: boolean;
+  readonly evaluationAccuracy: boolean;
+  readonly improvement: Monitor;
+  readonly schedule: Required<ScheduleOptions> | null;
+  readonly earlyStopping: EarlyStoppingOptions | null;
+  readonly learningSpeedSamples: number;
+  readonly evaluationChunk: number;
+}
+
+const MONITORS: readonly Monitor[] = [
+  'evaluation-accuracy',
+  'evaluation-cost',
+  'training-accuracy',
+  'training-cost',
+];
+
+function number(
+  name: string,
+  value: unknown,
+  ok: (v: number) => boolean,
+  expected: string,
+): number {
+  if (typeof value !== 'number' || !Number.isFinite(value) || !ok(value)) {
+    throw new TypeError(`${name} must be ${expected}, got ${String(value)}`);
+  }
+  return value;
+}
+
+const positiveInteger = (v: number): boolean => Number.isSafeInteger(v) && v >= 1;
+
+function flag(name: string, value: unknown, fallback: boolean): boolean {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'boolean')
+    throw new TypeError(`${name} must be true or false, got ${String(value)}`);
+  return value;
+}
+
+/**
+ * Checks every training option and fills in the defaults.
+ *
+ * @param options - the options given to trainInPlace
+ * @param cost - the resolved cost
+ * @throws TypeError naming the first bad option and what was expected
+ */
+export function resolveOptions(options: TrainOptions, cost: Cost): ResolvedOptions {
+  if (options === null || typeof options !== 'object') {
+    throw new TypeError(`options must be an object, got ${String(options)}`);
+  }
+  const eta = number('eta', options.eta, (v) => v > 0, 'a positive number');
+  const epochs = number(
+    'epochs',
+    options.epochs,
+    (v) => Number.isSafeInteger(v) && v >= 0,
+    'an integer >= 0',
+  );
+  const batchSize = number('batchSize', options.batchSize, positiveInteger, 'a positive integer');
+  const lambda = number('lambda', options.lambda ?? 0, (v) => v >= 0, 'a number >= 0');
+  const momentum = number(
+    'momentum',
+    options.momentum ?? 0,
+    (v) => v >= 0 && v < 1,
+    'a number in [0, 1)',
+  );
+  const shuffle = flag('shuffle', options.shuffle, true);
+  if (options.seed !== undefined && options.rng !== undefined) {
+    throw new TypeError('give either seed or rng, not both');
+  }
+  if (options.rng !== undefined && !(options.rng instanceof Rng)) {
+    throw new TypeError('rng must be an Rng from @mlisp/tensor');
+  }
+  const rng = options.rng ?? new Rng(options.seed ?? 0);
+  const evaluationData = options.evaluationData ?? null;
+  const hasEval = evaluationData !== null;
+  const monitor = options.monitor ?? {};
+  if (monitor === null || typeof monitor !== 'object') {
+    throw new TypeError(`monitor must be an object, got ${String(monitor)}`);
+  }
+  const trainingCost = flag('monitor.trainingCost', monitor.trainingCost, true);
+  const trainingAccuracy = flag('monitor.trainingAccuracy', monitor.trainingAccuracy, true);
+  const evaluationCost = flag('monitor.evaluationCost', monitor.evaluationCost, hasEval);
+  const evaluationAccuracy = flag(
+    'monitor.evaluationAccuracy',
+    monitor.evaluationAccuracy,
+    hasEval,
+  );
+  if ((evaluationCost || evaluationAccuracy) && !hasEval) {
+    throw new TypeError('monitor.evaluationCost/evaluationAccuracy need evaluationData');
+  }
+  const improvement = options.improvement ?? (hasEval ? 'evaluation-accuracy' : 'training-cost');
+  if (!MONITORS.includes(improvement)) {
+    throw new TypeError(
+      `improvement must be one of ${MONITORS.join(', ')}, got ${String(improvement)}`,
+    );
+  }
+  const schedule = resolveSchedule(options.schedule);
+  const earlyStopping = resolveEarlyStopping(options.earlyStopping);
+  if (schedule !== null || earlyStopping !== null) {
+    const computed = {
+      'evaluation-accuracy': evaluationAccuracy,
+      'evaluation-cost': evaluationCost,
+      'training-accuracy': trainingAccuracy,
+      'training-cost': trainingCost,
+    }[improvement];
+    if (!computed) {
+      throw new TypeError(
+        `the schedule and early stopping watch ${improvement}, which is not computed: ${
+          improvement.startsWith('evaluation') && !hasEval
+            ? 'give evaluationData'
+            : 'turn it on in monitor'
+        } or choose another improvement`,
+      );
+    }
+  }
+  const learningSpeedSamples = number(
+    'learningSpeedSamples',
+    options.learningSpeedSamples ?? 1000,
+    (v) => Number.isSafeInteger(v) && v >= 0,
+    'an integer >= 0',
+  );
+  const evaluationChunk = number(
+    'evaluationChunk',
+    options.evaluationChunk ?? 500,
+    positiveInteger,
+    'a positive integer',
+  );
+  for (const name of ['onEpoch', 'onBatch'] as const) {
+    if (options[name] !== undefined && typeof options[name] !== 'function') {
+      throw new TypeError(`${name} must be a function, got ${typeof options[name]}`);
+    }
+  }
+  if (
+    options.signal !== undefined &&
+    (options.signal === null || typeof options.signal.aborted !== 'boolean')
+  ) {
+    throw new TypeError('signal must be an AbortSignal');
+  }
+  return {
+    cost,
+    eta,
+    epochs,
+    batchSize,
+    lambda,
+    momentum,
+    shuffle,
+    rng,
+    evaluationData,
+    trainingCost,
+    trainingAccuracy,
+    evaluationCost,
+    evaluationAccuracy,
+    improvement,
+    schedule,
+    earlyStopping,
+    learningSpeedSamples,
+    evaluationChunk,
+  };
+}
+
+function resolveSchedule(schedule: ScheduleOptions | undefined): Required<ScheduleOptions> | null {
+  if (schedule === undefined) return null;
+  if (schedule === null || typeof schedule !== 'object') {
+    throw new TypeError(
+      `schedule must be an object { patience, maxHalvings, factor? }, got ${String(schedule)}`,
+    );
+  }
+  return {
+    patience: number('schedule.patience', schedule.patience, positiveInteger, 'a positive integer'),
+    maxHalvings: number(
+      'schedule.maxHalvings',
+      schedule.maxHalvings,
+      positiveInteger,
+      'a positive integer',
+    ),
+    factor: number(
+      'schedule.factor',
+      schedule.factor ?? 0.5,
+      (v) => v > 0 && v < 1,
+      'a number in (0, 1)',
+    ),
+  };
+}
+
+function resolveEarlyStopping(
+  early: EarlyStoppingOptions | undefined,
+): EarlyStoppingOptions | null {
+  if (early === undefined) return null;
+  if (early === null || typeof early !== 'object') {
+    throw new TypeError(`earlyStopping must be an object { patience }, got ${String(early)}`);
+  }
+  return {
+    patience: number(
+      'earlyStopping.patience',
+      early.patience,
+      positiveInteger,
+      'a positive integer',
+    ),
+  };
+}

@@ -1,0 +1,380 @@
+import { l2Penalty } from '@mlisp/costs';
+import type { Network } from '@mlisp/neurons';
+import { dtypeOf, type FloatArray, type Matrix, zeros } from '@mlisp/tensor';
+import { assertDataset, backpropInto } from './backprop.js';
+import { assertTrainable, DivergenceError, toCost } from './errors.js';
+import {
+  createAccumulators,
+  type EvaluationTotals,
+  evaluateInto,
+  labelsOf,
+  learningSpeedsInto,
+} from './evaluate.js';
+import { type ResolvedOptions, resolveOptions } from './options.js';
+import { checkState, exportState, type RunCounters } from './state.js';
+import type {
+  Dataset,
+  EpochEvent,
+  LearningSpeeds,
+  StopReason,
+  TrainOptions,
+  TrainResult,
+} from './types.js';
+import { createWorkspace, gatherRows, viewRows, type Workspace } from './workspace.js';
+
+type Velocities = { weights: FloatArray[]; biases: FloatArray[] };
+
+/**
+ * One step of gradient descent from the gradients in `ws` (already computed by
+ * backprop for the mini-batch), written into the network's weights and biases:
+ *
+ * - without momentum, as network2.py: w ← (1 − ηλ/n)·w − η·∇w, b ← b − η·∇b;
+ * - with momentum μ: v ← μ·v − η·(∇w + (λ/n)·w), w ← w + v (biases likewise, without λ).
+ *
+ * ∇ is the mean over the mini-batch, so η·∇ is the book's (η/m)·Σ.
+ *
+ * @returns false when a weight or bias became NaN or ±Infinity
+ */
+function updateMiniBatch(
+  network: Network,
+  ws: Workspace,
+  eta: number,
+  etaLambdaOverN: number,
+  momentum: number,
+  velocities: Velocities | null,
+): boolean {
+  const layers = network.layers;
+  const decay = 1 - etaLambdaOverN;
+  let check = 0;
+  for (let l = 0; l < layers.length; l++) {
+    const layer = layers[l] as Network['layers'][number];
+    const w = layer.weights.data;
+    const gw = (ws.gradWeights[l] as Matrix).data;
+    const b = layer.biases.data;
+    const gb = (ws.gradBiases[l] as Matrix).data;
+    if (velocities === null) {
+      for (let i = 0; i < w.length; i++) {
+        const v = decay * (w[i] as number) - eta * (gw[i] as number);
+        w[i] = v;
+        check += v - v;
+      }
+      for (let j = 0; j < b.length; j++) {
+        const v = (b[j] as number) - eta * (gb[j] as number);
+        b[j] = v;
+        check += v - v;
+      }
+    } else {
+      const vw = velocities.weights[l] as FloatArray;
+      const vb = velocities.biases[l] as FloatArray;
+      for (let i = 0; i < w.length; i++) {
+        const wi = w[i] as number;
+        const v = momentum * (vw[i] as number) - etaLambdaOverN * wi - eta * (gw[i] as number);
+        vw[i] = v;
+        const next = wi + v;
+        w[i] = next;
+        check += next - next;
+      }
+      for (let j = 0; j < b.length; j++) {
+        const v = momentum * (vb[j] as number) - eta * (gb[j] as number);
+        vb[j] = v;
+        const next = (b[j] as number) + v;
+        b[j] = next;
+        check += next - next;
+      }
+    }
+  }
+  return check === 0;
+}
+
+function aborted(signal: AbortSignal | undefined): boolean {
+  return signal?.aborted === true;
+}
+
+/** Everything a run allocates, once. */
+interface Run {
+  readonly network: Network;
+  readonly data: Dataset;
+  readonly o: ResolvedOptions;
+  readonly n: number;
+  readonly batches: number;
+  readonly ws: Workspace;
+  readonly evalWs: Workspace | null;
+  readonly order: Int32Array;
+  readonly trainLabels: Int32Array | null;
+  readonly evalLabels: Int32Array | null;
+  readonly velocities: Velocities | null;
+  readonly acc: { weights: Matrix[]; biases: Matrix[] } | null;
+  readonly totals: EvaluationTotals;
+  readonly counters: RunCounters;
+  readonly history: EpochEvent[];
+}
+
+function startRun(network: Network, data: Dataset, o: ResolvedOptions, options: TrainOptions): Run {
+  const n = data.inputs.rows;
+  const batches = Math.ceil(n / o.batchSize);
+  const ws = createWorkspace(network, Math.min(o.batchSize, n));
+  if (n % o.batchSize !== 0 && n > o.batchSize) viewRows(ws, n % o.batchSize);
+  const nEval = o.evaluationData === null ? 0 : o.evaluationData.inputs.rows;
+  const speedSamples = Math.min(o.learningSpeedSamples, n);
+  const needsEval = o.trainingCost || o.trainingAccuracy || nEval > 0 || speedSamples > 0;
+  const evalWs = needsEval
+    ? createWorkspace(network, Math.min(o.evaluationChunk, Math.max(n, nEval)))
+    : null;
+  const dtype = dtypeOf((network.layers[0] as Network['layers'][number]).weights);
+  const velocities =
+    o.momentum > 0
+      ? {
+          weights: network.layers.map(
+            (layer) => zeros(1, layer.weights.data.length, { dtype }).data,
+          ),
+          biases: network.layers.map((layer) => zeros(1, layer.biases.data.length, { dtype }).data),
+        }
+      : null;
+  const order = new Int32Array(n);
+  let counters: RunCounters = {
+    epoch: 0,
+    batch: 0,
+    eta: o.eta,
+    best: null,
+    epochsSinceBest: 0,
+    epochsSinceChange: 0,
+    halvings: 0,
+  };
+  let history: EpochEvent[] = [];
+  const state = options.resumeFrom;
+  if (state !== undefined) {
+    counters = checkState(state, network, n, batches);
+    o.rng.setState(state.rng);
+    if (counters.batch > 0) order.set(state.order as number[]);
+    const saved = state.velocities;
+    if (velocities !== null && saved !== null) {
+      for (let l = 0; l < network.layers.length; l++) {
+        (velocities.weights[l] as FloatArray).set(saved.weights[l] as number[]);
+        (velocities.biases[l] as FloatArray).set(saved.biases[l] as number[]);
+      }
+    }
+    history = state.history.slice();
+  }
+  return {
+    network,
+    data,
+    o,
+    n,
+    batches,
+    ws,
+    evalWs,
+    order,
+    trainLabels: o.trainingCost || o.trainingAccuracy ? labelsOf(data, data.targets.cols) : null,
+    evalLabels:
+      o.evaluationData !== null && (o.evaluationCost || o.evaluationAccuracy)
+        ? labelsOf(o.evaluationData, o.evaluationData.targets.cols)
+        : null,
+    velocities,
+    acc: speedSamples > 0 ? createAccumulators(network) : null,
+    totals: { costSum: 0, correct: 0 },
+    counters,
+    history,
+  };
+}
+
+/** Runs mini-batch `b` of the current epoch: gather, backprop, update, report. */
+function runMiniBatch(run: Run, b: number, epoch: number, onBatch: TrainOptions['onBatch']): void {
+  const { network, data, o } = run;
+  const start = b * o.batchSize;
+  const rows = Math.min(o.batchSize, run.n - start);
+  const ws = viewRows(run.ws, rows);
+  gatherRows(data.inputs, run.order, start, rows, ws.x);
+  gatherRows(data.targets, run.order, start, rows, ws.y);
+  backpropInto(network, o.cost, ws);
+  const eta = run.counters.eta;
+  const finite = updateMiniBatch(
+    network,
+    ws,
+    eta,
+    (eta * o.lambda) / run.n,
+    o.momentum,
+    run.velocities,
+  );
+  if (!finite) {
+    throw new DivergenceError(
+      `training diverged: a weight or bias became NaN or infinite in epoch ${epoch}, mini-batch ${b} (of ${run.batches}), with eta = ${eta}; try a smaller eta`,
+      epoch,
+      b,
+    );
+  }
+  if (onBatch !== undefined) {
+    const cost = o.cost.sum(ws.as[ws.as.length - 1] as Matrix, ws.y) / rows;
+    onBatch({ epoch, batch: b, batches: run.batches, size: rows, cost, eta });
+  }
+}
+
+function finiteCost(value: number, what: string, epoch: number): number {
+  if (!Number.isFinite(value)) {
+    throw new DivergenceError(
+      `training diverged: the ${what} is ${value} after epoch ${epoch}`,
+      epoch,
+      null,
+    );
+  }
+  return value;
+}
+
+/** Evaluates the epoch's figures (not timed as training). */
+function measureEpoch(run: Run, epoch: number, eta: number, seconds: number): EpochEvent {
+  const { network, data, o, evalWs, totals } = run;
+  let trainingCost: number | null = null;
+  let trainingAccuracy: number | null = null;
+  let evaluationCost: number | null = null;
+  let evaluationAccuracy: number | null = null;
+  let learningSpeeds: LearningSpeeds | null = null;
+  if (evalWs !== null && run.trainLabels !== null) {
+    evaluateInto(network, o.cost, data, run.trainLabels, evalWs, totals);
+    if (o.trainingCost) {
+      const c = totals.costSum / run.n + l2Penalty(network, o.lambda, run.n);
+      trainingCost = finiteCost(c, 'training cost', epoch);
+    }
+    if (o.trainingAccuracy) trainingAccuracy = totals.correct / run.n;
+  }
+  const ev = o.evaluationData;
+  if (evalWs !== null && ev !== null && run.evalLabels !== null) {
+    const nEval = ev.inputs.rows;
+    evaluateInto(network, o.cost, ev, run.evalLabels, evalWs, totals);
+    if (o.evaluationCost) {
+      const c = totals.costSum / nEval + l2Penalty(network, o.lambda, nEval);
+      evaluationCost = finiteCost(c, 'evaluation cost', epoch);
+    }
+    if (o.evaluationAccuracy) evaluationAccuracy = totals.correct / nEval;
+  }
+  if (evalWs !== null && run.acc !== null) {
+    const count = Math.min(o.learningSpeedSamples, run.n);
+    const s = learningSpeedsInto(
+      network,
+      o.cost,
+      data,
+      count,
+      evalWs,
+      run.acc.weights,
+      run.acc.biases,
+      o.lambda,
+      run.n,
+    );
+    learningSpeeds = Object.freeze({
+      biases: Object.freeze(s.biases),
+      weights: Object.freeze(s.weights),
+    }) as LearningSpeeds;
+  }
+  return Object.freeze({
+    epoch,
+    eta,
+    seconds,
+    trainingCost,
+    trainingAccuracy,
+    evaluationCost,
+    evaluationAccuracy,
+    learningSpeeds,
+  });
+}
+
+/** Updates the schedule and early-stopping counters; returns why to stop, or null. */
+function stepSchedule(run: Run, event: EpochEvent): StopReason | null {
+  const { o, counters } = run;
+  if (o.schedule === null && o.earlyStopping === null) return null;
+  const value = {
+    'evaluation-accuracy': event.evaluationAccuracy,
+    'evaluation-cost': event.evaluationCost,
+    'training-accuracy': event.trainingAccuracy,
+    'training-cost': event.trainingCost,
+  }[o.improvement] as number;
+  const higherIsBetter = o.improvement.endsWith('accuracy');
+  const best = counters.best;
+  if (best === null || (higherIsBetter ? value > best : value < best)) {
+    counters.best = value;
+    counters.epochsSinceBest = 0;
+    counters.epochsSinceChange = 0;
+  } else {
+    counters.epochsSinceBest++;
+    counters.epochsSinceChange++;
+  }
+  if (o.schedule !== null && counters.epochsSinceChange >= o.schedule.patience) {
+    counters.eta *= o.schedule.factor;
+    counters.halvings++;
+    counters.epochsSinceChange = 0;
+    if (counters.halvings >= o.schedule.maxHalvings) return 'schedule';
+  }
+  if (o.earlyStopping !== null && counters.epochsSinceBest >= o.earlyStopping.patience)
+    return 'early-stopping';
+  return null;
+}
+
+/**
+ * Trains `network` IN PLACE by mini-batch stochastic gradient descent with
+ * backpropagation (network.py's SGD, with network2.py's L2 regularisation,
+ * monitoring, learning-rate schedule and early stopping, and optional momentum).
+ * Its weights and biases are overwritten; clone it first (`cloneNetwork`) to keep
+ * the original. Each epoch shuffles the training data with the seeded generator
+ * (the order is reset to 0..n−1 and then shuffled, so an epoch's order depends
+ * only on the generator), or takes it in order with `shuffle: false`; the
+ * mini-batches are consecutive slices of that order and the last one may be
+ * smaller (it is averaged over its own size). Nothing is allocated per
+ * mini-batch. Never prints: progress goes to `onEpoch` / `onBatch`.
+ *
+ * @param network - the network to train (mutated)
+ * @param trainingData - inputs (n x sizes[0]), targets (n x sizes[L]) and optional labels
+ * @param options - cost, eta, epochs, batchSize and the rest of {@link TrainOptions}
+ * @returns the history (one event per epoch), the state to resume from, and why training stopped
+ * @throws UntrainableNetworkError for a step activation or a cost that does not fit the output layer
+ * @throws DivergenceError when a weight, bias or cost becomes NaN or infinite (naming the epoch and mini-batch)
+ */
+export function trainInPlace(
+  network: Network,
+  trainingData: Dataset,
+  options: TrainOptions,
+): TrainResult {
+  if (options === null || typeof options !== 'object') {
+    throw new TypeError(`options must be an object, got ${String(options)}`);
+  }
+  const cost = toCost(options.cost);
+  assertTrainable(network, cost);
+  assertDataset(network, trainingData, 'trainingData');
+  const o = resolveOptions(options, cost);
+  if (o.evaluationData !== null) assertDataset(network, o.evaluationData, 'evaluationData');
+  const run = startRun(network, trainingData, o, options);
+  const { counters, order, history } = run;
+  const { signal, onEpoch, onBatch } = options;
+  const checkpoint = () => exportState(counters, order, o.rng, run.velocities, history);
+  let stopReason: StopReason = 'completed';
+  while (counters.epoch < o.epochs) {
+    if (aborted(signal)) {
+      stopReason = 'aborted';
+      break;
+    }
+    const epoch = counters.epoch + 1;
+    if (counters.batch === 0) {
+      for (let i = 0; i < run.n; i++) order[i] = i;
+      if (o.shuffle) o.rng.shuffleInPlace(order);
+    }
+    const eta = counters.eta;
+    const started = performance.now();
+    for (let b = counters.batch; b < run.batches; b++) {
+      runMiniBatch(run, b, epoch, onBatch);
+      counters.batch = b + 1;
+      if (aborted(signal) && counters.batch < run.batches) break;
+    }
+    const seconds = (performance.now() - started) / 1000;
+    if (counters.batch < run.batches) {
+      stopReason = 'aborted';
+      break;
+    }
+    counters.batch = 0;
+    counters.epoch = epoch;
+    const event = measureEpoch(run, epoch, eta, seconds);
+    history.push(event);
+    const stop = stepSchedule(run, event);
+    onEpoch?.(event, checkpoint);
+    if (stop !== null) {
+      stopReason = stop;
+      break;
+    }
+  }
+  return { history: history.slice(), state: checkpoint(), stopReason };
+}

@@ -1,0 +1,200 @@
+import type { Cost, CostName } from '@mlisp/costs';
+import type { Matrix, RandomState, Rng } from '@mlisp/tensor';
+
+/**
+ * A data set: one sample per row. `inputs` is n x sizes[0], `targets` n x sizes[L]
+ * (the desired outputs y(x)); `labels` (the class of each sample, for accuracy)
+ * default to the argmax of each target row.
+ */
+export interface Dataset {
+  /** n x sizes[0], one input per row. */
+  readonly inputs: Matrix;
+  /** n x sizes[L], the desired output of each input. */
+  readonly targets: Matrix;
+  /** Optional class of each sample (length n), for accuracy; default: argmax of each target row. */
+  readonly labels?: ArrayLike<number>;
+}
+
+/** ∂C/∂w and ∂C/∂b of every layer: index l − 1 holds layer l (index 0 is the first hidden layer). */
+export interface Gradients {
+  /** weights[l − 1] is ∂C/∂w^l, n_l x n_{l−1} like the layer's weights. */
+  readonly weights: Matrix[];
+  /** biases[l − 1] is ∂C/∂b^l, 1 x n_l like the layer's biases. */
+  readonly biases: Matrix[];
+}
+
+/** The per-layer "speed of learning" of the book's chapter 5. Index l − 1 is layer l; the last entry is the output layer. */
+export interface LearningSpeeds {
+  /** ‖∂C/∂b^l‖, the book's measure. */
+  readonly biases: number[];
+  /** ‖∂C/∂w^l‖ (Frobenius norm, including the L2 term's (λ/n)·w). */
+  readonly weights: number[];
+}
+
+/** A quantity that can drive the learning-rate schedule and early stopping. */
+export type Monitor =
+  | 'evaluation-accuracy'
+  | 'evaluation-cost'
+  | 'training-accuracy'
+  | 'training-cost';
+
+/**
+ * network2.py's learning-rate schedule: when the monitored quantity has not
+ * improved for `patience` epochs, multiply η by `factor` (halve it); after
+ * `maxHalvings` such reductions, stop.
+ */
+export interface ScheduleOptions {
+  /** Epochs without improvement before η is reduced (a positive integer). */
+  readonly patience: number;
+  /** Reductions after which training stops (a positive integer; the book uses 7, i.e. η/128). */
+  readonly maxHalvings: number;
+  /** What η is multiplied by on each reduction, in (0, 1). Default 0.5. */
+  readonly factor?: number;
+}
+
+/** Stop when the monitored quantity has not improved for `patience` epochs (network2.py's early_stopping_n). */
+export interface EarlyStoppingOptions {
+  /** Epochs without improvement before training stops (a positive integer). */
+  readonly patience: number;
+}
+
+/** Which per-epoch figures to compute (each costs a pass over its data set). */
+export interface MonitorOptions {
+  /** Cost on the training data (default true). */
+  readonly trainingCost?: boolean;
+  /** Accuracy on the training data (default true). */
+  readonly trainingAccuracy?: boolean;
+  /** Cost on the evaluation data (default true when evaluation data is given). */
+  readonly evaluationCost?: boolean;
+  /** Accuracy on the evaluation data (default true when evaluation data is given). */
+  readonly evaluationAccuracy?: boolean;
+}
+
+/** What one epoch did; `null` for figures that were not computed. */
+export interface EpochEvent {
+  /** The epoch number, from 1. */
+  readonly epoch: number;
+  /** The learning rate η used in this epoch (a schedule may lower it afterwards). */
+  readonly eta: number;
+  /** Seconds spent training in this epoch, excluding evaluation and learning speeds. */
+  readonly seconds: number;
+  /** Total cost on the training data after the epoch (with the L2 term, n = training set size). */
+  readonly trainingCost: number | null;
+  /** Fraction of the training data classified correctly after the epoch. */
+  readonly trainingAccuracy: number | null;
+  /** Total cost on the evaluation data (with the L2 term, n = evaluation set size). */
+  readonly evaluationCost: number | null;
+  /** Fraction of the evaluation data classified correctly. */
+  readonly evaluationAccuracy: number | null;
+  /** Per-layer speed of learning after the epoch, on the first `learningSpeedSamples` training samples. */
+  readonly learningSpeeds: LearningSpeeds | null;
+}
+
+/** What one mini-batch did (only computed when `onBatch` is given). */
+export interface BatchEvent {
+  /** The epoch number, from 1. */
+  readonly epoch: number;
+  /** The mini-batch index within the epoch, from 0. */
+  readonly batch: number;
+  /** Mini-batches in the epoch. */
+  readonly batches: number;
+  /** Samples in this mini-batch (the last one may be smaller). */
+  readonly size: number;
+  /** Mean C_x of the mini-batch before its update (without the L2 term). */
+  readonly cost: number;
+  /** The learning rate η used. */
+  readonly eta: number;
+}
+
+/** Why training ended. */
+export type StopReason = 'completed' | 'schedule' | 'early-stopping' | 'aborted';
+
+/**
+ * Everything besides the network's weights that training needs to continue
+ * exactly where it stopped: save it (it is plain JSON) next to the model file,
+ * and pass it back as `resumeFrom`. Resuming gives bit-identical weights and
+ * history to a run that was never interrupted.
+ */
+export interface TrainerState {
+  readonly format: 'mlisp-trainer-state';
+  readonly version: 1;
+  /** Epochs completed. */
+  readonly epoch: number;
+  /** Mini-batches already done in epoch `epoch + 1` (0 at an epoch boundary). */
+  readonly batch: number;
+  /** The sample order of epoch `epoch + 1` when `batch > 0`, else null. */
+  readonly order: number[] | null;
+  /** The learning rate for the next mini-batch. */
+  readonly eta: number;
+  /** The random generator's state (it draws each epoch's shuffle). */
+  readonly rng: RandomState;
+  /** Momentum velocities per layer (flat, row-major like the weights), or null without momentum. */
+  readonly velocities: { readonly weights: number[][]; readonly biases: number[][] } | null;
+  /** Counters of the schedule and early stopping. */
+  readonly schedule: {
+    /** Best value of the monitored quantity so far, or null. */
+    readonly best: number | null;
+    /** Epochs since it last improved (early stopping). */
+    readonly epochsSinceBest: number;
+    /** Epochs since it last improved or η was last reduced (the schedule). */
+    readonly epochsSinceChange: number;
+    /** Reductions of η so far. */
+    readonly halvings: number;
+  };
+  /** The epoch events so far. */
+  readonly history: EpochEvent[];
+}
+
+/** Options of `trainInPlace`. */
+export interface TrainOptions {
+  /** The cost function, or its name. */
+  readonly cost: Cost | CostName;
+  /** Learning rate η > 0. */
+  readonly eta: number;
+  /** Total epochs (when resuming: the total including those already done). */
+  readonly epochs: number;
+  /** Mini-batch size m ≥ 1; the last mini-batch of an epoch may be smaller and is averaged over its own size. */
+  readonly batchSize: number;
+  /** L2 parameter λ ≥ 0 (default 0): w ← (1 − ηλ/n)·w − (η/m)·Σ∇w, n the training set size. */
+  readonly lambda?: number;
+  /** Momentum coefficient μ in [0, 1) (default 0): v ← μ·v − η·(∇w + (λ/n)·w), w ← w + v. */
+  readonly momentum?: number;
+  /** Shuffle the training data each epoch (default true); when false, samples are taken in order. */
+  readonly shuffle?: boolean;
+  /** Seed of the generator that draws the shuffles (default 0). Give `seed` or `rng`, not both. */
+  readonly seed?: number;
+  /** A generator to draw the shuffles from (it is advanced). */
+  readonly rng?: Rng;
+  /** Data to evaluate after each epoch (not trained on). */
+  readonly evaluationData?: Dataset;
+  /** Which per-epoch figures to compute. */
+  readonly monitor?: MonitorOptions;
+  /** What the schedule and early stopping watch. Default: evaluation accuracy with evaluation data, else training cost. */
+  readonly improvement?: Monitor;
+  /** Reduce η when learning stalls, and stop after a number of reductions. */
+  readonly schedule?: ScheduleOptions;
+  /** Stop when learning stalls. */
+  readonly earlyStopping?: EarlyStoppingOptions;
+  /** Training samples the per-epoch learning speeds use (the first ones; default 1000, 0 for none). */
+  readonly learningSpeedSamples?: number;
+  /** Rows per chunk when evaluating and measuring learning speeds (default 500). */
+  readonly evaluationChunk?: number;
+  /** Called after each epoch, with a function that returns the trainer state at that point. */
+  readonly onEpoch?: (event: EpochEvent, checkpoint: () => TrainerState) => void;
+  /** Called after each mini-batch. */
+  readonly onBatch?: (event: BatchEvent) => void;
+  /** Training stops after the current mini-batch once this is aborted. */
+  readonly signal?: AbortSignal;
+  /** Continue a run from a saved state (the network must hold the weights saved with it). */
+  readonly resumeFrom?: TrainerState;
+}
+
+/** What `trainInPlace` returns. */
+export interface TrainResult {
+  /** One event per completed epoch (including those before a resume). */
+  readonly history: EpochEvent[];
+  /** The state to resume from. */
+  readonly state: TrainerState;
+  /** Why training ended. */
+  readonly stopReason: StopReason;
+}
