@@ -33,3 +33,14 @@ export function messageOf(error: unknown): string {
   if (error instanceof Error) return error.message;
   return String(error);
 }
+
+/**
+ * Ends a command with a given exit code after it has already printed what it
+ * had to say (e.g. 130 after a training run stopped by Ctrl-C).
+ */
+export class ExitCode extends Error {
+  override readonly name = 'ExitCode';
+  constructor(readonly exitCode: number) {
+    super(`exit ${exitCode}`);
+  }
+}

@@ -1,7 +1,8 @@
 /**
  * PNG decoding for `mlisp predict --image`: any size, colour type and bit
- * depth (pngjs), turned into grey values in [0, 1] with light ink on a dark
- * background, the way MNIST stores digits.
+ * depth (pngjs), turned into grey values in [0, 1]. Inversion to light ink on
+ * a dark background, cropping, scaling and centring are done by
+ * `prepareDigit` of @mlisp/mnist.
  */
 import { PNG } from 'pngjs';
 
@@ -20,12 +21,12 @@ export function isPng(bytes: Uint8Array): boolean {
 }
 
 /**
- * Decodes a PNG into grey values in [0, 1], light on dark.
+ * Decodes a PNG into grey values in [0, 1] (0 black, 1 white).
  *
  * Colour is reduced to luminance (0.299 R + 0.587 G + 0.114 B). Transparent
  * pixels are laid over the background that contrasts with the ink (white
- * under dark ink, black under light ink). Then, if the border of the picture
- * is light (dark ink on paper), the grey values are inverted.
+ * under dark ink, black under light ink), so a digit drawn on a transparent
+ * canvas keeps its shape.
  *
  * @param bytes - the PNG file's contents
  * @throws Error when the bytes are not a readable PNG
@@ -57,22 +58,5 @@ export function decodePngGrey(bytes: Uint8Array): GreyImage {
     const a = alpha[i] as number;
     pixels[i] = (lum[i] as number) * a + background * (1 - a);
   }
-  if (borderMean(pixels, width, height) > 0.5) {
-    for (let i = 0; i < n; i++) pixels[i] = 1 - (pixels[i] as number);
-  }
   return { width, height, pixels };
-}
-
-function borderMean(pixels: Float64Array, width: number, height: number): number {
-  let sum = 0;
-  let count = 0;
-  for (let y = 0; y < height; y++) {
-    for (let x = 0; x < width; x++) {
-      if (y === 0 || y === height - 1 || x === 0 || x === width - 1) {
-        sum += pixels[y * width + x] as number;
-        count += 1;
-      }
-    }
-  }
-  return count === 0 ? 0 : sum / count;
 }

@@ -10,7 +10,15 @@ import { registerExperiment } from './commands/experiment.js';
 import { registerExport } from './commands/export.js';
 import { registerPredict } from './commands/predict.js';
 import { registerTrain } from './commands/train.js';
-import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, exitCodeOf, messageOf, UsageError } from './errors.js';
+import {
+  EXIT_FAILURE,
+  EXIT_OK,
+  EXIT_USAGE,
+  ExitCode,
+  exitCodeOf,
+  messageOf,
+  UsageError,
+} from './errors.js';
 import type { Io } from './output.js';
 import { VERSION } from './version.js';
 
@@ -81,6 +89,7 @@ export async function runCli(argv: readonly string[], io: Io): Promise<number> {
       }
       return EXIT_USAGE;
     }
+    if (error instanceof ExitCode) return error.exitCode;
     const prefix = error instanceof UsageError ? 'mlisp: usage error: ' : 'mlisp: error: ';
     io.stderr.write(`${io.colorErr.red(prefix + messageOf(error))}\n`);
     if (error instanceof UsageError) {

@@ -1,0 +1,77 @@
+/**
+ * Checkpoint files of `mlisp train --checkpoint/--resume`: the model, the
+ * trainer's state (epoch, η, momentum velocities, random-generator state,
+ * history) and the run's settings, in one JSON file written atomically.
+ */
+import { readFileSync } from 'node:fs';
+import type { Network } from '@mlisp/neurons';
+import type { TrainerState } from '@mlisp/trainer';
+import { writeFileAtomic } from './atomic.js';
+import { messageOf, UsageError } from './errors.js';
+import { type LoadedModel, modelFromJson, modelToJson } from './model-file.js';
+import type { ModelJson } from './model-json.js';
+import type { TrainSettings } from './train-settings.js';
+
+/** The contents of a checkpoint file. */
+export interface CheckpointJson {
+  format: 'mlisp-checkpoint';
+  version: 1;
+  settings: TrainSettings;
+  model: ModelJson;
+  trainer: TrainerState;
+}
+
+/** A checkpoint read back. */
+export interface Checkpoint {
+  settings: TrainSettings;
+  model: LoadedModel;
+  trainer: TrainerState;
+}
+
+/** Writes a checkpoint atomically. */
+export function writeCheckpoint(
+  path: string,
+  settings: TrainSettings,
+  network: Network,
+  trainer: TrainerState,
+): void {
+  const json: CheckpointJson = {
+    format: 'mlisp-checkpoint',
+    version: 1,
+    settings,
+    model: modelToJson(network, settings.cost),
+    trainer,
+  };
+  writeFileAtomic(path, `${JSON.stringify(json)}\n`);
+}
+
+/**
+ * Reads a checkpoint written by {@link writeCheckpoint}.
+ *
+ * @throws UsageError naming the file when it is not a checkpoint
+ */
+export function readCheckpoint(path: string): Checkpoint {
+  const fail = (what: string) =>
+    new UsageError(`--resume: '${path}' is not an mlisp checkpoint file: ${what}`);
+  let value: unknown;
+  try {
+    value = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (error) {
+    throw fail(messageOf(error));
+  }
+  const json = value as Partial<CheckpointJson> | null;
+  if (json === null || typeof json !== 'object') throw fail('expected a JSON object');
+  if (json.format !== 'mlisp-checkpoint') {
+    throw fail(
+      json.format === 'mlisp-network'
+        ? 'it is a model file; start from its weights with --init instead'
+        : '"format" must be "mlisp-checkpoint"',
+    );
+  }
+  if (json.version !== 1) throw fail(`unsupported "version" ${String(json.version)}`);
+  if (json.settings === undefined || typeof json.settings !== 'object') throw fail('no "settings"');
+  if (json.trainer === undefined || typeof json.trainer !== 'object')
+    throw fail('no "trainer" state');
+  const model = modelFromJson(json.model, `--resume '${path}' (model)`);
+  return { settings: json.settings, model, trainer: json.trainer };
+}

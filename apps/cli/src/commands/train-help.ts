@@ -1,0 +1,19 @@
+/** The examples under `mlisp train --help`. */
+export const TRAIN_HELP = `
+With no flags, trains [784,30,10] (sigmoid neurons, cross-entropy cost, η 0.5,
+λ 5, scaled initial weights, mini-batches of 10, 30 epochs, seed 1) on the
+bundled 7996 training digits and tests on the 2004 others.
+
+Examples:
+  $ mlisp train
+  $ mlisp train --epochs 5 --out net.json
+  $ mlisp train --sizes 784,100,10 --activation relu --output softmax --cost log-likelihood --eta 0.1
+  $ mlisp train --train 1000 --test 500 --epochs 3 --json
+  $ mlisp train --epochs 30 --checkpoint run.ckpt.json     (Ctrl-C stops after the current mini-batch)
+  $ mlisp train --resume run.ckpt.json --out net.json
+  $ mlisp train --data ~/mnist --out full.json             (the four MNIST IDX files, plain or .gz)
+
+Output: a progress bar per epoch on stderr (on a terminal), one line per epoch
+(training cost, test cost, test accuracy, η, training seconds), then a summary
+with a few test digits, the network's answer and problem 3's 4-bit code.
+With --json: {"event":"epoch",...} per epoch and {"event":"done",...} at the end.`;

@@ -1,0 +1,131 @@
+/**
+ * The training loop of `mlisp train`, in a worker thread. The trainer runs
+ * synchronously; keeping it off the main thread leaves the main thread free to
+ * draw the progress bar and to receive Ctrl-C, which it passes on through a
+ * shared flag that this worker checks after every mini-batch and turns into
+ * the trainer's AbortSignal. Checkpoints are written here, atomically, after
+ * every epoch and when stopped.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { CLASSES, IMAGE_PIXELS, oneHotTargets } from '@mlisp/mnist';
+import type { Network } from '@mlisp/neurons';
+import { type Matrix, type RandomState, Rng } from '@mlisp/tensor';
+import {
+  type BatchEvent,
+  DivergenceError,
+  type EpochEvent,
+  type TrainerState,
+  trainInPlace,
+  UntrainableNetworkError,
+} from '@mlisp/trainer';
+import { writeCheckpoint } from './checkpoint.js';
+import { messageOf } from './errors.js';
+import { modelFromJson, modelToJson } from './model-file.js';
+import type { ModelJson } from './model-json.js';
+import type { TrainSettings } from './train-settings.js';
+
+/** One set of digits as plain arrays (copied into the worker). */
+export interface WorkerSet {
+  images: Float64Array;
+  labels: Uint8Array;
+}
+
+/** What the main thread hands the worker. */
+export interface WorkerInput {
+  settings: TrainSettings;
+  /** The starting weights. */
+  model: ModelJson;
+  /** The generator state for the shuffles. */
+  rng: RandomState;
+  resumeFrom: TrainerState | null;
+  train: WorkerSet;
+  test: WorkerSet;
+  checkpointPath: string | null;
+  /** Int32 flag: set to 1 by the main thread to stop after the current mini-batch. */
+  stop: SharedArrayBuffer;
+  /** Post a message per mini-batch (for the progress bar). */
+  progress: boolean;
+}
+
+/** What the worker tells the main thread. */
+export type WorkerMessage =
+  | { type: 'batch'; epoch: number; batch: number; batches: number; size: number }
+  | { type: 'epoch'; event: EpochEvent }
+  | { type: 'done'; stopReason: string; state: TrainerState; model: ModelJson }
+  | { type: 'error'; kind: 'untrainable' | 'divergence' | 'other'; message: string };
+
+function matrix(images: Float64Array): Matrix {
+  return { rows: images.length / IMAGE_PIXELS, cols: IMAGE_PIXELS, data: images };
+}
+
+function dataset(set: WorkerSet) {
+  return {
+    inputs: matrix(set.images),
+    targets: oneHotTargets(set.labels, CLASSES),
+    labels: set.labels,
+  };
+}
+
+function runWorker(input: WorkerInput, post: (m: WorkerMessage) => void): void {
+  const { settings, checkpointPath } = input;
+  const network: Network = modelFromJson(input.model, 'worker').network;
+  const stop = new Int32Array(input.stop);
+  const controller = new AbortController();
+  const onBatch = (b: BatchEvent) => {
+    if (Atomics.load(stop, 0) === 1) controller.abort();
+    if (input.progress) {
+      post({ type: 'batch', epoch: b.epoch, batch: b.batch, batches: b.batches, size: b.size });
+    }
+  };
+  const onEpoch = (event: EpochEvent, checkpoint: () => TrainerState) => {
+    if (checkpointPath !== null) writeCheckpoint(checkpointPath, settings, network, checkpoint());
+    post({ type: 'epoch', event });
+  };
+  const result = trainInPlace(network, dataset(input.train), {
+    cost: settings.cost,
+    eta: settings.eta,
+    lambda: settings.lambda,
+    momentum: settings.momentum,
+    epochs: settings.epochs,
+    batchSize: settings.batch,
+    shuffle: settings.shuffle,
+    rng: Rng.fromState(input.rng),
+    evaluationData: dataset(input.test),
+    monitor: {
+      trainingCost: true,
+      trainingAccuracy: false,
+      evaluationCost: true,
+      evaluationAccuracy: true,
+    },
+    learningSpeedSamples: 0,
+    onEpoch,
+    onBatch,
+    signal: controller.signal,
+    ...(input.resumeFrom === null ? {} : { resumeFrom: input.resumeFrom }),
+  });
+  if (result.stopReason === 'aborted' && checkpointPath !== null) {
+    writeCheckpoint(checkpointPath, settings, network, result.state);
+  }
+  post({
+    type: 'done',
+    stopReason: result.stopReason,
+    state: result.state,
+    model: modelToJson(network, settings.cost),
+  });
+}
+
+if (parentPort !== null) {
+  const port = parentPort;
+  const post = (m: WorkerMessage) => port.postMessage(m);
+  try {
+    runWorker(workerData as WorkerInput, post);
+  } catch (error) {
+    const kind =
+      error instanceof UntrainableNetworkError
+        ? 'untrainable'
+        : error instanceof DivergenceError
+          ? 'divergence'
+          : 'other';
+    post({ type: 'error', kind, message: messageOf(error) });
+  }
+}
