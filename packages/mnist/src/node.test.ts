@@ -119,7 +119,7 @@ describe('readMnistFolder errors', () => {
   it('names a missing folder', async () => {
     const dir = join(root, 'nope');
     const e = await rejection(readMnistFolder(dir));
-    expect(e.message).toBe(`${dir}: folder not found: ${dir}`);
+    expect(e.message).toBe(`${dir}: folder not found`);
     expect(e.file).toBe(dir);
   });
 

@@ -144,7 +144,7 @@ export async function readMnistFolder(dir: string): Promise<MnistSplit> {
   } catch {
     // reported below
   }
-  if (!isDir) throw new IdxFormatError(`folder not found: ${dir}`, dir);
+  if (!isDir) throw new IdxFormatError('folder not found', dir);
   const train = await readPair(dir, MNIST_FILES.trainImages, MNIST_FILES.trainLabels);
   const test = await readPair(dir, MNIST_FILES.testImages, MNIST_FILES.testLabels);
   return { train, test };
