@@ -1,4 +1,11 @@
-import { assertFiniteNumber, assertOutShape, assertSameShape, shapeOf } from './errors.js';
+import {
+  assertFiniteNumber,
+  assertMatrix,
+  assertNoOverlap,
+  assertOutShape,
+  assertSameShape,
+  shapeOf,
+} from './errors.js';
 import { dtypeOf, type Matrix, zeros } from './matrix.js';
 
 /*
@@ -9,14 +16,28 @@ import { dtypeOf, type Matrix, zeros } from './matrix.js';
 
 function target(op: string, like: Matrix, rows: number, cols: number, out?: Matrix): Matrix {
   if (out === undefined) return zeros(rows, cols, { dtype: dtypeOf(like) });
+  assertMatrix('out', out);
   assertOutShape(op, out, rows, cols);
   return out;
 }
 
-/** out = a + b */
+function binary(op: string, a: Matrix, b: Matrix, out: Matrix | undefined): Matrix {
+  assertMatrix('a', a);
+  assertMatrix('b', b);
+  assertSameShape(op, a, b);
+  return target(op, a, a.rows, a.cols, out);
+}
+
+/**
+ * out = a + b, element by element.
+ *
+ * @param a - first matrix
+ * @param b - second matrix, same shape as `a`
+ * @param out - where the result goes (same shape; may be `a` or `b`); allocated when omitted
+ * @returns out
+ */
 export function add(a: Matrix, b: Matrix, out?: Matrix): Matrix {
-  assertSameShape('add', a, b);
-  const o = target('add', a, a.rows, a.cols, out);
+  const o = binary('add', a, b, out);
   const x = a.data;
   const y = b.data;
   const z = o.data;
@@ -24,10 +45,16 @@ export function add(a: Matrix, b: Matrix, out?: Matrix): Matrix {
   return o;
 }
 
-/** out = a - b */
+/**
+ * out = a - b, element by element.
+ *
+ * @param a - first matrix
+ * @param b - second matrix, same shape as `a`
+ * @param out - where the result goes (same shape; may be `a` or `b`); allocated when omitted
+ * @returns out
+ */
 export function sub(a: Matrix, b: Matrix, out?: Matrix): Matrix {
-  assertSameShape('sub', a, b);
-  const o = target('sub', a, a.rows, a.cols, out);
+  const o = binary('sub', a, b, out);
   const x = a.data;
   const y = b.data;
   const z = o.data;
@@ -35,10 +62,16 @@ export function sub(a: Matrix, b: Matrix, out?: Matrix): Matrix {
   return o;
 }
 
-/** out = a ⊙ b (element-wise product) */
+/**
+ * out = a ⊙ b, the element-wise (Hadamard) product.
+ *
+ * @param a - first matrix
+ * @param b - second matrix, same shape as `a`
+ * @param out - where the result goes (same shape; may be `a` or `b`); allocated when omitted
+ * @returns out
+ */
 export function hadamard(a: Matrix, b: Matrix, out?: Matrix): Matrix {
-  assertSameShape('hadamard', a, b);
-  const o = target('hadamard', a, a.rows, a.cols, out);
+  const o = binary('hadamard', a, b, out);
   const x = a.data;
   const y = b.data;
   const z = o.data;
@@ -46,8 +79,16 @@ export function hadamard(a: Matrix, b: Matrix, out?: Matrix): Matrix {
   return o;
 }
 
-/** out = alpha · a */
+/**
+ * out = alpha · a.
+ *
+ * @param a - the matrix
+ * @param alpha - the factor, a finite number
+ * @param out - where the result goes (same shape; may be `a`); allocated when omitted
+ * @returns out
+ */
 export function scale(a: Matrix, alpha: number, out?: Matrix): Matrix {
+  assertMatrix('a', a);
   assertFiniteNumber('alpha', alpha);
   const o = target('scale', a, a.rows, a.cols, out);
   const x = a.data;
@@ -56,9 +97,19 @@ export function scale(a: Matrix, alpha: number, out?: Matrix): Matrix {
   return o;
 }
 
-/** y = alpha · x + y, written into `y` (BLAS axpy). Returns `y`. */
+/**
+ * y = alpha · x + y, written into `y` (BLAS axpy): the gradient-descent step
+ * `w -= eta · grad` is `axpyInPlace(-eta, grad, w)`.
+ *
+ * @param alpha - the factor, a finite number
+ * @param x - the matrix added
+ * @param y - the matrix updated in place, same shape as `x`
+ * @returns y
+ */
 export function axpyInPlace(alpha: number, x: Matrix, y: Matrix): Matrix {
   assertFiniteNumber('alpha', alpha);
+  assertMatrix('x', x);
+  assertMatrix('y', y);
   assertSameShape('axpyInPlace', x, y, ['x', 'y']);
   const u = x.data;
   const v = y.data;
@@ -69,14 +120,22 @@ export function axpyInPlace(alpha: number, x: Matrix, y: Matrix): Matrix {
 /**
  * out = a + 1·row: adds the 1 x cols matrix `row` to every row of `a` (the
  * bias broadcast over a mini-batch).
+ *
+ * @param a - the matrix, one sample per row
+ * @param row - a 1 x a.cols matrix
+ * @param out - where the result goes (shape of `a`; may be `a`, must not overlap `row`)
+ * @returns out
  */
 export function addRowVector(a: Matrix, row: Matrix, out?: Matrix): Matrix {
+  assertMatrix('a', a);
+  assertMatrix('row', row);
   if (row.rows !== 1 || row.cols !== a.cols) {
     throw new RangeError(
       `addRowVector: row must be 1x${a.cols} to add to a ${shapeOf(a)} matrix, got ${shapeOf(row)}`,
     );
   }
   const o = target('addRowVector', a, a.rows, a.cols, out);
+  assertNoOverlap('addRowVector', o, row, 'row');
   const x = a.data;
   const r = row.data;
   const z = o.data;
@@ -88,8 +147,20 @@ export function addRowVector(a: Matrix, row: Matrix, out?: Matrix): Matrix {
   return o;
 }
 
-/** out = fn applied to every element of `a` (fn gets the value, its row and column). */
-export function map(a: Matrix, fn: (value: number, i: number, j: number) => number, out?: Matrix): Matrix {
+/**
+ * out = fn applied to every element of `a`, row by row.
+ *
+ * @param a - the matrix
+ * @param fn - gets the value, its row and its column; returns the new value
+ * @param out - where the result goes (same shape; may be `a`); allocated when omitted
+ * @returns out
+ */
+export function map(
+  a: Matrix,
+  fn: (value: number, i: number, j: number) => number,
+  out?: Matrix,
+): Matrix {
+  assertMatrix('a', a);
   if (typeof fn !== 'function') throw new TypeError(`fn must be a function, got ${typeof fn}`);
   const o = target('map', a, a.rows, a.cols, out);
   const x = a.data;
@@ -101,12 +172,17 @@ export function map(a: Matrix, fn: (value: number, i: number, j: number) => numb
   return o;
 }
 
-/** out = aᵀ. `out` must not alias `a`. */
+/**
+ * out = aᵀ.
+ *
+ * @param a - the matrix, rows x cols
+ * @param out - where the result goes (cols x rows; must not share storage with `a`)
+ * @returns out
+ */
 export function transpose(a: Matrix, out?: Matrix): Matrix {
+  assertMatrix('a', a);
   const o = target('transpose', a, a.cols, a.rows, out);
-  if (o.data === a.data && a.rows * a.cols > 1) {
-    throw new RangeError('transpose: out must not share storage with a');
-  }
+  assertNoOverlap('transpose', o, a, 'a');
   const x = a.data;
   const z = o.data;
   const rows = a.rows;
