@@ -1,4 +1,11 @@
-import { assertFiniteNumber, assertOutShape, shapeOf } from './errors.js';
+import {
+  assertFiniteNumber,
+  assertMatrix,
+  assertNoOverlap,
+  assertOptionalBoolean,
+  assertOutShape,
+  shapeOf,
+} from './errors.js';
 import { dtypeOf, type FloatArray, type Matrix, zeros } from './matrix.js';
 
 /** Options of {@link gemm}. */
@@ -7,30 +14,46 @@ export interface GemmOptions {
   transA?: boolean;
   /** Use Bᵀ in place of B (without building a transposed copy). Default false. */
   transB?: boolean;
-  /** Multiplies the product. Default 1. */
+  /** Multiplies the product, a finite number. Default 1. */
   alpha?: number;
-  /** Multiplies what `out` held before. Default 0 (out's old contents are ignored, even NaN). */
+  /** Multiplies what `out` held before, a finite number. Default 0 (out's old contents are ignored, even NaN). */
   beta?: number;
   /** Where the result goes; must not share storage with A or B. Allocated when omitted. */
   out?: Matrix;
 }
 
-// Block sizes: a KB x NB panel of B (128 x 256 float64 = 256 KiB) stays in L2
-// while the 4 rows of C it updates stay in L1.
-const KB = 128;
-const NB = 256;
+/*
+ * How it is fast. Every transpose case reads op(A) and op(B) through strides,
+ * op(A)[i, p] = A[i·sAi + p·sAp] and op(B)[p, j] = B[p·sBp + j·sBj], so no
+ * transposed copy is ever built. The work is cut into 4 x 4 tiles of C whose 16
+ * sums live in local variables (registers) while p runs: each step loads 4
+ * values of op(A) and 4 of op(B) and does 16 multiply-adds, and C itself is
+ * touched once per tile. Around that, p is cut into blocks of KB and j into
+ * blocks of NB so that the KB x NB panel of op(B) (256 x 64 float64 = 128 KiB)
+ * stays in L2 while it is reused by every group of 4 rows, and the 4 x KB strip
+ * of op(A) (8 KiB) stays in L1 while it is reused by every tile of the panel.
+ */
+const KB = 256;
+const NB = 64;
 
 /**
  * General matrix multiply: out = alpha · op(A) · op(B) + beta · out, where
- * op(X) is X or Xᵀ as the flags say. Cache-blocked and register-blocked; no
- * transposed copy is built except for the rare case where both flags are set.
+ * op(X) is X or Xᵀ as the flags say. Float64 and float32 matrices (even mixed)
+ * are welcome; sums are accumulated in float64 either way.
  *
  * @param a - A, m x k (or k x m with `transA`)
  * @param b - B, k x n (or n x k with `transB`)
  * @param options - transpose flags, alpha, beta and `out` (m x n)
- * @returns out
+ * @returns out (a new m x n matrix with A's dtype when `out` is omitted)
  */
 export function gemm(a: Matrix, b: Matrix, options: GemmOptions = {}): Matrix {
+  assertMatrix('a', a);
+  assertMatrix('b', b);
+  if (options === null || typeof options !== 'object') {
+    throw new TypeError(`options must be an object, got ${String(options)}`);
+  }
+  assertOptionalBoolean('transA', options.transA);
+  assertOptionalBoolean('transB', options.transB);
   const transA = options.transA === true;
   const transB = options.transB === true;
   const alpha = options.alpha ?? 1;
@@ -44,195 +67,244 @@ export function gemm(a: Matrix, b: Matrix, options: GemmOptions = {}): Matrix {
   if (k !== kb) {
     const opA = transA ? `Aᵀ (A is ${shapeOf(a)})` : `A ${shapeOf(a)}`;
     const opB = transB ? `Bᵀ (B is ${shapeOf(b)})` : `B ${shapeOf(b)}`;
-    throw new RangeError(`gemm: inner dimensions differ, ${opA} has ${k} columns but ${opB} has ${kb} rows`);
+    throw new RangeError(
+      `gemm: inner dimensions differ, ${opA} has ${k} columns but ${opB} has ${kb} rows`,
+    );
   }
+  if (options.out !== undefined) assertMatrix('out', options.out);
   const out = options.out ?? zeros(m, n, { dtype: dtypeOf(a) });
   assertOutShape('gemm', out, m, n);
-  if (out.data.buffer === a.data.buffer || out.data.buffer === b.data.buffer) {
-    if (overlaps(out.data, a.data) || overlaps(out.data, b.data)) {
-      throw new RangeError('gemm: out must not share storage with a or b');
-    }
-  }
-  const c = out.data;
-  if (beta === 0) c.fill(0);
-  else if (beta !== 1) for (let i = 0; i < c.length; i++) c[i] = beta * (c[i] as number);
+  assertNoOverlap('gemm', out, a, 'a');
+  assertNoOverlap('gemm', out, b, 'b');
+
+  const C = out.data;
+  if (beta === 0) C.fill(0);
+  else if (beta !== 1) for (let i = 0; i < C.length; i++) C[i] = beta * (C[i] as number);
   if (m === 0 || n === 0 || k === 0 || alpha === 0) return out;
 
-  if (!transB) {
-    // op(A)[i, p] = A[i * sAi + p * sAp]
-    const sAi = transA ? 1 : k;
-    const sAp = transA ? m : 1;
-    axpyKernel(a.data, sAi, sAp, b.data, c, m, n, k, alpha);
-  } else if (!transA) {
-    dotKernel(a.data, b.data, c, m, n, k, alpha);
-  } else {
-    // Aᵀ·Bᵀ: both operands strided in p; transposing A once keeps the inner loop contiguous.
-    const at = zeros(m, k, { dtype: dtypeOf(a) }).data;
-    const x = a.data;
-    for (let p = 0; p < k; p++) for (let i = 0; i < m; i++) at[i * k + p] = x[p * m + i] as number;
-    dotKernel(at, b.data, c, m, n, k, alpha);
+  const A = a.data;
+  const B = b.data;
+  const sAi = transA ? 1 : k;
+  const sAp = transA ? m : 1;
+  const sBp = transB ? 1 : n;
+  const sBj = transB ? k : 1;
+  for (let j0 = 0; j0 < n; j0 += NB) {
+    const j1 = Math.min(j0 + NB, n);
+    for (let p0 = 0; p0 < k; p0 += KB) {
+      const len = Math.min(KB, k - p0);
+      let i = 0;
+      for (; i + 4 <= m; i += 4) {
+        fourRows(
+          A,
+          i * sAi + p0 * sAp,
+          sAi,
+          sAp,
+          B,
+          p0 * sBp,
+          sBp,
+          sBj,
+          C,
+          i * n,
+          n,
+          j0,
+          j1,
+          len,
+          alpha,
+        );
+      }
+      for (; i < m; i++) {
+        oneRow(A, i * sAi + p0 * sAp, sAp, B, p0 * sBp, sBp, sBj, C, i * n, j0, j1, len, alpha);
+      }
+    }
   }
   return out;
 }
 
-/** out = A · B (a shorthand for {@link gemm} without flags). */
+/**
+ * out = A · B (a shorthand for {@link gemm} without flags).
+ *
+ * @param a - A, m x k
+ * @param b - B, k x n
+ * @param out - where the result goes, m x n; allocated when omitted
+ * @returns out
+ */
 export function matmul(a: Matrix, b: Matrix, out?: Matrix): Matrix {
   return out === undefined ? gemm(a, b) : gemm(a, b, { out });
 }
 
-function overlaps(x: FloatArray, y: FloatArray): boolean {
-  if (x.buffer !== y.buffer) return false;
-  const x0 = x.byteOffset;
-  const x1 = x0 + x.byteLength;
-  const y0 = y.byteOffset;
-  const y1 = y0 + y.byteLength;
-  return x0 < y1 && y0 < x1;
-}
-
 /**
- * C[i, :] += alpha · op(A)[i, p] · B[p, :] for B stored k x n row-major.
- * Four rows of C and two values of p per pass of the inner loop.
+ * C[i..i+3, j0..j1) += alpha · Σ_p op(A)[i.., p] · op(B)[p, j] for `len`
+ * values of p: 4 x 4 tiles, then one column at a time for the last j1 - j0 mod 4.
+ * `a0` is where op(A)[i, p0] lives, `bp` where op(B)[p0, 0] lives, `c0` where C[i, 0] lives.
  */
-function axpyKernel(
+function fourRows(
   A: FloatArray,
+  a0: number,
   sAi: number,
   sAp: number,
   B: FloatArray,
+  bp: number,
+  sBp: number,
+  sBj: number,
   C: FloatArray,
-  m: number,
+  c0: number,
   n: number,
-  k: number,
+  j0: number,
+  j1: number,
+  len: number,
   alpha: number,
 ): void {
-  for (let j0 = 0; j0 < n; j0 += NB) {
-    const j1 = j0 + NB < n ? j0 + NB : n;
-    for (let p0 = 0; p0 < k; p0 += KB) {
-      const p1 = p0 + KB < k ? p0 + KB : k;
-      let i = 0;
-      for (; i + 4 <= m; i += 4) {
-        const c0 = i * n;
-        const c1 = c0 + n;
-        const c2 = c1 + n;
-        const c3 = c2 + n;
-        const ai0 = i * sAi;
-        const ai1 = ai0 + sAi;
-        const ai2 = ai1 + sAi;
-        const ai3 = ai2 + sAi;
-        let p = p0;
-        for (; p + 2 <= p1; p += 2) {
-          const q = p * sAp;
-          const r = q + sAp;
-          const a00 = alpha * (A[ai0 + q] as number);
-          const a01 = alpha * (A[ai0 + r] as number);
-          const a10 = alpha * (A[ai1 + q] as number);
-          const a11 = alpha * (A[ai1 + r] as number);
-          const a20 = alpha * (A[ai2 + q] as number);
-          const a21 = alpha * (A[ai2 + r] as number);
-          const a30 = alpha * (A[ai3 + q] as number);
-          const a31 = alpha * (A[ai3 + r] as number);
-          const b0 = p * n;
-          const b1 = b0 + n;
-          for (let j = j0; j < j1; j++) {
-            const u = B[b0 + j] as number;
-            const v = B[b1 + j] as number;
-            C[c0 + j] = (C[c0 + j] as number) + a00 * u + a01 * v;
-            C[c1 + j] = (C[c1 + j] as number) + a10 * u + a11 * v;
-            C[c2 + j] = (C[c2 + j] as number) + a20 * u + a21 * v;
-            C[c3 + j] = (C[c3 + j] as number) + a30 * u + a31 * v;
-          }
-        }
-        for (; p < p1; p++) {
-          const q = p * sAp;
-          const a0 = alpha * (A[ai0 + q] as number);
-          const a1 = alpha * (A[ai1 + q] as number);
-          const a2 = alpha * (A[ai2 + q] as number);
-          const a3 = alpha * (A[ai3 + q] as number);
-          const b0 = p * n;
-          for (let j = j0; j < j1; j++) {
-            const u = B[b0 + j] as number;
-            C[c0 + j] = (C[c0 + j] as number) + a0 * u;
-            C[c1 + j] = (C[c1 + j] as number) + a1 * u;
-            C[c2 + j] = (C[c2 + j] as number) + a2 * u;
-            C[c3 + j] = (C[c3 + j] as number) + a3 * u;
-          }
-        }
-      }
-      for (; i < m; i++) {
-        const c0 = i * n;
-        const ai0 = i * sAi;
-        for (let p = p0; p < p1; p++) {
-          const a0 = alpha * (A[ai0 + p * sAp] as number);
-          const b0 = p * n;
-          for (let j = j0; j < j1; j++) C[c0 + j] = (C[c0 + j] as number) + a0 * (B[b0 + j] as number);
-        }
-      }
+  const a1 = a0 + sAi;
+  const a2 = a1 + sAi;
+  const a3 = a2 + sAi;
+  const c1 = c0 + n;
+  const c2 = c1 + n;
+  const c3 = c2 + n;
+  let j = j0;
+  for (; j + 4 <= j1; j += 4) {
+    const b0 = bp + j * sBj;
+    const b1 = b0 + sBj;
+    const b2 = b1 + sBj;
+    const b3 = b2 + sBj;
+    let s00 = 0;
+    let s01 = 0;
+    let s02 = 0;
+    let s03 = 0;
+    let s10 = 0;
+    let s11 = 0;
+    let s12 = 0;
+    let s13 = 0;
+    let s20 = 0;
+    let s21 = 0;
+    let s22 = 0;
+    let s23 = 0;
+    let s30 = 0;
+    let s31 = 0;
+    let s32 = 0;
+    let s33 = 0;
+    let qa = 0;
+    let qb = 0;
+    for (let p = 0; p < len; p++) {
+      const x0 = A[a0 + qa] as number;
+      const x1 = A[a1 + qa] as number;
+      const x2 = A[a2 + qa] as number;
+      const x3 = A[a3 + qa] as number;
+      const y0 = B[b0 + qb] as number;
+      const y1 = B[b1 + qb] as number;
+      const y2 = B[b2 + qb] as number;
+      const y3 = B[b3 + qb] as number;
+      qa += sAp;
+      qb += sBp;
+      s00 += x0 * y0;
+      s01 += x0 * y1;
+      s02 += x0 * y2;
+      s03 += x0 * y3;
+      s10 += x1 * y0;
+      s11 += x1 * y1;
+      s12 += x1 * y2;
+      s13 += x1 * y3;
+      s20 += x2 * y0;
+      s21 += x2 * y1;
+      s22 += x2 * y2;
+      s23 += x2 * y3;
+      s30 += x3 * y0;
+      s31 += x3 * y1;
+      s32 += x3 * y2;
+      s33 += x3 * y3;
     }
+    C[c0 + j] = (C[c0 + j] as number) + alpha * s00;
+    C[c0 + j + 1] = (C[c0 + j + 1] as number) + alpha * s01;
+    C[c0 + j + 2] = (C[c0 + j + 2] as number) + alpha * s02;
+    C[c0 + j + 3] = (C[c0 + j + 3] as number) + alpha * s03;
+    C[c1 + j] = (C[c1 + j] as number) + alpha * s10;
+    C[c1 + j + 1] = (C[c1 + j + 1] as number) + alpha * s11;
+    C[c1 + j + 2] = (C[c1 + j + 2] as number) + alpha * s12;
+    C[c1 + j + 3] = (C[c1 + j + 3] as number) + alpha * s13;
+    C[c2 + j] = (C[c2 + j] as number) + alpha * s20;
+    C[c2 + j + 1] = (C[c2 + j + 1] as number) + alpha * s21;
+    C[c2 + j + 2] = (C[c2 + j + 2] as number) + alpha * s22;
+    C[c2 + j + 3] = (C[c2 + j + 3] as number) + alpha * s23;
+    C[c3 + j] = (C[c3 + j] as number) + alpha * s30;
+    C[c3 + j + 1] = (C[c3 + j + 1] as number) + alpha * s31;
+    C[c3 + j + 2] = (C[c3 + j + 2] as number) + alpha * s32;
+    C[c3 + j + 3] = (C[c3 + j + 3] as number) + alpha * s33;
+  }
+  for (; j < j1; j++) {
+    const b0 = bp + j * sBj;
+    let s0 = 0;
+    let s1 = 0;
+    let s2 = 0;
+    let s3 = 0;
+    let qa = 0;
+    let qb = 0;
+    for (let p = 0; p < len; p++) {
+      const y = B[b0 + qb] as number;
+      s0 += (A[a0 + qa] as number) * y;
+      s1 += (A[a1 + qa] as number) * y;
+      s2 += (A[a2 + qa] as number) * y;
+      s3 += (A[a3 + qa] as number) * y;
+      qa += sAp;
+      qb += sBp;
+    }
+    C[c0 + j] = (C[c0 + j] as number) + alpha * s0;
+    C[c1 + j] = (C[c1 + j] as number) + alpha * s1;
+    C[c2 + j] = (C[c2 + j] as number) + alpha * s2;
+    C[c3 + j] = (C[c3 + j] as number) + alpha * s3;
   }
 }
 
-/**
- * C[i, j] += alpha · Σ_p A[i, p] · B[j, p] for A m x k and B n x k, both
- * row-major: dot products of contiguous rows, two rows of each at a time.
- */
-function dotKernel(
+/** {@link fourRows} for a single row of C: 1 x 4 tiles, then single elements. */
+function oneRow(
   A: FloatArray,
+  a0: number,
+  sAp: number,
   B: FloatArray,
+  bp: number,
+  sBp: number,
+  sBj: number,
   C: FloatArray,
-  m: number,
-  n: number,
-  k: number,
+  c0: number,
+  j0: number,
+  j1: number,
+  len: number,
   alpha: number,
 ): void {
-  let i = 0;
-  for (; i + 2 <= m; i += 2) {
-    const a0 = i * k;
-    const a1 = a0 + k;
-    const c0 = i * n;
-    const c1 = c0 + n;
-    let j = 0;
-    for (; j + 2 <= n; j += 2) {
-      const b0 = j * k;
-      const b1 = b0 + k;
-      let s00 = 0;
-      let s01 = 0;
-      let s10 = 0;
-      let s11 = 0;
-      for (let p = 0; p < k; p++) {
-        const x0 = A[a0 + p] as number;
-        const x1 = A[a1 + p] as number;
-        const y0 = B[b0 + p] as number;
-        const y1 = B[b1 + p] as number;
-        s00 += x0 * y0;
-        s01 += x0 * y1;
-        s10 += x1 * y0;
-        s11 += x1 * y1;
-      }
-      C[c0 + j] = (C[c0 + j] as number) + alpha * s00;
-      C[c0 + j + 1] = (C[c0 + j + 1] as number) + alpha * s01;
-      C[c1 + j] = (C[c1 + j] as number) + alpha * s10;
-      C[c1 + j + 1] = (C[c1 + j + 1] as number) + alpha * s11;
+  let j = j0;
+  for (; j + 4 <= j1; j += 4) {
+    const b0 = bp + j * sBj;
+    const b1 = b0 + sBj;
+    const b2 = b1 + sBj;
+    const b3 = b2 + sBj;
+    let s0 = 0;
+    let s1 = 0;
+    let s2 = 0;
+    let s3 = 0;
+    let qa = 0;
+    let qb = 0;
+    for (let p = 0; p < len; p++) {
+      const x = A[a0 + qa] as number;
+      s0 += x * (B[b0 + qb] as number);
+      s1 += x * (B[b1 + qb] as number);
+      s2 += x * (B[b2 + qb] as number);
+      s3 += x * (B[b3 + qb] as number);
+      qa += sAp;
+      qb += sBp;
     }
-    for (; j < n; j++) {
-      const b0 = j * k;
-      let s0 = 0;
-      let s1 = 0;
-      for (let p = 0; p < k; p++) {
-        const y = B[b0 + p] as number;
-        s0 += (A[a0 + p] as number) * y;
-        s1 += (A[a1 + p] as number) * y;
-      }
-      C[c0 + j] = (C[c0 + j] as number) + alpha * s0;
-      C[c1 + j] = (C[c1 + j] as number) + alpha * s1;
-    }
+    C[c0 + j] = (C[c0 + j] as number) + alpha * s0;
+    C[c0 + j + 1] = (C[c0 + j + 1] as number) + alpha * s1;
+    C[c0 + j + 2] = (C[c0 + j + 2] as number) + alpha * s2;
+    C[c0 + j + 3] = (C[c0 + j + 3] as number) + alpha * s3;
   }
-  for (; i < m; i++) {
-    const a0 = i * k;
-    const c0 = i * n;
-    for (let j = 0; j < n; j++) {
-      const b0 = j * k;
-      let s = 0;
-      for (let p = 0; p < k; p++) s += (A[a0 + p] as number) * (B[b0 + p] as number);
-      C[c0 + j] = (C[c0 + j] as number) + alpha * s;
+  for (; j < j1; j++) {
+    const b0 = bp + j * sBj;
+    let s = 0;
+    let qa = 0;
+    let qb = 0;
+    for (let p = 0; p < len; p++) {
+      s += (A[a0 + qa] as number) * (B[b0 + qb] as number);
+      qa += sAp;
+      qb += sBp;
     }
+    C[c0 + j] = (C[c0 + j] as number) + alpha * s;
   }
 }
