@@ -1,0 +1,112 @@
+/**
+ * MLISP visualizer entry: the tab bar, the model load/save buttons and the
+ * views, each created the first time it is shown. Settings and the current
+ * view live in the URL hash, so a link reproduces a run.
+ */
+import './style.css';
+import { TrainerClient } from './client.js';
+import { h } from './dom.js';
+import { createModelIo } from './model-io.js';
+import { formatHash, parseHash, VIEWS, type View } from './settings.js';
+import { Store } from './store.js';
+import type { AppContext, ViewHandle } from './view.js';
+import { createDigitsView } from './views/digits.js';
+import { createDrawView } from './views/draw.js';
+import { createExperimentsView } from './views/experiments.js';
+import { createNetworkView } from './views/network.js';
+import { createTrainView } from './views/train.js';
+
+const TITLES: Record<View, string> = {
+  train: 'Train',
+  network: 'Network',
+  digits: 'Digits',
+  draw: 'Draw a digit',
+  experiments: 'Experiments',
+};
+
+const FACTORIES: Record<View, (ctx: AppContext) => ViewHandle> = {
+  train: createTrainView,
+  network: createNetworkView,
+  digits: createDigitsView,
+  draw: createDrawView,
+  experiments: createExperimentsView,
+};
+
+const store = new Store();
+const initial = parseHash(location.hash);
+store.settings = initial.settings;
+store.view = initial.view;
+
+const client = new TrainerClient(store);
+const ctx: AppContext = { store, client };
+
+const app = document.getElementById('app')!;
+const errorBox = h('div', { class: 'error-banner', hidden: true, 'data-testid': 'error' });
+const dismiss = h('button', { text: 'dismiss', style: 'margin-left:12px' });
+const errorText = h('span');
+errorBox.append(errorText, dismiss);
+dismiss.addEventListener('click', () => {
+  errorBox.hidden = true;
+});
+app.appendChild(errorBox);
+store.on('error', (message) => {
+  errorText.textContent = message;
+  errorBox.hidden = false;
+});
+const tabs = document.getElementById('tabs')!;
+const created = new Map<View, ViewHandle>();
+const buttons = new Map<View, HTMLButtonElement>();
+
+for (const view of VIEWS) {
+  const button = h('button', {
+    role: 'tab',
+    'data-view': view,
+    text: TITLES[view],
+    onclick: () => show(view),
+  });
+  buttons.set(view, button);
+  tabs.appendChild(button);
+}
+document.getElementById('model-io')!.appendChild(createModelIo(ctx));
+
+function writeHash(): void {
+  const hash = formatHash(store.view, store.settings);
+  if (location.hash !== hash) history.replaceState(null, '', hash);
+}
+
+function show(view: View): void {
+  store.view = view;
+  for (const [name, button] of buttons) button.setAttribute('aria-selected', String(name === view));
+  for (const [name, handle] of created) {
+    if (name !== view && !handle.root.hidden) {
+      handle.root.hidden = true;
+      handle.hide?.();
+    }
+  }
+  let handle = created.get(view);
+  if (!handle) {
+    handle = FACTORIES[view](ctx);
+    handle.root.classList.add('view');
+    handle.root.dataset.viewRoot = view;
+    created.set(view, handle);
+    app.appendChild(handle.root);
+  }
+  handle.root.hidden = false;
+  handle.show?.();
+  writeHash();
+  store.emit('view', view);
+}
+
+store.on('settings', writeHash);
+window.addEventListener('hashchange', () => {
+  const next = parseHash(location.hash);
+  if (formatHash(next.view, next.settings) === formatHash(store.view, store.settings)) return;
+  if (formatHash('train', next.settings) !== formatHash('train', store.settings)) {
+    store.settings = next.settings;
+    store.emit('settings', store.settings);
+  }
+  show(next.view);
+});
+
+show(store.view);
+client.load();

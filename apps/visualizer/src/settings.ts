@@ -1,0 +1,118 @@
+/**
+ * The training settings, and their round trip through the URL hash
+ * (`#train?sizes=784-30-10&eta=0.5&…`), so a link reproduces a run.
+ */
+
+/** Hidden-layer activations offered in the UI (names as in @mlisp/neurons). */
+export const HIDDEN_ACTIVATIONS = ['sigmoid', 'tanh', 'relu', 'leaky-relu'] as const;
+/** Costs offered in the UI (names as in @mlisp/costs). */
+export const COSTS = ['cross-entropy', 'quadratic', 'log-likelihood'] as const;
+/** Initialisers offered in the UI (names as in @mlisp/neurons). */
+export const INITS = ['scaled', 'normal', 'xavier', 'he'] as const;
+
+/** Everything that determines a training run. */
+export interface Settings {
+  /** Layer sizes, input first (784) and output last (10). */
+  sizes: number[];
+  hidden: (typeof HIDDEN_ACTIVATIONS)[number];
+  cost: (typeof COSTS)[number];
+  /** Learning rate η. */
+  eta: number;
+  /** L2 regularisation λ. */
+  lambda: number;
+  /** Mini-batch size m. */
+  batch: number;
+  epochs: number;
+  init: (typeof INITS)[number];
+  seed: number;
+  /** How many of the 7996 training digits to use (fewer trains faster). */
+  train: number;
+}
+
+/** The settings of a fresh page: a small network that trains in seconds. */
+export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze({
+  sizes: [784, 30, 10],
+  hidden: 'sigmoid',
+  cost: 'cross-entropy',
+  eta: 0.5,
+  lambda: 0,
+  batch: 10,
+  epochs: 10,
+  init: 'scaled',
+  seed: 1,
+  train: 7996,
+});
+
+/** The views of the app, as they appear in the hash. */
+export const VIEWS = ['train', 'network', 'digits', 'draw', 'experiments'] as const;
+/** One view name. */
+export type View = (typeof VIEWS)[number];
+
+function oneOf<T extends string>(options: readonly T[], value: string | null, fallback: T): T {
+  return value !== null && (options as readonly string[]).includes(value) ? (value as T) : fallback;
+}
+
+function num(value: string | null, fallback: number, min: number, max: number): number {
+  if (value === null || value.trim() === '') return fallback;
+  const n = Number(value);
+  return Number.isFinite(n) && n >= min && n <= max ? n : fallback;
+}
+
+function int(value: string | null, fallback: number, min: number, max: number): number {
+  return Math.round(num(value, fallback, min, max));
+}
+
+/**
+ * Parses layer sizes such as `784-30-10` or `784,30,10`; the first must be
+ * 784 and the last 10 (the digits); returns undefined when not valid.
+ */
+export function parseSizes(text: string): number[] | undefined {
+  const parts = text
+    .split(/[-,\s]+/)
+    .filter((s) => s !== '')
+    .map(Number);
+  if (parts.length < 2 || parts.some((n) => !Number.isInteger(n) || n < 1 || n > 4096)) {
+    return undefined;
+  }
+  if (parts[0] !== 784 || parts[parts.length - 1] !== 10) return undefined;
+  return parts;
+}
+
+/** Reads the view and settings from a hash such as `#train?eta=0.5`. */
+export function parseHash(hash: string): { view: View; settings: Settings } {
+  const body = hash.replace(/^#\/?/, '');
+  const q = body.indexOf('?');
+  const viewName = q === -1 ? body : body.slice(0, q);
+  const params = new URLSearchParams(q === -1 ? '' : body.slice(q + 1));
+  const d = DEFAULT_SETTINGS;
+  const settings: Settings = {
+    sizes: parseSizes(params.get('sizes') ?? '') ?? [...d.sizes],
+    hidden: oneOf(HIDDEN_ACTIVATIONS, params.get('act'), d.hidden),
+    cost: oneOf(COSTS, params.get('cost'), d.cost),
+    eta: num(params.get('eta'), d.eta, 1e-6, 1e3),
+    lambda: num(params.get('lambda'), d.lambda, 0, 1e4),
+    batch: int(params.get('batch'), d.batch, 1, 7996),
+    epochs: int(params.get('epochs'), d.epochs, 1, 1000),
+    init: oneOf(INITS, params.get('init'), d.init),
+    seed: int(params.get('seed'), d.seed, 0, 2 ** 31 - 1),
+    train: int(params.get('train'), d.train, 100, 7996),
+  };
+  return { view: oneOf(VIEWS, viewName, 'train'), settings };
+}
+
+/** Writes the view and settings as a hash; parseHash(formatHash(v, s)) gives them back. */
+export function formatHash(view: View, s: Settings): string {
+  const params = new URLSearchParams({
+    sizes: s.sizes.join('-'),
+    act: s.hidden,
+    cost: s.cost,
+    eta: String(s.eta),
+    lambda: String(s.lambda),
+    batch: String(s.batch),
+    epochs: String(s.epochs),
+    init: s.init,
+    seed: String(s.seed),
+    train: String(s.train),
+  });
+  return `#${view}?${params.toString()}`;
+}

@@ -1,0 +1,79 @@
+/** The app's shared state and a tiny event bus between the views. */
+import type { MnistSplit } from '@mlisp/mnist';
+import type { Network } from '@mlisp/neurons';
+import { DEFAULT_SETTINGS, type Settings, type View } from './settings.js';
+
+/** What the trainer reports after each epoch (and after a Step). */
+export interface EpochRecord {
+  /** Epochs completed (fractional after single mini-batch steps). */
+  epoch: number;
+  trainCost: number;
+  trainAccuracy: number;
+  testCost: number;
+  testAccuracy: number;
+  /** ‖δ^l‖ per layer l = 1..L (learning speed of each layer). */
+  speeds: number[];
+  /** The learning rate used in that epoch. */
+  eta: number;
+}
+
+/** The state of the training worker. */
+export type Status = 'loading' | 'idle' | 'running' | 'paused' | 'done' | 'error';
+
+/** Events the store emits. */
+export interface StoreEvents {
+  settings: Settings;
+  view: View;
+  status: Status;
+  history: EpochRecord[];
+  model: Network | undefined;
+  data: MnistSplit;
+  error: string;
+}
+
+type Listener<T> = (value: T) => void;
+
+/** Shared state; views subscribe with {@link Store.on}. */
+export class Store {
+  settings: Settings = { ...DEFAULT_SETTINGS, sizes: [...DEFAULT_SETTINGS.sizes] };
+  view: View = 'train';
+  status: Status = 'loading';
+  history: EpochRecord[] = [];
+  /** The network being trained, or the one loaded from a model file. */
+  model: Network | undefined;
+  /** Where the model came from, for display. */
+  modelSource = '';
+  data: MnistSplit | undefined;
+  private readonly listeners = new Map<keyof StoreEvents, Set<Listener<never>>>();
+
+  /** Subscribes to an event; returns the function that unsubscribes. */
+  on<K extends keyof StoreEvents>(event: K, fn: Listener<StoreEvents[K]>): () => void {
+    let set = this.listeners.get(event);
+    if (!set) {
+      set = new Set();
+      this.listeners.set(event, set);
+    }
+    set.add(fn as Listener<never>);
+    return () => set.delete(fn as Listener<never>);
+  }
+
+  /** Calls every listener of an event. */
+  emit<K extends keyof StoreEvents>(event: K, value: StoreEvents[K]): void {
+    for (const fn of this.listeners.get(event) ?? []) (fn as Listener<StoreEvents[K]>)(value);
+  }
+
+  setStatus(status: Status): void {
+    this.status = status;
+    this.emit('status', status);
+  }
+
+  setModel(model: Network | undefined, source: string): void {
+    this.model = model;
+    this.modelSource = source;
+    this.emit('model', model);
+  }
+
+  setError(message: string): void {
+    this.emit('error', message);
+  }
+}

@@ -1,0 +1,212 @@
+/**
+ * Train view: the settings (layer sizes, activation, cost, η, λ, mini-batch,
+ * epochs, initialiser, seed), Start / Pause / Step / Reset, and live charts
+ * of cost, accuracy, per-layer learning speed ‖δ^l‖ and η per epoch.
+ */
+import { type LineChart, lineChart, PALETTE } from '../charts.js';
+import { field, fmt, h, input, pct, select } from '../dom.js';
+import { COSTS, HIDDEN_ACTIVATIONS, INITS, parseSizes, type Settings } from '../settings.js';
+import type { EpochRecord, Status } from '../store.js';
+import type { AppContext, ViewHandle } from '../view.js';
+
+const BLUE = '#0877bd';
+const ORANGE = '#f59322';
+
+/** Creates the Train view. */
+export function createTrainView(ctx: AppContext): ViewHandle {
+  const { store, client } = ctx;
+  const root = h('section', { class: 'layout', 'aria-label': 'Train' });
+
+  const change = (patch: Partial<Settings>) => {
+    store.settings = { ...store.settings, ...patch };
+    store.emit('settings', store.settings);
+    client.configure();
+  };
+  const numberInput = (name: keyof Settings, attrs: Record<string, string | number>) =>
+    input(
+      name,
+      String(store.settings[name]),
+      (v) => {
+        const n = Number(v);
+        if (Number.isFinite(n)) change({ [name]: n } as Partial<Settings>);
+      },
+      { type: 'number', ...attrs },
+    );
+
+  const sizes = input('sizes', store.settings.sizes.join('-'), (v) => {
+    const parsed = parseSizes(v);
+    sizes.setCustomValidity(parsed ? '' : 'layer sizes such as 784-30-10 (784 first, 10 last)');
+    sizes.reportValidity();
+    if (parsed) change({ sizes: parsed });
+  });
+
+  const startButton = h('button', { class: 'primary', 'data-testid': 'start', text: 'Start' });
+  const stepButton = h('button', { 'data-testid': 'step', text: 'Step' });
+  const resetButton = h('button', { 'data-testid': 'reset', text: 'Reset' });
+  startButton.addEventListener('click', () => {
+    if (store.status === 'running') client.pause();
+    else client.start();
+  });
+  stepButton.addEventListener('click', () => client.step());
+  resetButton.addEventListener('click', () => client.configure());
+
+  const statusLine = h('p', { class: 'muted', 'data-testid': 'status', text: 'loading digits…' });
+  const progress = h('progress', { max: 1, value: 0, style: 'width:100%' });
+
+  const settingsPanel = h(
+    'aside',
+    { class: 'panel' },
+    h('h2', { text: 'Network' }),
+    field('Layer sizes', sizes, 'neurons per layer, inputs first: 784-30-10'),
+    field(
+      'Hidden σ',
+      select('act', HIDDEN_ACTIVATIONS, store.settings.hidden, (v) =>
+        change({ hidden: v as Settings['hidden'] }),
+      ),
+    ),
+    field(
+      'Cost',
+      select('cost', COSTS, store.settings.cost, (v) => change({ cost: v as Settings['cost'] })),
+      'log-likelihood pairs with a softmax output layer; the others with sigmoid',
+    ),
+    field(
+      'Init',
+      select('init', INITS, store.settings.init, (v) => change({ init: v as Settings['init'] })),
+    ),
+    field('Seed', numberInput('seed', { min: 0, step: 1 })),
+    h('h2', { text: 'Training', style: 'margin-top:14px' }),
+    field('η (eta)', numberInput('eta', { min: 0, step: 'any' }), 'learning rate'),
+    field('λ (lambda)', numberInput('lambda', { min: 0, step: 'any' }), 'L2 regularisation'),
+    field('Mini-batch', numberInput('batch', { min: 1, step: 1 })),
+    field('Epochs', numberInput('epochs', { min: 1, step: 1 })),
+    field('Train digits', numberInput('train', { min: 100, max: 7996, step: 1 }), 'of 7996'),
+    h('div', { class: 'controls' }, startButton, stepButton, resetButton),
+    progress,
+    statusLine,
+  );
+
+  const stat = (label: string, testid: string) => {
+    const value = h('b', { 'data-testid': testid, text: '–' });
+    return { el: h('div', { class: 'stat' }, value, h('span', { text: label })), value };
+  };
+  const epochStat = stat('epoch', 'stat-epoch');
+  const testAccStat = stat('test accuracy', 'stat-test-accuracy');
+  const trainAccStat = stat('training accuracy', 'stat-train-accuracy');
+  const testCostStat = stat('test cost', 'stat-test-cost');
+  const chartsBox = h('div', { class: 'charts' });
+  const main = h(
+    'div',
+    {},
+    h('div', { class: 'stats' }, epochStat.el, testAccStat.el, trainAccStat.el, testCostStat.el),
+    chartsBox,
+  );
+  root.append(settingsPanel, main);
+
+  let charts: { cost: LineChart; acc: LineChart; speed: LineChart; eta: LineChart } | undefined;
+  let layersCharted = 0;
+  const buildCharts = () => {
+    const layers = store.settings.sizes.length - 1;
+    if (charts && layersCharted === layers) return;
+    if (charts) for (const c of Object.values(charts)) c.destroy();
+    layersCharted = layers;
+    charts = {
+      cost: lineChart(chartsBox, {
+        title: 'Cost per epoch',
+        xLabel: 'epoch',
+        lines: [
+          { label: 'training', color: BLUE },
+          { label: 'test', color: ORANGE },
+        ],
+      }),
+      acc: lineChart(chartsBox, {
+        title: 'Accuracy per epoch',
+        xLabel: 'epoch',
+        yRange: [0, 1],
+        lines: [
+          { label: 'training', color: BLUE },
+          { label: 'test', color: ORANGE },
+        ],
+      }),
+      speed: lineChart(chartsBox, {
+        title: 'Learning speed ‖δˡ‖ per layer',
+        xLabel: 'epoch',
+        logY: true,
+        lines: Array.from({ length: layers }, (_, l) => ({
+          label: l === layers - 1 ? `layer ${l + 1} (output)` : `layer ${l + 1}`,
+          color: PALETTE[l % PALETTE.length]!,
+        })),
+      }),
+      eta: lineChart(chartsBox, {
+        title: 'Learning rate η',
+        xLabel: 'epoch',
+        lines: [{ label: 'η', color: PALETTE[2]! }],
+      }),
+    };
+  };
+
+  const renderHistory = (history: EpochRecord[]) => {
+    buildCharts();
+    const x = history.map((r) => r.epoch);
+    charts!.cost.setData(x, [history.map((r) => r.trainCost), history.map((r) => r.testCost)]);
+    charts!.acc.setData(x, [
+      history.map((r) => r.trainAccuracy),
+      history.map((r) => r.testAccuracy),
+    ]);
+    charts!.speed.setData(
+      x,
+      Array.from({ length: layersCharted }, (_, l) => history.map((r) => r.speeds[l] ?? null)),
+    );
+    charts!.eta.setData(x, [history.map((r) => r.eta)]);
+    const last = history[history.length - 1];
+    epochStat.value.textContent = last ? fmt(last.epoch, 4) : '0';
+    testAccStat.value.textContent = last ? pct(last.testAccuracy) : '–';
+    trainAccStat.value.textContent = last ? pct(last.trainAccuracy) : '–';
+    testCostStat.value.textContent = last ? fmt(last.testCost, 4) : '–';
+  };
+
+  const renderStatus = (status: Status) => {
+    root.dataset.status = status;
+    startButton.textContent = status === 'running' ? 'Pause' : 'Start';
+    startButton.dataset.testid = status === 'running' ? 'pause' : 'start';
+    const busy = status === 'loading' || status === 'error';
+    startButton.disabled = busy || status === 'done';
+    stepButton.disabled = busy || status === 'running';
+    resetButton.disabled = status === 'loading';
+    const text: Record<Status, string> = {
+      loading: 'loading digits…',
+      idle: 'ready: press Start to train, or Step for one mini-batch',
+      running: 'training…',
+      paused: 'paused',
+      done: `done: ${store.settings.epochs} epochs; Reset or change a setting to train again`,
+      error: 'stopped by an error',
+    };
+    statusLine.textContent = text[status];
+  };
+
+  client.onProgress = () => {
+    const p = client.progress;
+    progress.max = Math.max(1, p.batches);
+    progress.value = p.batch;
+  };
+  store.on('history', renderHistory);
+  store.on('status', renderStatus);
+  store.on('settings', (s) => {
+    // Settings may also change from a loaded model file or the URL hash.
+    for (const el of settingsPanel.querySelectorAll<HTMLInputElement | HTMLSelectElement>(
+      'input[name], select[name]',
+    )) {
+      const key = el.name === 'act' ? 'hidden' : (el.name as keyof Settings);
+      const value = key === 'sizes' ? s.sizes.join('-') : String(s[key]);
+      if (el.value !== value && document.activeElement !== el) el.value = value;
+    }
+    buildCharts();
+    renderHistory(store.history);
+  });
+  renderStatus(store.status);
+  return {
+    root,
+    show() {
+      renderHistory(store.history);
+    },
+  };
+}
