@@ -1,4 +1,4 @@
-import type { Activation, CostName } from '@mlisp/neurons';
+import { type Activation, type CostName, MODEL_COST_NAMES } from '@mlisp/neurons';
 import { dtypeOf, type Matrix, shapeOf, zeros } from '@mlisp/tensor';
 
 /**
@@ -224,11 +224,7 @@ export const logLikelihood: Cost = Object.freeze({
 } satisfies Cost);
 
 /** Every cost name, in a fixed order. */
-export const COST_NAMES: readonly CostName[] = Object.freeze([
-  'quadratic',
-  'cross-entropy',
-  'log-likelihood',
-]);
+export const COST_NAMES: readonly CostName[] = MODEL_COST_NAMES;
 
 /**
  * The cost with this name.

@@ -1,6 +1,7 @@
 /**
  * @mlisp/neurons: activations (step, sigmoid, tanh, relu, leaky ReLU, linear,
- * softmax), networks of dense layers, seeded initialisers and feedforward.
+ * softmax), networks of dense layers, seeded initialisers, feedforward and the
+ * `mlisp-network` model file.
  * A batch is a Matrix with one sample per row.
  *
  * @packageDocumentation
@@ -29,6 +30,18 @@ export {
   scaled,
   xavier,
 } from './init.js';
+export {
+  MODEL_COST_NAMES,
+  MODEL_FORMAT,
+  MODEL_VERSION,
+  ModelFormatError,
+  type ModelJson,
+  type ModelOptions,
+  type ParsedModel,
+  parseModel,
+  serializeModel,
+  toModelJson,
+} from './model.js';
 export {
   type ActivationLike,
   assertSizes,
