@@ -3,5 +3,10 @@ import { workspaceAlias } from '../../vitest.shared.js';
 
 export default defineProject({
   resolve: { alias: workspaceAlias },
-  test: { name: 'encoders', include: ['src/**/*.test.ts'] },
+  test: {
+    name: 'encoders',
+    include: ['src/**/*.test.ts'],
+    testTimeout: 120_000,
+    hookTimeout: 120_000,
+  },
 });
