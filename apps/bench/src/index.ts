@@ -1,0 +1,79 @@
+/**
+ * `pnpm bench [name...] [--json] [--quick]`: runs the named benchmarks (all of
+ * them when none is named) and prints a table, or JSON with `--json`.
+ */
+import { cpus } from 'node:os';
+import { formatGemmTable, runGemmBench } from './gemm.js';
+import type { TimingOptions } from './timing.js';
+
+interface Benchmark {
+  readonly description: string;
+  readonly run: (timing: TimingOptions) => Promise<unknown>;
+  readonly format: (result: never) => string;
+}
+
+/** Every benchmark, by the name given on the command line. Add new ones here. */
+const BENCHMARKS: Record<string, Benchmark> = {
+  gemm: {
+    description: 'GEMM GFLOP/s at training shapes: ours (f64, f32) vs naive loop vs tfjs-cpu',
+    run: runGemmBench,
+    format: formatGemmTable,
+  },
+};
+
+const USAGE = `usage: pnpm bench [${Object.keys(BENCHMARKS).join('|')}]... [--json] [--quick]
+  --json   print machine-readable results on stdout
+  --quick  fewer, shorter repetitions (a smoke test, noisier figures)`;
+
+async function main(argv: readonly string[]): Promise<number> {
+  const flags = new Set(argv.filter((a) => a.startsWith('--')));
+  const names = argv.filter((a) => !a.startsWith('--'));
+  for (const flag of flags) {
+    if (flag !== '--json' && flag !== '--quick' && flag !== '--help') {
+      console.error(`unknown option ${flag}\n${USAGE}`);
+      return 2;
+    }
+  }
+  if (flags.has('--help')) {
+    console.log(USAGE);
+    return 0;
+  }
+  for (const name of names) {
+    if (!(name in BENCHMARKS)) {
+      console.error(`unknown benchmark '${name}'\n${USAGE}`);
+      return 2;
+    }
+  }
+  const selected = names.length > 0 ? names : Object.keys(BENCHMARKS);
+  const timing: TimingOptions = flags.has('--quick')
+    ? { warmupMs: 50, batchMs: 10, repetitions: 3 }
+    : { warmupMs: 300, batchMs: 40, repetitions: 9 };
+  const results: Record<string, unknown> = {};
+  for (const name of selected) {
+    const bench = BENCHMARKS[name] as Benchmark;
+    const result = await bench.run(timing);
+    results[name] = result;
+    if (!flags.has('--json')) console.log(`${bench.format(result as never)}\n`);
+  }
+  if (flags.has('--json')) {
+    const environment = {
+      node: process.version,
+      platform: `${process.platform}-${process.arch}`,
+      cpu: cpus()[0]?.model ?? 'unknown',
+      cores: cpus().length,
+      timing,
+    };
+    console.log(JSON.stringify({ environment, results }, null, 2));
+  }
+  return 0;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    console.error(error);
+    process.exitCode = 1;
+  },
+);
