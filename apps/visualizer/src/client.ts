@@ -15,6 +15,8 @@ export class TrainerClient {
   /** Progress of the current epoch, for the progress bar. */
   progress = { epoch: 0, batch: 0, batches: 0 };
   onProgress: (() => void) | undefined;
+  /** Where the worker's network came from: a fresh seed, or a model file's name. */
+  private source = 'new network';
 
   constructor(private readonly store: Store) {
     this.worker = new Worker(new URL('./worker/train.worker.ts', import.meta.url), {
@@ -48,6 +50,7 @@ export class TrainerClient {
 
   /** A fresh network for the store's settings (Reset). */
   configure(): void {
+    this.source = `new network, seed ${this.store.settings.seed}`;
     this.post({ type: 'configure', settings: this.store.settings });
   }
 
@@ -63,8 +66,9 @@ export class TrainerClient {
     this.post({ type: 'step' });
   }
 
-  /** Continues from a loaded model. */
-  loadModel(snapshot: NetworkSnapshot): void {
+  /** Continues from a loaded model (`name`: the file it came from). */
+  loadModel(snapshot: NetworkSnapshot, name: string): void {
+    this.source = name;
     this.post({ type: 'load', snapshot, settings: this.store.settings });
   }
 
@@ -98,7 +102,7 @@ export class TrainerClient {
         this.onProgress?.();
         break;
       case 'model':
-        store.setModel(fromSnapshot(message.snapshot), 'training');
+        store.setModel(fromSnapshot(message.snapshot), this.source);
         break;
       case 'error':
         store.setStatus('error');

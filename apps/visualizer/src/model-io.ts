@@ -40,7 +40,7 @@ export function createModelIo(ctx: AppContext): HTMLElement {
       if ((COSTS as readonly string[]).includes(cost)) patch.cost = cost as Settings['cost'];
       store.settings = { ...store.settings, ...patch };
       store.emit('settings', store.settings);
-      client.loadModel(toSnapshot(network));
+      client.loadModel(toSnapshot(network), chosen.name);
       store.setModel(network, chosen.name);
       status.textContent = `loaded ${chosen.name} (${network.sizes.join('-')})`;
     } catch (error) {

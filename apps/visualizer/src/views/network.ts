@@ -182,7 +182,7 @@ export function createNetworkView(ctx: AppContext): ViewHandle {
         'div',
         { class: 'panel', style: 'margin-bottom:12px' },
         h('h2', {
-          text: `Network ${network.sizes.join('-')} (${store.modelSource || 'untrained'})`,
+          text: `Network ${network.sizes.join('-')} (${store.modelSource}; ${store.history.length} epochs trained)`,
         }),
         legend(),
       ),
