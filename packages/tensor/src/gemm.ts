@@ -32,6 +32,7 @@ export interface GemmOptions {
  * blocks of NB so that the KB x NB panel of op(B) (256 x 64 float64 = 128 KiB)
  * stays in L2 while it is reused by every group of 4 rows, and the 4 x KB strip
  * of op(A) (8 KiB) stays in L1 while it is reused by every tile of the panel.
+ * The last m mod 4 rows use 2 x 4 and 1 x 4 tiles.
  */
 const KB = 256;
 const NB = 64;
@@ -82,39 +83,29 @@ export function gemm(a: Matrix, b: Matrix, options: GemmOptions = {}): Matrix {
   else if (beta !== 1) for (let i = 0; i < C.length; i++) C[i] = beta * (C[i] as number);
   if (m === 0 || n === 0 || k === 0 || alpha === 0) return out;
 
-  const A = a.data;
-  const B = b.data;
-  const sAi = transA ? 1 : k;
-  const sAp = transA ? m : 1;
-  const sBp = transB ? 1 : n;
-  const sBj = transB ? k : 1;
+  // op(A)[i, p] = A[i·sAi + p·sAp] and op(B)[p, j] = B[p·sBp + j·sBj].
+  const g: Operands = {
+    A: a.data,
+    B: b.data,
+    C,
+    n,
+    sAi: transA ? 1 : k,
+    sAp: transA ? m : 1,
+    sBp: transB ? 1 : n,
+    sBj: transB ? k : 1,
+    alpha,
+  };
   for (let j0 = 0; j0 < n; j0 += NB) {
     const j1 = Math.min(j0 + NB, n);
     for (let p0 = 0; p0 < k; p0 += KB) {
       const len = Math.min(KB, k - p0);
       let i = 0;
-      for (; i + 4 <= m; i += 4) {
-        fourRows(
-          A,
-          i * sAi + p0 * sAp,
-          sAi,
-          sAp,
-          B,
-          p0 * sBp,
-          sBp,
-          sBj,
-          C,
-          i * n,
-          n,
-          j0,
-          j1,
-          len,
-          alpha,
-        );
+      for (; i + 4 <= m; i += 4) fourRows(g, i, p0, len, j0, j1);
+      if (i + 2 <= m) {
+        twoRows(g, i, p0, len, j0, j1);
+        i += 2;
       }
-      for (; i < m; i++) {
-        oneRow(A, i * sAi + p0 * sAp, sAp, B, p0 * sBp, sBp, sBj, C, i * n, j0, j1, len, alpha);
-      }
+      if (i < m) oneRow(g, i, p0, len, j0, j1);
     }
   }
   return out;
@@ -132,28 +123,32 @@ export function matmul(a: Matrix, b: Matrix, out?: Matrix): Matrix {
   return out === undefined ? gemm(a, b) : gemm(a, b, { out });
 }
 
+/** The operands of one gemm call and how to index them. */
+interface Operands {
+  readonly A: FloatArray;
+  readonly B: FloatArray;
+  readonly C: FloatArray;
+  /** Columns of C. */
+  readonly n: number;
+  /** op(A)[i, p] = A[i·sAi + p·sAp] */
+  readonly sAi: number;
+  readonly sAp: number;
+  /** op(B)[p, j] = B[p·sBp + j·sBj] */
+  readonly sBp: number;
+  readonly sBj: number;
+  readonly alpha: number;
+}
+
 /**
- * C[i..i+3, j0..j1) += alpha · Σ_p op(A)[i.., p] · op(B)[p, j] for `len`
- * values of p: 4 x 4 tiles, then one column at a time for the last j1 - j0 mod 4.
+ * Rows i..i+3, columns j0..j1-1 of C += alpha · Σ op(A)[row, p] · op(B)[p, col]
+ * over p = p0..p0+len-1: 4 x 4 tiles, then one column at a time for the rest.
  * `a0` is where op(A)[i, p0] lives, `bp` where op(B)[p0, 0] lives, `c0` where C[i, 0] lives.
  */
-function fourRows(
-  A: FloatArray,
-  a0: number,
-  sAi: number,
-  sAp: number,
-  B: FloatArray,
-  bp: number,
-  sBp: number,
-  sBj: number,
-  C: FloatArray,
-  c0: number,
-  n: number,
-  j0: number,
-  j1: number,
-  len: number,
-  alpha: number,
-): void {
+function fourRows(g: Operands, i: number, p0: number, len: number, j0: number, j1: number): void {
+  const { A, B, C, n, sAi, sAp, sBp, sBj, alpha } = g;
+  const a0 = i * sAi + p0 * sAp;
+  const bp = p0 * sBp;
+  const c0 = i * n;
   const a1 = a0 + sAi;
   const a2 = a1 + sAi;
   const a3 = a2 + sAi;
@@ -253,22 +248,84 @@ function fourRows(
   }
 }
 
+/**
+ * {@link fourRows} for two rows of C, the last ones when m mod 4 >= 2 (a batch of
+ * 10 has two): 2 x 4 tiles, then one column at a time.
+ */
+function twoRows(g: Operands, i: number, p0: number, len: number, j0: number, j1: number): void {
+  const { A, B, C, n, sAi, sAp, sBp, sBj, alpha } = g;
+  const a0 = i * sAi + p0 * sAp;
+  const bp = p0 * sBp;
+  const c0 = i * n;
+  const a1 = a0 + sAi;
+  const c1 = c0 + n;
+  let j = j0;
+  for (; j + 4 <= j1; j += 4) {
+    const b0 = bp + j * sBj;
+    const b1 = b0 + sBj;
+    const b2 = b1 + sBj;
+    const b3 = b2 + sBj;
+    let s00 = 0;
+    let s01 = 0;
+    let s02 = 0;
+    let s03 = 0;
+    let s10 = 0;
+    let s11 = 0;
+    let s12 = 0;
+    let s13 = 0;
+    let qa = 0;
+    let qb = 0;
+    for (let p = 0; p < len; p++) {
+      const x0 = A[a0 + qa] as number;
+      const x1 = A[a1 + qa] as number;
+      const y0 = B[b0 + qb] as number;
+      const y1 = B[b1 + qb] as number;
+      const y2 = B[b2 + qb] as number;
+      const y3 = B[b3 + qb] as number;
+      qa += sAp;
+      qb += sBp;
+      s00 += x0 * y0;
+      s01 += x0 * y1;
+      s02 += x0 * y2;
+      s03 += x0 * y3;
+      s10 += x1 * y0;
+      s11 += x1 * y1;
+      s12 += x1 * y2;
+      s13 += x1 * y3;
+    }
+    C[c0 + j] = (C[c0 + j] as number) + alpha * s00;
+    C[c0 + j + 1] = (C[c0 + j + 1] as number) + alpha * s01;
+    C[c0 + j + 2] = (C[c0 + j + 2] as number) + alpha * s02;
+    C[c0 + j + 3] = (C[c0 + j + 3] as number) + alpha * s03;
+    C[c1 + j] = (C[c1 + j] as number) + alpha * s10;
+    C[c1 + j + 1] = (C[c1 + j + 1] as number) + alpha * s11;
+    C[c1 + j + 2] = (C[c1 + j + 2] as number) + alpha * s12;
+    C[c1 + j + 3] = (C[c1 + j + 3] as number) + alpha * s13;
+  }
+  for (; j < j1; j++) {
+    const b0 = bp + j * sBj;
+    let s0 = 0;
+    let s1 = 0;
+    let qa = 0;
+    let qb = 0;
+    for (let p = 0; p < len; p++) {
+      const y = B[b0 + qb] as number;
+      s0 += (A[a0 + qa] as number) * y;
+      s1 += (A[a1 + qa] as number) * y;
+      qa += sAp;
+      qb += sBp;
+    }
+    C[c0 + j] = (C[c0 + j] as number) + alpha * s0;
+    C[c1 + j] = (C[c1 + j] as number) + alpha * s1;
+  }
+}
+
 /** {@link fourRows} for a single row of C: 1 x 4 tiles, then single elements. */
-function oneRow(
-  A: FloatArray,
-  a0: number,
-  sAp: number,
-  B: FloatArray,
-  bp: number,
-  sBp: number,
-  sBj: number,
-  C: FloatArray,
-  c0: number,
-  j0: number,
-  j1: number,
-  len: number,
-  alpha: number,
-): void {
+function oneRow(g: Operands, i: number, p0: number, len: number, j0: number, j1: number): void {
+  const { A, B, C, n, sAi, sAp, sBp, sBj, alpha } = g;
+  const a0 = i * sAi + p0 * sAp;
+  const bp = p0 * sBp;
+  const c0 = i * n;
   let j = j0;
   for (; j + 4 <= j1; j += 4) {
     const b0 = bp + j * sBj;
