@@ -1,10 +1,16 @@
 /**
- * Reading and writing model files (`mlisp-network` JSON) for the commands:
- * parse errors become usage errors naming the file, writes are atomic.
+ * Reading and writing model files (`mlisp-network` JSON, the format of
+ * @mlisp/neurons) for the commands: a malformed file becomes a usage error
+ * naming the file and what is wrong, writes are atomic.
  */
 import { readFileSync } from 'node:fs';
-import { type Network, networkFromWeights } from '@mlisp/neurons';
-import { toArray } from '@mlisp/tensor';
+import {
+  type CostName,
+  ModelFormatError,
+  type Network,
+  parseModel,
+  toModelJson,
+} from '@mlisp/neurons';
 import { writeFileAtomic } from './atomic.js';
 import { messageOf, UsageError } from './errors.js';
 import type { ModelJson } from './model-json.js';
@@ -12,7 +18,7 @@ import type { ModelJson } from './model-json.js';
 /** A model read from a file: the network, its cost, and the file's JSON. */
 export interface LoadedModel {
   network: Network;
-  cost: string;
+  cost: CostName;
   json: ModelJson;
 }
 
@@ -22,16 +28,7 @@ export function modelToJson(
   cost: string,
   meta: Record<string, unknown> = {},
 ): ModelJson {
-  return {
-    format: 'mlisp-network',
-    version: 1,
-    sizes: [...network.sizes],
-    activations: network.layers.map((l) => l.activation.name),
-    cost,
-    weights: network.layers.map((l) => toArray(l.weights)),
-    biases: network.layers.map((l) => Array.from(l.biases.data)),
-    meta,
-  };
+  return toModelJson(network, { cost: cost as CostName, meta });
 }
 
 /**
@@ -42,27 +39,18 @@ export function modelToJson(
  * @throws UsageError saying what is wrong and where
  */
 export function modelFromJson(value: unknown, where: string): LoadedModel {
-  const fail = (what: string) => new UsageError(`${where}: not a usable mlisp model file: ${what}`);
-  if (value === null || typeof value !== 'object') throw fail('expected a JSON object');
-  const json = value as ModelJson;
-  if (json.format !== 'mlisp-network') throw fail(`"format" must be "mlisp-network"`);
-  if (json.version !== 1) throw fail(`unsupported "version" ${String(json.version)} (expected 1)`);
-  if (typeof json.cost !== 'string') throw fail('"cost" must be a cost name');
   try {
-    const network = networkFromWeights({
-      weights: json.weights,
-      biases: json.biases,
-      activations: json.activations as never,
-    });
-    if (JSON.stringify(network.sizes) !== JSON.stringify(json.sizes)) {
-      throw new Error(
-        `"sizes" ${JSON.stringify(json.sizes)} do not match the weights (${JSON.stringify(network.sizes)})`,
-      );
-    }
-    return { network, cost: json.cost, json };
+    const parsed = parseModel(value);
+    return {
+      network: parsed.network,
+      cost: parsed.cost,
+      json: toModelJson(parsed.network, { cost: parsed.cost, meta: parsed.meta }),
+    };
   } catch (error) {
-    if (error instanceof UsageError) throw error;
-    throw fail(messageOf(error));
+    if (error instanceof ModelFormatError) {
+      throw new UsageError(`${where}: not a usable mlisp model file: ${error.message}`);
+    }
+    throw error;
   }
 }
 

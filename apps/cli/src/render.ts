@@ -56,7 +56,7 @@ export function renderOutputs(
   return outputs.map((v, d) => {
     const n = Math.round((Math.max(0, v) / top) * barWidth);
     const bar = '█'.repeat(n);
-    const line = `  ${d}  ${v.toFixed(4).padStart(7)}  ${bar}`;
+    const line = `  ${d}  ${v.toFixed(4).padStart(7)}  ${bar}`.trimEnd();
     return d === prediction ? color.bold(color.green(line)) : line;
   });
 }

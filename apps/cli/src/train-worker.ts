@@ -71,9 +71,14 @@ function runWorker(input: WorkerInput, post: (m: WorkerMessage) => void): void {
   const network: Network = modelFromJson(input.model, 'worker').network;
   const stop = new Int32Array(input.stop);
   const controller = new AbortController();
+  let lastPost = 0;
   const onBatch = (b: BatchEvent) => {
     if (Atomics.load(stop, 0) === 1) controller.abort();
-    if (input.progress) {
+    if (!input.progress) return;
+    // A message per mini-batch would slow training down: at most one per 50 ms.
+    const now = performance.now();
+    if (b.batch === 0 || now - lastPost >= 50) {
+      lastPost = now;
       post({ type: 'batch', epoch: b.epoch, batch: b.batch, batches: b.batches, size: b.size });
     }
   };

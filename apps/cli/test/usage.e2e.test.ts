@@ -64,12 +64,11 @@ describe('usage errors exit with 2 and name the flag or file', () => {
     [['export', notJson, '--out', dir], "required option '--format <name>' not specified"],
     [['data', 'export'], "required option '--out <dir>' not specified"],
     [['data', 'export', '--out', notJson], `--out: '${notJson}' is a file`],
-    [['experiment', 'no-such-experiment'], 'no-such-experiment'],
     [['frobnicate'], "unknown command 'frobnicate'"],
     [[], 'Usage: mlisp'],
   ];
 
-  it.each(cases)('mlisp %j', async (args, message) => {
+  it.concurrent.each(cases)('mlisp %j', async (args, message) => {
     const result = await run(args);
     expect(result.code, result.stderr).toBe(2);
     expect(result.stderr).toContain(message);
@@ -86,7 +85,6 @@ describe('help', () => {
     ['export'],
     ['data'],
     ['data', 'export'],
-    ['experiment'],
   ];
   it.each(commands)('mlisp %s --help shows usage and an example, exit 0', async (...command) => {
     const result = await run([...command, '--help']);

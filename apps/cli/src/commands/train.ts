@@ -192,7 +192,11 @@ async function train(io: Io, opts: Record<string, unknown>): Promise<void> {
       `data: ${data.train.size} training and ${data.test.size} test digits (${describeData(settings.data)})`,
     );
     if (resumeFrom !== undefined) {
-      println(io, `resuming after epoch ${resumeFrom.epoch} from ${flags.resume}`);
+      const where =
+        resumeFrom.batch > 0
+          ? `in epoch ${resumeFrom.epoch + 1}, after ${resumeFrom.batch} mini-batches`
+          : `after epoch ${resumeFrom.epoch}`;
+      println(io, `resuming ${where}, from ${flags.resume}`);
     }
     println(io, epochHeader(c));
   }
