@@ -40,7 +40,7 @@ export function lineChart(parent: HTMLElement, options: ChartOptions): LineChart
     title: options.title,
     width: width(),
     height: options.height ?? 220,
-    legend: { show: true },
+    legend: { show: true, live: false },
     cursor: { drag: { x: false, y: false } },
     scales: {
       x: { time: false },
@@ -161,6 +161,7 @@ export function xyChart(parent: HTMLElement, options: XyOptions, curves: Curve[]
         title: options.title,
         width: width(),
         height: options.height ?? 240,
+        legend: { live: false },
         cursor: { drag: { x: false, y: false } },
         scales: {
           x: { time: false, distr: options.logX ? 3 : 1 },

@@ -90,6 +90,8 @@ export class TrainerClient {
         break;
       case 'reset':
         store.history = [];
+        store.batchCost = { at: [], cost: [] };
+        store.emit('batchCost', store.batchCost);
         this.progress = { epoch: 0, batch: 0, batches: 0 };
         store.emit('history', store.history);
         break;
@@ -100,6 +102,11 @@ export class TrainerClient {
       case 'progress':
         this.progress = { epoch: message.epoch, batch: message.batch, batches: message.batches };
         this.onProgress?.();
+        break;
+      case 'batch-cost':
+        store.batchCost.at.push(message.at);
+        store.batchCost.cost.push(message.cost);
+        store.emit('batchCost', store.batchCost);
         break;
       case 'model':
         store.setModel(fromSnapshot(message.snapshot), this.source);

@@ -26,6 +26,7 @@ export interface StoreEvents {
   view: View;
   status: Status;
   history: EpochRecord[];
+  batchCost: { at: number[]; cost: number[] };
   model: Network | undefined;
   data: MnistSplit;
   error: string;
@@ -39,6 +40,8 @@ export class Store {
   view: View = 'train';
   status: Status = 'loading';
   history: EpochRecord[] = [];
+  /** Mean mini-batch cost (before each update) at fractional epochs, for the live chart. */
+  batchCost: { at: number[]; cost: number[] } = { at: [], cost: [] };
   /** The network being trained, or the one loaded from a model file. */
   model: Network | undefined;
   /** Where the model came from, for display. */

@@ -67,6 +67,9 @@ describe('train view', () => {
     });
     expect(progress).toEqual({ value: 1, max: 800 });
     expect(await text('[data-testid="stat-epoch"]')).toBe('0');
+    expect(await text('[data-testid="status"]')).toBe(
+      'paused in epoch 1, after mini-batch 1 of 800',
+    );
   });
 
   it('Start trains in the worker past 80% test accuracy while the page stays responsive', async () => {
@@ -101,9 +104,9 @@ describe('train view', () => {
     expect(await text('[data-testid="stat-epoch"]')).toBe('3');
     const accuracy = Number.parseFloat(await text('[data-testid="stat-test-accuracy"]'));
     expect(accuracy).toBeGreaterThan(80);
-    // Four charts, each with data: cost, accuracy, learning speed, eta.
-    expect(await page.locator('[aria-label="Train"] figure.chart').count()).toBe(4);
-    expect(await page.locator('[aria-label="Train"] .u-legend').count()).toBe(4);
+    // Five charts: live mini-batch cost, then per epoch cost, accuracy, learning speed, eta.
+    expect(await page.locator('[aria-label="Train"] figure.chart').count()).toBe(5);
+    expect(await page.locator('[aria-label="Train"] .u-legend').count()).toBe(5);
     await screenshot(page, 'train');
     expect(session.errors).toEqual([]);
   });

@@ -102,7 +102,9 @@ export function createTrainView(ctx: AppContext): ViewHandle {
   );
   root.append(settingsPanel, main);
 
-  let charts: { cost: LineChart; acc: LineChart; speed: LineChart; eta: LineChart } | undefined;
+  let charts:
+    | { live: LineChart; cost: LineChart; acc: LineChart; speed: LineChart; eta: LineChart }
+    | undefined;
   let layersCharted = 0;
   const buildCharts = () => {
     const layers = store.settings.sizes.length - 1;
@@ -110,6 +112,11 @@ export function createTrainView(ctx: AppContext): ViewHandle {
     if (charts) for (const c of Object.values(charts)) c.destroy();
     layersCharted = layers;
     charts = {
+      live: lineChart(chartsBox, {
+        title: 'Mini-batch cost (live, before each update)',
+        xLabel: 'epoch',
+        lines: [{ label: 'mean over ~60 ms of training', color: PALETTE[4]! }],
+      }),
       cost: lineChart(chartsBox, {
         title: 'Cost per epoch',
         xLabel: 'epoch',
@@ -143,6 +150,18 @@ export function createTrainView(ctx: AppContext): ViewHandle {
       }),
     };
   };
+
+  let livePending = false;
+  const renderLive = () => {
+    livePending = false;
+    buildCharts();
+    charts!.live.setData(store.batchCost.at, [store.batchCost.cost]);
+  };
+  store.on('batchCost', () => {
+    if (livePending) return;
+    livePending = true;
+    requestAnimationFrame(renderLive);
+  });
 
   const renderHistory = (history: EpochRecord[]) => {
     buildCharts();
@@ -181,6 +200,10 @@ export function createTrainView(ctx: AppContext): ViewHandle {
       error: 'stopped by an error',
     };
     statusLine.textContent = text[status];
+    const p = client.progress;
+    if (status === 'paused' && p.batches > 0) {
+      statusLine.textContent = `paused in epoch ${p.epoch}, after mini-batch ${p.batch} of ${p.batches}`;
+    }
   };
 
   client.onProgress = () => {

@@ -25,5 +25,7 @@ export type FromWorker =
   | { type: 'epoch'; record: EpochRecord }
   | { type: 'reset' }
   | { type: 'progress'; epoch: number; batch: number; batches: number }
+  /** Mean mini-batch cost over a time slice, at a fractional epoch. */
+  | { type: 'batch-cost'; at: number; cost: number }
   | { type: 'model'; snapshot: NetworkSnapshot }
   | { type: 'error'; message: string };

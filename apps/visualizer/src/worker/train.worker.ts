@@ -94,6 +94,8 @@ function slice(single: boolean): boolean {
   const started = performance.now();
   const done = state?.history.length ?? 0;
   let last: BatchEvent | undefined;
+  let costSum = 0;
+  let costCount = 0;
   const result = trainInPlace(network, trainData, {
     cost: s.cost,
     eta: s.eta,
@@ -107,6 +109,8 @@ function slice(single: boolean): boolean {
     resumeFrom: state,
     onBatch: (event) => {
       last = event;
+      costSum += event.cost;
+      costCount++;
       if (single || performance.now() - started > SLICE_MS) controller.abort();
     },
   });
@@ -114,6 +118,7 @@ function slice(single: boolean): boolean {
   if (last) {
     const { epoch, batch, batches } = last;
     post({ type: 'progress', epoch, batch: batch + 1, batches });
+    post({ type: 'batch-cost', at: epoch - 1 + (batch + 1) / batches, cost: costSum / costCount });
   }
   for (const event of result.history.slice(done)) {
     post({
