@@ -104,6 +104,7 @@ window.addEventListener('hashchange', () => {
   if (formatHash('train', next.settings) !== formatHash('train', store.settings)) {
     store.settings = next.settings;
     store.emit('settings', store.settings);
+    client.configure();
   }
   show(next.view);
 });

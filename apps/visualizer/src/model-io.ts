@@ -32,6 +32,12 @@ export function createModelIo(ctx: AppContext): HTMLElement {
     if (!chosen) return;
     try {
       const { network, cost } = readModelFile(await chosen.text(), chosen.name);
+      const sizes = network.sizes;
+      if (sizes[0] !== 784 || sizes[sizes.length - 1] !== 10) {
+        throw new Error(
+          `the network is ${sizes.join('-')}, but this app shows MNIST digit networks: 784 inputs and 10 outputs`,
+        );
+      }
       const hidden = network.layers[0]!.activation.name;
       const patch: Partial<Settings> = { sizes: [...network.sizes] };
       if ((HIDDEN_ACTIVATIONS as readonly string[]).includes(hidden) && network.layers.length > 1) {
@@ -45,7 +51,8 @@ export function createModelIo(ctx: AppContext): HTMLElement {
       status.textContent = `loaded ${chosen.name} (${network.sizes.join('-')})`;
     } catch (error) {
       status.textContent = 'load failed';
-      store.setError(`could not load ${chosen.name}: ${(error as Error).message}`);
+      const message = (error as Error).message;
+      store.setError(message.startsWith(chosen.name) ? message : `${chosen.name}: ${message}`);
     }
   });
 

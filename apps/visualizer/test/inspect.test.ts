@@ -185,6 +185,19 @@ describe('model files', () => {
     await page.waitForSelector('[data-testid="error"]:not([hidden])');
     expect(await text('[data-testid="error"]')).toContain('bad.json');
     expect(await text('[data-testid="model-status"]')).toBe('load failed');
+    // A valid model file that is not a digit network is refused too, saying why.
+    const xor = join(dir, 'xor.json');
+    writeFileSync(
+      xor,
+      serializeModel(createNetwork([2, 3, 1], { seed: 1 }), { cost: 'quadratic' }),
+    );
+    await page.setInputFiles('[data-testid="model-file"]', xor);
+    await page.waitForFunction(() =>
+      document.querySelector('[data-testid="error"]')?.textContent?.startsWith('xor.json'),
+    );
+    expect(await text('[data-testid="error"]')).toContain('784 inputs and 10 outputs');
+    // The loaded digit network is still the one shown.
+    expect(await page.evaluate(() => location.hash)).toContain('sizes=784-16-10');
     expect(session.errors).toEqual([]);
   });
 });
