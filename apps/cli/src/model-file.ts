@@ -67,6 +67,11 @@ export function readModel(path: string, flag: string): LoadedModel {
   } catch (error) {
     throw new UsageError(`${flag}: '${path}' is not a JSON model file (${messageOf(error)})`);
   }
+  if ((value as { format?: unknown } | null)?.format === 'mlisp-checkpoint') {
+    throw new UsageError(
+      `${flag}: '${path}' is a training checkpoint, not a model file${flag === '--init' ? '; continue it with --resume' : '; save a model with mlisp train --out FILE'}`,
+    );
+  }
   return modelFromJson(value, `${flag} '${path}'`);
 }
 

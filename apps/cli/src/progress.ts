@@ -23,7 +23,8 @@ const COLUMNS = ['epoch', 'train cost', 'test cost', 'accuracy', 'η', 'time'] a
 const WIDTHS = [9, 11, 10, 9, 8, 8] as const;
 
 function pad(text: string, width: number): string {
-  return text.length >= width ? text : ' '.repeat(width - text.length) + text;
+  // A value wider than its column still gets a space before it.
+  return text.length >= width ? ` ${text}` : ' '.repeat(width - text.length) + text;
 }
 
 /** The header of the epoch table. */

@@ -78,6 +78,19 @@ describe('mlisp train --json', () => {
   });
 });
 
+describe('mlisp train failures', () => {
+  it('exits with 1 and says where when training diverges', async () => {
+    const result = await run([
+      'train',
+      ...['--train', '200', '--test', '50', '--epochs', '2'],
+      ...['--eta', '1e6', '--activation', 'linear', '--cost', 'quadratic'],
+    ]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/NaN or infinite in epoch 1, mini-batch \d+/);
+    expect(result.stderr).toContain('try a smaller --eta (now 1000000)');
+  });
+});
+
 describe('mlisp eval', () => {
   it('--json gives accuracy, correct, total, cost and a 10x10 confusion matrix', async () => {
     const result = await run(['eval', model, '--test', '200', '--json']);

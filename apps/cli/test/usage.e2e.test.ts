@@ -64,6 +64,8 @@ describe('usage errors exit with 2 and name the flag or file', () => {
     [['export', notJson, '--out', dir], "required option '--format <name>' not specified"],
     [['data', 'export'], "required option '--out <dir>' not specified"],
     [['data', 'export', '--out', notJson], `--out: '${notJson}' is a file`],
+    [['experiment', 'no-such-experiment'], "unknown experiment 'no-such-experiment'"],
+    [['experiment', 'list', '--seed', '-2'], "--seed: '-2'"],
     [['frobnicate'], "unknown command 'frobnicate'"],
     [[], 'Usage: mlisp'],
   ];
@@ -85,6 +87,7 @@ describe('help', () => {
     ['export'],
     ['data'],
     ['data', 'export'],
+    ['experiment'],
   ];
   it.each(commands)('mlisp %s --help shows usage and an example, exit 0', async (...command) => {
     const result = await run([...command, '--help']);

@@ -150,7 +150,8 @@ function runWorker(
       else if (m.type === 'error') {
         if (m.kind === 'untrainable') reject(new UsageError(m.message));
         else if (m.kind === 'divergence') {
-          reject(new RunError(`${m.message}; try a smaller --eta (now ${input.settings.eta})`));
+          const message = m.message.replace(/;? try a smaller eta\.?$/, '');
+          reject(new RunError(`${message}; try a smaller --eta (now ${input.settings.eta})`));
         } else reject(new RunError(m.message));
       } else onMessage(m);
     });
