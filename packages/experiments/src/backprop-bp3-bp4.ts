@@ -1,0 +1,214 @@
+import { type Cost, crossEntropy, logLikelihood, quadratic } from '@mlisp/costs';
+import { createNetwork, type Network } from '@mlisp/neurons';
+import { type Matrix, type Rng, zeros } from '@mlisp/tensor';
+import { backprop } from '@mlisp/trainer';
+import { uniformBatch } from './forward.js';
+import {
+  type FlatGradients,
+  finiteDifferenceGradients,
+  flatten,
+  meanCost,
+  referenceBackprop,
+  relativeError,
+} from './reference.js';
+import type { Check, ExperimentOptions, ExperimentResult, Series } from './types.js';
+import { check, fmt, intBetween, rngOf } from './util.js';
+
+/** Backprop against central finite differences: the largest relative error allowed. */
+export const FINITE_DIFFERENCE_TOLERANCE = 1e-6;
+/** The trainer's backprop against the neuron-by-neuron reference: the largest relative error allowed. */
+export const IMPLEMENTATION_TOLERANCE = 1e-12;
+
+/** A cost with the activations it is checked with. */
+interface Setting {
+  readonly label: string;
+  readonly cost: Cost;
+  readonly hidden: 'sigmoid' | 'tanh';
+  readonly output: 'sigmoid' | 'softmax';
+}
+
+const SETTINGS: readonly Setting[] = [
+  { label: 'quadratic, sigmoid', cost: quadratic, hidden: 'sigmoid', output: 'sigmoid' },
+  { label: 'quadratic, tanh hidden', cost: quadratic, hidden: 'tanh', output: 'sigmoid' },
+  { label: 'cross-entropy, sigmoid', cost: crossEntropy, hidden: 'sigmoid', output: 'sigmoid' },
+  { label: 'cross-entropy, tanh hidden', cost: crossEntropy, hidden: 'tanh', output: 'sigmoid' },
+  {
+    label: 'log-likelihood, softmax output',
+    cost: logLikelihood,
+    hidden: 'sigmoid',
+    output: 'softmax',
+  },
+];
+
+/** Depth of the random networks: 3 layers of weights (2 hidden layers). */
+const LAYERS = 3;
+
+/**
+ * Per-layer agreement of two gradients, for one equation.
+ *
+ * @param equation - `'BP3'` (biases) or `'BP4'` (weights)
+ * @param layer - the layer l (1 = first hidden layer)
+ * @param errors - the relative errors measured for this layer (one per network and setting)
+ * @param worstSetting - the setting of the largest error, for the report
+ * @param tolerance - the largest relative error allowed
+ */
+export function checkLayerErrors(
+  equation: 'BP3' | 'BP4',
+  layer: number,
+  errors: readonly number[],
+  worstSetting: string,
+  tolerance = FINITE_DIFFERENCE_TOLERANCE,
+): Check {
+  const worst = Math.max(...errors);
+  const formula = equation === 'BP3' ? '∂C/∂b_j = δ_j' : '∂C/∂w_jk = a_k δ_j';
+  return check(
+    `${equation} layer ${layer}: ${formula} vs finite differences (${errors.length} networks)`,
+    `relative error ≤ ${fmt(tolerance)}`,
+    `largest relative error ${fmt(worst)} (${worstSetting})`,
+    errors.length > 0 && worst <= tolerance,
+  );
+}
+
+function randomTargets(rng: Rng, m: number, n: number, oneHot: boolean): Matrix {
+  const y = zeros(m, n);
+  for (let i = 0; i < m; i++) {
+    if (oneHot) y.data[i * n + rng.int(n)] = 1;
+    else for (let j = 0; j < n; j++) y.data[i * n + j] = rng.uniform();
+  }
+  return y;
+}
+
+function randomCase(
+  rng: Rng,
+  setting: Setting,
+): { network: Network; inputs: Matrix; targets: Matrix } {
+  const sizes = Array.from({ length: LAYERS + 1 }, () => intBetween(rng, 2, 6));
+  const activations = [...Array(LAYERS - 1).fill(setting.hidden), setting.output];
+  const network = createNetwork(sizes, { activations, init: 'normal', rng });
+  const m = 4;
+  const inputs = uniformBatch(rng, m, sizes[0] as number);
+  const targets = randomTargets(rng, m, sizes[LAYERS] as number, setting.output === 'softmax');
+  return { network, inputs, targets };
+}
+
+/** The relative errors found for one random network. */
+interface CaseErrors {
+  readonly setting: string;
+  /** bp3[l − 1], bp4[l − 1]: reference vs finite differences per layer. */
+  readonly bp3: number[];
+  readonly bp4: number[];
+  /** Trainer vs the reference, and trainer vs finite differences (all layers at once). */
+  readonly trainerVsReference: number;
+  readonly trainerVsDifferences: number;
+}
+
+function all(g: FlatGradients): number[] {
+  return [...g.weights, ...g.biases].flatMap((a) => Array.from(a));
+}
+
+function measureCase(rng: Rng, setting: Setting): CaseErrors {
+  const { network, inputs, targets } = randomCase(rng, setting);
+  const reference = referenceBackprop(network, inputs, targets, setting.cost);
+  const numeric = finiteDifferenceGradients(network, inputs, targets, meanCost(setting.cost));
+  const trained = backprop(network, { inputs, targets }, setting.cost);
+  const trainer: FlatGradients = {
+    weights: flatten(trained.weights),
+    biases: flatten(trained.biases),
+  };
+  return {
+    setting: setting.label,
+    bp3: reference.biases.map((b, l) => relativeError(b, numeric.biases[l] as Float64Array)),
+    bp4: reference.weights.map((w, l) => relativeError(w, numeric.weights[l] as Float64Array)),
+    trainerVsReference: relativeError(all(trainer), all(reference)),
+    trainerVsDifferences: relativeError(all(trainer), all(numeric)),
+  };
+}
+
+function worstOf(
+  cases: readonly CaseErrors[],
+  pick: (c: CaseErrors) => number,
+): { errors: number[]; setting: string } {
+  const errors = cases.map(pick);
+  const worst = cases[errors.indexOf(Math.max(...errors))];
+  return { errors, setting: worst === undefined ? 'none' : worst.setting };
+}
+
+function layerChecks(cases: readonly CaseErrors[]): Check[] {
+  const checks: Check[] = [];
+  for (let l = 0; l < LAYERS; l++) {
+    const bp3 = worstOf(cases, (c) => c.bp3[l] as number);
+    const bp4 = worstOf(cases, (c) => c.bp4[l] as number);
+    checks.push(checkLayerErrors('BP3', l + 1, bp3.errors, bp3.setting));
+    checks.push(checkLayerErrors('BP4', l + 1, bp4.errors, bp4.setting));
+  }
+  return checks;
+}
+
+function trainerChecks(cases: readonly CaseErrors[]): Check[] {
+  const vsReference = worstOf(cases, (c) => c.trainerVsReference);
+  const vsDifferences = worstOf(cases, (c) => c.trainerVsDifferences);
+  const largestRef = Math.max(...vsReference.errors);
+  const largestFd = Math.max(...vsDifferences.errors);
+  return [
+    check(
+      "the trainer's backprop equals BP1–BP4 written out neuron by neuron",
+      `relative error ≤ ${fmt(IMPLEMENTATION_TOLERANCE)}`,
+      `largest relative error ${fmt(largestRef)} (${vsReference.setting})`,
+      largestRef <= IMPLEMENTATION_TOLERANCE,
+    ),
+    check(
+      "the trainer's backprop equals finite differences",
+      `relative error ≤ ${fmt(FINITE_DIFFERENCE_TOLERANCE)}`,
+      `largest relative error ${fmt(largestFd)} (${vsDifferences.setting})`,
+      largestFd <= FINITE_DIFFERENCE_TOLERANCE,
+    ),
+  ];
+}
+
+function errorSeries(cases: readonly CaseErrors[]): Series[] {
+  const layers = Array.from({ length: LAYERS }, (_, l) => l + 1);
+  const common = {
+    plot: 'errors',
+    xLabel: 'layer l',
+    yLabel: 'relative error vs finite differences',
+    yScale: 'log' as const,
+  };
+  return [
+    {
+      name: 'BP3 (biases), largest',
+      x: layers,
+      y: layers.map((l) => Math.max(...cases.map((c) => c.bp3[l - 1] as number))),
+      ...common,
+    },
+    {
+      name: 'BP4 (weights), largest',
+      x: layers,
+      y: layers.map((l) => Math.max(...cases.map((c) => c.bp4[l - 1] as number))),
+      ...common,
+    },
+  ];
+}
+
+/**
+ * Problem 5: BP3 (∂C/∂b = δ) and BP4 (∂C/∂w_jk = a_k δ_j) agree with central
+ * finite differences layer by layer on random networks, for every cost and
+ * activation; the trainer's matrix backprop agrees with both.
+ *
+ * @param options - seed and quick mode (quick: 1 network per setting; else 4)
+ */
+export function backpropBp3Bp4(options: ExperimentOptions = {}): ExperimentResult {
+  const rng = rngOf(options, 5);
+  const perSetting = options.quick ? 1 : 4;
+  const cases: CaseErrors[] = [];
+  for (const setting of SETTINGS) {
+    for (let i = 0; i < perSetting; i++) cases.push(measureCase(rng, setting));
+  }
+  return {
+    id: 'backprop-bp3-bp4',
+    problem: 5,
+    title: 'Backpropagation equations BP3 and BP4',
+    claim: `∂C/∂b^l_j = δ^l_j (BP3) and ∂C/∂w^l_jk = a^{l−1}_k δ^l_j (BP4): checked against central finite differences layer by layer on ${cases.length} random 3-layer networks (${SETTINGS.map((s) => s.label).join('; ')}), and the trainer's backprop against both.`,
+    checks: [...layerChecks(cases), ...trainerChecks(cases)],
+    series: errorSeries(cases),
+  };
+}

@@ -1,0 +1,116 @@
+/**
+ * @mlisp/experiments: every problem of MLISP problem set 5 (1–8 and 10) as a
+ * pure, seeded, self-checking experiment that returns plain data
+ * `{ id, problem, title, claim, checks, series }`. Each check's verdict is
+ * computed from what ran; each checker is exported so it can be fed any input.
+ * Problems 3 and 8 need MNIST digits (`options.mnist`); in Node,
+ * `withBundledMnist` of `@mlisp/experiments/node` loads the bundled split.
+ *
+ * @packageDocumentation
+ */
+export {
+  backpropBp3Bp4,
+  checkLayerErrors,
+  FINITE_DIFFERENCE_TOLERANCE,
+  IMPLEMENTATION_TOLERANCE,
+} from './backprop-bp3-bp4.js';
+export {
+  type Chain,
+  chainBackprop,
+  chainBiasGradients,
+  type ScalarActivation,
+  steepSigmoid,
+  zeroingBiases,
+} from './chain.js';
+export {
+  analyseCost,
+  binaryEntropy,
+  type CostAnalysis,
+  checkMinimisers,
+  checkMinimumValues,
+  checkSignChange,
+  crossEntropyMinimum,
+  crossEntropyOfOutput,
+  goldenSectionMinimum,
+  misprintedCrossEntropy,
+  type OutputCost,
+} from './cross-entropy-minimum.js';
+export {
+  BAD_START,
+  checkSlowdown,
+  epochsToReach,
+  GOOD_START,
+  learningSlowdown,
+  type NeuronRun,
+  type NeuronStart,
+  outputWeightGradient,
+  trainNeuron,
+} from './learning-slowdown.js';
+export {
+  biasDifferences,
+  checkRefusal,
+  checkUndefinedDerivative,
+  checkZeroAlmostEverywhere,
+  type GradientSurvey,
+  nonDifferentiableCost,
+  surveyGradients,
+} from './non-differentiable-cost.js';
+export {
+  analyticSmallestGain,
+  bisectSmallestGain,
+  checkAllDigits,
+  checkBinaryAccuracy,
+  checkEncoderTable,
+  checkSmallestGain,
+  checkWorkedExample,
+  compareDecodings,
+  confidentOutputs,
+  type DecodingComparison,
+  oneHotToBinary,
+  PROBLEM_SET_TABLE,
+  preActivations,
+  saturatesAt,
+} from './one-hot-to-binary.js';
+export {
+  checkBreaksInvariance,
+  checkInvariance,
+  compareOutputs,
+  type OutputComparison,
+  perceptronInvariance,
+} from './perceptron-invariance.js';
+export {
+  checkGradientsAgree,
+  type FlatGradients,
+  finiteDifferenceGradients,
+  meanCost,
+  referenceBackprop,
+  referenceBackpropSample,
+  relativeError,
+} from './reference.js';
+export { allPassed, experiments, runAll, runExperiment } from './registry.js';
+export {
+  checkHalfAtZero,
+  checkLimit,
+  checkMonotoneDecrease,
+  LIMIT_FACTORS,
+  SMALL_Z_MARGIN,
+  sigmoidLimit,
+  Z_MARGIN,
+} from './sigmoid-limit.js';
+export {
+  checkNoBetterDirection,
+  checkSteepestValue,
+  dot,
+  norm,
+  steepestDescent,
+  steepestStep,
+} from './steepest-descent.js';
+export type { Check, Experiment, ExperimentOptions, ExperimentResult, Series } from './types.js';
+export {
+  checkProductFormula,
+  checkSpeedsDecreaseTowardInput,
+  checkUnbalanced,
+  growsTowardInput,
+  shrinksTowardInput,
+  unstableGradients,
+} from './unstable-gradients.js';

@@ -1,0 +1,228 @@
+import type { CostName } from '@mlisp/costs';
+import { createNetwork, feedforward, type Network, networkFromWeights } from '@mlisp/neurons';
+import { type Matrix, zeros } from '@mlisp/tensor';
+import { backprop, trainInPlace } from '@mlisp/trainer';
+import { forwardTrace, uniformBatch } from './forward.js';
+import { checkGradientsAgree } from './reference.js';
+import type { Check, ExperimentOptions, ExperimentResult, Series } from './types.js';
+import { check, fmt, rngOf, sigmaPrime } from './util.js';
+
+/** The demonstration's learning rate η. */
+export const NEURON_ETA = 0.15;
+/** The demonstration's epochs. */
+export const NEURON_EPOCHS = 300;
+/** "Far more slowly": the quadratic cost needs at least this many times the epochs. */
+export const SLOWDOWN_FACTOR = 3;
+
+/** A starting point of the single-neuron demonstration. */
+export interface NeuronStart {
+  /** Initial weight w. */
+  readonly w: number;
+  /** Initial bias b. */
+  readonly b: number;
+}
+
+/** The badly wrong start (output σ(4) ≈ 0.98 for target 0) and the mildly wrong one. */
+export const BAD_START: NeuronStart = { w: 2, b: 2 };
+export const GOOD_START: NeuronStart = { w: 0.6, b: 0.9 };
+
+/**
+ * Problem 7's output-layer gradient ∂C/∂w^L_jk written out from the forward pass:
+ * (1/n)·Σ_x a^{L−1}_k (a^L_j − y_j)·σ'(z^L_j) for the quadratic cost, and
+ * (1/n)·Σ_x a^{L−1}_k (a^L_j − y_j) for the cross-entropy (no σ').
+ *
+ * @param network - a sigmoid network (read only)
+ * @param inputs - the batch, one sample per row
+ * @param targets - the desired outputs, one per row
+ * @param cost - `'quadratic'` or `'cross-entropy'`
+ * @returns the gradient, row-major (j, then k) like the output layer's weights
+ */
+export function outputWeightGradient(
+  network: Network,
+  inputs: Matrix,
+  targets: Matrix,
+  cost: 'quadratic' | 'cross-entropy',
+): Float64Array {
+  const { zs, activations } = forwardTrace(network, inputs);
+  const L = network.layers.length;
+  const z = zs[L - 1] as Matrix;
+  const a = activations[L] as Matrix;
+  const aPrev = activations[L - 1] as Matrix;
+  const n = inputs.rows;
+  const g = new Float64Array(z.cols * aPrev.cols);
+  for (let x = 0; x < n; x++) {
+    for (let j = 0; j < z.cols; j++) {
+      const error =
+        (a.data[x * a.cols + j] as number) - (targets.data[x * targets.cols + j] as number);
+      const factor =
+        cost === 'quadratic' ? error * sigmaPrime(z.data[x * z.cols + j] as number) : error;
+      for (let k = 0; k < aPrev.cols; k++) {
+        g[j * aPrev.cols + k] =
+          (g[j * aPrev.cols + k] as number) +
+          ((aPrev.data[x * aPrev.cols + k] as number) * factor) / n;
+      }
+    }
+  }
+  return g;
+}
+
+/** What one run of the single-neuron demonstration did. */
+export interface NeuronRun {
+  /** Cost after each epoch, epoch 0 (the start) first. */
+  readonly costs: number[];
+  /** The neuron's output after each epoch, epoch 0 first. */
+  readonly outputs: number[];
+}
+
+/**
+ * Trains one sigmoid neuron (input 1, target 0) with the trainer, η = 0.15,
+ * one sample per mini-batch, and records its cost and output each epoch.
+ *
+ * @param start - the initial weight and bias
+ * @param cost - the cost to train with
+ * @param epochs - how many epochs (default 300)
+ */
+export function trainNeuron(start: NeuronStart, cost: CostName, epochs = NEURON_EPOCHS): NeuronRun {
+  const neuron = networkFromWeights({
+    weights: [[[start.w]]],
+    biases: [[start.b]],
+    activations: ['sigmoid'],
+  });
+  const data = { inputs: zeros(1, 1), targets: zeros(1, 1) };
+  data.inputs.data[0] = 1;
+  const output = () => feedforward(neuron, [1])[0] as number;
+  const costOf = (a: number) => (cost === 'quadratic' ? 0.5 * a * a : -Math.log(1 - a));
+  const outputs = [output()];
+  trainInPlace(neuron, data, {
+    cost,
+    eta: NEURON_ETA,
+    epochs,
+    batchSize: 1,
+    shuffle: false,
+    monitor: { trainingCost: false, trainingAccuracy: false },
+    learningSpeedSamples: 0,
+    onEpoch: () => outputs.push(output()),
+  });
+  return { costs: outputs.map(costOf), outputs };
+}
+
+/**
+ * The first epoch after which the output is below `level` (Infinity if never).
+ *
+ * @param run - the recorded run
+ * @param level - the output level (default 0.5: the neuron has changed its mind)
+ */
+export function epochsToReach(run: NeuronRun, level = 0.5): number {
+  const i = run.outputs.findIndex((a) => a < level);
+  return i < 0 ? Number.POSITIVE_INFINITY : i;
+}
+
+/**
+ * The quadratic cost learns far more slowly: it needs at least `factor` times
+ * the epochs of the cross-entropy to bring the output below 0.5.
+ *
+ * @param quadraticEpochs - epochs the quadratic cost needed
+ * @param crossEntropyEpochs - epochs the cross-entropy needed
+ * @param factor - the least ratio that counts as "far more slowly" (default 3)
+ */
+export function checkSlowdown(
+  quadraticEpochs: number,
+  crossEntropyEpochs: number,
+  factor = SLOWDOWN_FACTOR,
+): Check {
+  const ratio = quadraticEpochs / crossEntropyEpochs;
+  return check(
+    'from w = 2, b = 2, epochs until the output is below 0.5: quadratic vs cross-entropy',
+    `quadratic ≥ ${factor}× cross-entropy`,
+    `quadratic ${quadraticEpochs}, cross-entropy ${crossEntropyEpochs} (${fmt(ratio)}×)`,
+    Number.isFinite(crossEntropyEpochs) && ratio >= factor,
+  );
+}
+
+function formulaChecks(options: ExperimentOptions): Check[] {
+  const rng = rngOf(options, 7);
+  const network = createNetwork([5, 6, 3], { init: 'normal', rng });
+  const inputs = uniformBatch(rng, 8, 5);
+  const targets = zeros(8, 3);
+  rng.fillUniform(targets.data);
+  return (['quadratic', 'cross-entropy'] as const).map((cost) => {
+    const formula = outputWeightGradient(network, inputs, targets, cost);
+    const trainer = backprop(network, { inputs, targets }, cost).weights[1] as Matrix;
+    const name =
+      cost === 'quadratic'
+        ? "quadratic: (1/n)Σ a_k (a_j − y_j) σ'(z_j) equals the trainer's ∂C/∂w^L"
+        : "cross-entropy: (1/n)Σ a_k (a_j − y_j) equals the trainer's ∂C/∂w^L";
+    return checkGradientsAgree(name, formula, trainer.data, 1e-12);
+  });
+}
+
+function initialRatioCheck(): Check {
+  const z = BAD_START.w + BAD_START.b;
+  const net = networkFromWeights({
+    weights: [[[BAD_START.w]]],
+    biases: [[BAD_START.b]],
+    activations: ['sigmoid'],
+  });
+  const batch = { inputs: zeros(1, 1), targets: zeros(1, 1) };
+  batch.inputs.data[0] = 1;
+  const gradientOf = (cost: CostName) =>
+    (backprop(net, batch, cost).weights[0] as Matrix).data[0] as number;
+  const ratio = gradientOf('quadratic') / gradientOf('cross-entropy');
+  const expected = sigmaPrime(z);
+  return check(
+    "at w = 2, b = 2: ∂C/∂w quadratic ÷ cross-entropy = σ'(z), z = 4",
+    fmt(expected, 6),
+    fmt(ratio, 6),
+    Math.abs(ratio - expected) <= 1e-12 * expected,
+  );
+}
+
+function curve(name: string, plot: string, values: number[], yLabel: string): Series {
+  return { name, x: values.map((_, i) => i), y: values, plot, xLabel: 'epoch', yLabel };
+}
+
+/**
+ * Problem 7: the quadratic cost's output-layer gradient carries σ'(z), the
+ * cross-entropy's does not; so a badly wrong sigmoid neuron learns slowly with
+ * the quadratic cost and fast with the cross-entropy.
+ *
+ * @param options - seed (for the random network of the gradient checks); quick mode changes nothing here
+ */
+export function learningSlowdown(options: ExperimentOptions = {}): ExperimentResult {
+  const runs = {
+    badQuadratic: trainNeuron(BAD_START, 'quadratic'),
+    badCross: trainNeuron(BAD_START, 'cross-entropy'),
+    goodQuadratic: trainNeuron(GOOD_START, 'quadratic'),
+    goodCross: trainNeuron(GOOD_START, 'cross-entropy'),
+  };
+  const badQ = epochsToReach(runs.badQuadratic);
+  const goodQ = epochsToReach(runs.goodQuadratic);
+  const checks: Check[] = [
+    ...formulaChecks(options),
+    initialRatioCheck(),
+    checkSlowdown(badQ, epochsToReach(runs.badCross)),
+    check(
+      'the slowdown comes from the bad start: quadratic cost, epochs until the output is below 0.5',
+      'w = 0.6, b = 0.9 faster than w = 2, b = 2',
+      `${goodQ} vs ${badQ}`,
+      goodQ < badQ,
+    ),
+  ];
+  const labels: [keyof typeof runs, string][] = [
+    ['badQuadratic', 'quadratic, w = 2, b = 2'],
+    ['badCross', 'cross-entropy, w = 2, b = 2'],
+    ['goodQuadratic', 'quadratic, w = 0.6, b = 0.9'],
+    ['goodCross', 'cross-entropy, w = 0.6, b = 0.9'],
+  ];
+  return {
+    id: 'learning-slowdown',
+    problem: 7,
+    title: 'Cost functions and the learning slowdown',
+    claim: `The output-layer gradient is (1/n)Σ a_k (a_j − y_j) σ'(z_j) for the quadratic cost and (1/n)Σ a_k (a_j − y_j) for the cross-entropy, so a saturated, badly wrong sigmoid neuron learns slowly with the quadratic cost and fast with the cross-entropy (one neuron, input 1, target 0, η = ${NEURON_ETA}, ${NEURON_EPOCHS} epochs).`,
+    checks,
+    series: [
+      ...labels.map(([key, name]) => curve(name, 'cost', runs[key].costs, 'cost')),
+      ...labels.map(([key, name]) => curve(name, 'output', runs[key].outputs, 'output a')),
+    ],
+  };
+}

@@ -1,0 +1,391 @@
+import {
+  type BinaryDecoding,
+  binaryCode,
+  binaryLayer,
+  binaryWeights,
+  decodeBinary,
+  decodeBinaryBatch,
+  stackBinaryEncoder,
+} from '@mlisp/encoders';
+import { createNetwork, feedforward, type Network } from '@mlisp/neurons';
+import { argmaxRows, fromArray, type Matrix } from '@mlisp/tensor';
+import { trainInPlace } from '@mlisp/trainer';
+import { requireMnist, trainerData } from './mnist-data.js';
+import type { Check, ExperimentOptions, ExperimentResult, Series } from './types.js';
+import { check, fmt, rngOf } from './util.js';
+
+/** The problem set's weight table, row by row: output neuron 1 (LSB) first, column d = digit d. */
+export const PROBLEM_SET_TABLE: readonly (readonly number[])[] = [
+  [-1, 1, -1, 1, -1, 1, -1, 1, -1, 1],
+  [-1, -1, 1, 1, -1, -1, 1, 1, -1, -1],
+  [-1, -1, -1, -1, 1, 1, 1, 1, -1, -1],
+  [-1, -1, -1, -1, -1, -1, -1, -1, 1, 1],
+];
+/** The worked example's pre-activations for digit 9 (0.99 at 9, 0.01 elsewhere). */
+export const WORKED_EXAMPLE_Z: readonly number[] = [0.98, -1, -1, 0.92];
+/** The activation of the true digit in the worked example (the errata's 0.99, not 0.09). */
+export const HIGH = 0.99;
+/** The activation of every other digit. */
+export const LOW = 0.01;
+/** "Just below" the smallest gain: this relative amount less. */
+export const JUST_BELOW = 1e-9;
+
+/**
+ * The one-hot layer's outputs the problem assumes: `HIGH` at the true digit, `LOW` elsewhere.
+ *
+ * @param digit - the true digit
+ * @param classes - the number of classes (default 10)
+ */
+export function confidentOutputs(digit: number, classes = 10): number[] {
+  return Array.from({ length: classes }, (_, d) => (d === digit ? HIGH : LOW));
+}
+
+/**
+ * z_j = Σ_d w_jd x_d (bias 0) of every output neuron.
+ *
+ * @param weights - the table, one row per output neuron
+ * @param x - the one-hot layer's outputs
+ */
+export function preActivations(
+  weights: readonly (readonly number[])[],
+  x: readonly number[],
+): number[] {
+  return weights.map((row) => row.reduce((s, w, d) => s + w * (x[d] as number), 0));
+}
+
+/**
+ * The layer's weights are exactly the problem set's table.
+ *
+ * @param weights - the weights to check, one row per output neuron (LSB first)
+ */
+export function checkEncoderTable(weights: readonly (readonly number[])[]): Check {
+  const mismatches: string[] = [];
+  PROBLEM_SET_TABLE.forEach((row, j) => {
+    row.forEach((w, d) => {
+      const got = weights[j]?.[d];
+      if (got !== w) mismatches.push(`neuron ${j + 1}, w_${d} = ${String(got)} (table: ${w})`);
+    });
+  });
+  const sameShape =
+    weights.length === PROBLEM_SET_TABLE.length && weights.every((r) => r.length === 10);
+  return check(
+    'the 10 → 4 layer has the problem set table (+1 where the bit is set, −1 where not, bias 0)',
+    'every weight equal to the table',
+    mismatches.length === 0 && sameShape
+      ? 'all 40 weights equal'
+      : `differs: ${mismatches.slice(0, 3).join('; ') || 'shape'}`,
+    mismatches.length === 0 && sameShape,
+  );
+}
+
+/**
+ * The worked example: z = (0.98, −1, −1, 0.92) and code 1001 (each neuron's own z > 0).
+ *
+ * @param z - the pre-activations computed for digit 9
+ * @param code - the decoded code, MSB first
+ */
+export function checkWorkedExample(z: readonly number[], code: string): Check {
+  const error = Math.max(...WORKED_EXAMPLE_Z.map((e, j) => Math.abs((z[j] as number) - e)));
+  return check(
+    'worked example (0.99 at digit 9, 0.01 elsewhere): pre-activations and code',
+    `z = ${WORKED_EXAMPLE_Z.join(', ')} → 1001`,
+    `z = ${z.map((v) => fmt(v, 6)).join(', ')} → ${code}`,
+    z.length === 4 && error <= 1e-12 && code === '1001',
+  );
+}
+
+/**
+ * Every digit decodes to itself.
+ *
+ * @param decoded - the decoded label of digit d's input at index d (null for an invalid code)
+ * @param what - what the inputs were, for the name
+ */
+export function checkAllDigits(decoded: readonly (number | null)[], what: string): Check {
+  const wrong = decoded
+    .map((label, d) => (label === d ? null : `${d} → ${String(label)}`))
+    .filter((w) => w !== null);
+  return check(
+    `all ten digits decode correctly (${what})`,
+    '0 → 0000 … 9 → 1001',
+    wrong.length === 0 ? `${decoded.length} of 10 correct` : `wrong: ${wrong.join(', ')}`,
+    decoded.length === 10 && wrong.length === 0,
+  );
+}
+
+/**
+ * Whether, at this gain, every output for every digit's confident input is
+ * ≥ 0.99 where the digit's bit is set and ≤ 0.01 where it is not.
+ *
+ * @param gain - the factor on every weight
+ */
+export function saturatesAt(gain: number): boolean {
+  const layer = binaryLayer(10, { gain });
+  const net: Network = { sizes: [10, 4], layers: [layer] };
+  const outputs = feedforward(
+    net,
+    fromArray(Array.from({ length: 10 }, (_, d) => confidentOutputs(d))),
+  );
+  for (let d = 0; d < 10; d++) {
+    for (let j = 0; j < 4; j++) {
+      const a = outputs.data[d * 4 + j] as number;
+      const set = Math.floor(d / 2 ** j) % 2 === 1;
+      if (set ? !(a >= HIGH) : !(a <= LOW)) return false;
+    }
+  }
+  return true;
+}
+
+/** logit(0.99) / min |z| over all digits and bits: the gain at which the weakest output reaches 0.99 (or 0.01). */
+export function analyticSmallestGain(): { gain: number; minZ: number } {
+  let minZ = Number.POSITIVE_INFINITY;
+  for (let d = 0; d < 10; d++) {
+    for (const z of preActivations(binaryWeights(10), confidentOutputs(d)))
+      minZ = Math.min(minZ, Math.abs(z));
+  }
+  return { gain: Math.log(HIGH / (1 - HIGH)) / minZ, minZ };
+}
+
+/**
+ * The smallest gain at which `holds` is true, by bisection on [low, high]
+ * (holds(low) false, holds(high) true), to a relative width of 1e−13.
+ *
+ * @param holds - the predicate, monotone in the gain
+ * @param low - a gain where it fails
+ * @param high - a gain where it holds
+ */
+export function bisectSmallestGain(holds: (gain: number) => boolean, low = 1, high = 100): number {
+  if (holds(low) || !holds(high))
+    throw new RangeError(`bisection needs holds(${low}) false and holds(${high}) true`);
+  while (high - low > 1e-13 * high) {
+    const mid = (low + high) / 2;
+    if (holds(mid)) high = mid;
+    else low = mid;
+  }
+  return high;
+}
+
+/**
+ * The smallest gain: analytic and bisection agree, the condition holds at it and fails just below.
+ *
+ * @param analytic - logit(0.99)/min|z|
+ * @param bisected - the bisection's result
+ * @param holdsAt - whether every output is ≥ 0.99 or ≤ 0.01 at the reported gain
+ * @param failsBelow - whether it fails at (1 − 1e−9) × the reported gain
+ */
+export function checkSmallestGain(
+  analytic: number,
+  bisected: number,
+  holdsAt: boolean,
+  failsBelow: boolean,
+): Check {
+  const agree = Math.abs(analytic - bisected) <= 1e-9 * analytic;
+  return check(
+    'smallest gain with every output ≥ 0.99 or ≤ 0.01 (all ten digits, 0.99/0.01 inputs)',
+    `logit(0.99)/min|z| = ${fmt(analytic, 8)} = bisection; holds there, fails at (1 − 1e−9)×`,
+    `bisection ${fmt(bisected, 8)}; holds: ${holdsAt}; fails just below: ${failsBelow}`,
+    agree && holdsAt && failsBelow,
+  );
+}
+
+/** How binary decoding of the stacked network compares with argmax decoding of the original. */
+export interface DecodingComparison {
+  /** Test digits. */
+  readonly n: number;
+  /** Digits whose one-hot output is dominant: the largest output exceeds the sum of all the others. */
+  readonly dominant: number;
+  /** Of those, how many argmax and binary decoding get right. */
+  readonly dominantArgmaxCorrect: number;
+  readonly dominantBinaryCorrect: number;
+  /** Digits where the binary code names another digit than argmax (or no digit). */
+  readonly disagreements: number;
+  /** Of those, how many have a dominant output (the premise of problem 3). */
+  readonly dominantDisagreements: number;
+  /** Correct over all digits. */
+  readonly argmaxCorrect: number;
+  readonly binaryCorrect: number;
+  /** Codes that name no digit (e.g. 1111). */
+  readonly invalid: number;
+}
+
+/**
+ * Compares binary decoding of the stacked network with argmax decoding of the
+ * original, overall and on the digits whose output is dominant. When the
+ * largest output exceeds the sum of the others, the group of digits with a bit
+ * set that contains it outweighs the other group for every bit, so the code
+ * must name the argmax digit.
+ *
+ * @param labels - the true digits
+ * @param outputs - the original network's outputs, one row per digit (n x 10)
+ * @param binary - the stacked network's decoded codes, one per digit
+ */
+export function compareDecodings(
+  labels: ArrayLike<number>,
+  outputs: Matrix,
+  binary: readonly BinaryDecoding[],
+): DecodingComparison {
+  const argmax = argmaxRows(outputs);
+  const counts = {
+    dominant: 0,
+    dominantArgmaxCorrect: 0,
+    dominantBinaryCorrect: 0,
+    disagreements: 0,
+  };
+  let dominantDisagreements = 0;
+  let argmaxCorrect = 0;
+  let binaryCorrect = 0;
+  for (let i = 0; i < labels.length; i++) {
+    const row = outputs.data.subarray(i * outputs.cols, (i + 1) * outputs.cols);
+    const top = row[argmax[i] as number] as number;
+    let total = 0;
+    for (const v of row) total += v;
+    const rest = total - top;
+    const isDominant = top > rest;
+    const label = binary[i]?.label ?? null;
+    const argmaxRight = argmax[i] === labels[i];
+    const binaryRight = label === labels[i];
+    if (argmaxRight) argmaxCorrect++;
+    if (binaryRight) binaryCorrect++;
+    if (label !== argmax[i]) {
+      counts.disagreements++;
+      if (isDominant) dominantDisagreements++;
+    }
+    if (isDominant) {
+      counts.dominant++;
+      if (argmaxRight) counts.dominantArgmaxCorrect++;
+      if (binaryRight) counts.dominantBinaryCorrect++;
+    }
+  }
+  const invalid = binary.filter((b) => !b.valid).length;
+  return {
+    n: labels.length,
+    ...counts,
+    dominantDisagreements,
+    argmaxCorrect,
+    binaryCorrect,
+    invalid,
+  };
+}
+
+/**
+ * On the digits where the one-hot output is dominant (problem 3's premise), the
+ * binary-decoded accuracy equals the argmax accuracy (every code names the
+ * argmax digit); elsewhere the two may differ, and the observation says by how much.
+ *
+ * @param c - the comparison from {@link compareDecodings}
+ */
+export function checkBinaryAccuracy(c: DecodingComparison): Check {
+  const pct = (k: number, n: number) => `${k}/${n} (${fmt((100 * k) / Math.max(n, 1))}%)`;
+  return check(
+    `stacked on a trained [784, 30, 10] network, ${c.n} test digits: binary vs argmax accuracy where the output is dominant (largest > sum of the others)`,
+    'equal (the code names the argmax digit on every such digit)',
+    `dominant ${c.dominant} digits: binary ${pct(c.dominantBinaryCorrect, c.dominant)}, argmax ${pct(c.dominantArgmaxCorrect, c.dominant)}, ${c.dominantDisagreements} disagreements; all digits: binary ${pct(c.binaryCorrect, c.n)}, argmax ${pct(c.argmaxCorrect, c.n)}, ${c.disagreements} disagreements, ${c.invalid} invalid codes`,
+    c.dominant > 0 &&
+      c.dominantDisagreements === 0 &&
+      c.dominantBinaryCorrect === c.dominantArgmaxCorrect,
+  );
+}
+
+function tableChecks(): Check[] {
+  const table = binaryWeights(10);
+  const z = preActivations(table, confidentOutputs(9));
+  const layer = binaryLayer(10);
+  const net: Network = { sizes: [10, 4], layers: [layer] };
+  const decode = (x: number[]) => decodeBinary(feedforward(net, x), 10).label;
+  return [
+    checkEncoderTable(table),
+    checkWorkedExample(z, decodeBinary(z, 10, { threshold: 0 }).code),
+    checkAllDigits(
+      Array.from({ length: 10 }, (_, d) => decode(confidentOutputs(d))),
+      'gain 1, 0.99 at the digit, 0.01 elsewhere',
+    ),
+  ];
+}
+
+function gainCheck(): { check: Check; gain: number; minZ: number } {
+  const analytic = analyticSmallestGain();
+  const gain = bisectSmallestGain(saturatesAt);
+  return {
+    check: checkSmallestGain(
+      analytic.gain,
+      gain,
+      saturatesAt(gain),
+      !saturatesAt(gain * (1 - JUST_BELOW)),
+    ),
+    gain,
+    minZ: analytic.minZ,
+  };
+}
+
+function stackedCheck(options: ExperimentOptions, gain: number): Check {
+  const mnist = requireMnist(options, 3);
+  const train = trainerData(mnist.train, options.quick ? 2000 : mnist.train.size);
+  const network = createNetwork([784, 30, 10], { init: 'scaled', rng: rngOf(options, 3) });
+  trainInPlace(network, train, {
+    cost: 'cross-entropy',
+    eta: 0.5,
+    epochs: options.quick ? 1 : 3,
+    batchSize: 10,
+    lambda: 1,
+    seed: options.seed ?? 1,
+    monitor: { trainingCost: false, trainingAccuracy: false },
+    learningSpeedSamples: 0,
+  });
+  const images: Matrix = mnist.test.images;
+  const binary = decodeBinaryBatch(feedforward(stackBinaryEncoder(network, { gain }), images), 10);
+  return checkBinaryAccuracy(
+    compareDecodings(mnist.test.labels, feedforward(network, images), binary),
+  );
+}
+
+function gainSeries(minZ: number): Series[] {
+  const gains = Array.from({ length: 41 }, (_, i) => 0.25 * i);
+  const z = gains.map((g) => g * minZ);
+  return [
+    {
+      name: `weakest output σ(gain·${fmt(minZ)})`,
+      x: gains,
+      y: z.map((v) => 1 / (1 + Math.exp(-v))),
+      plot: 'gain',
+      xLabel: 'gain',
+      yLabel: 'weakest correct output',
+    },
+    {
+      name: '0.99',
+      x: [0, 10],
+      y: [HIGH, HIGH],
+      plot: 'gain',
+      xLabel: 'gain',
+      yLabel: 'weakest correct output',
+    },
+  ];
+}
+
+/**
+ * Problem 3: the 10 → 4 sigmoid layer with the table's weights turns a
+ * confident one-hot output into the digit's binary code.
+ *
+ * @param options - seed, quick mode (quick: 2000 training images, 1 epoch; else all 7996, 3 epochs), MNIST data (required)
+ */
+export function oneHotToBinary(options: ExperimentOptions = {}): ExperimentResult {
+  const gain = gainCheck();
+  const checks = [...tableChecks(), gain.check, stackedCheck(options, gain.gain)];
+  const codes = Array.from({ length: 10 }, (_, d) => d);
+  return {
+    id: 'one-hot-to-binary',
+    problem: 3,
+    title: 'From one-hot to binary',
+    claim: `A sigmoid layer with weights +1 where the digit's bit is set and −1 where not (bias 0) turns the ten one-hot outputs into the 4-bit code (bit j set when σ(z_j) > 0.5, i.e. z_j > 0): for 0.99 at digit 9 and 0.01 elsewhere z = (0.98, −1, −1, 0.92) → 1001 (the problem set's 0.09 is a typo); a gain of ${fmt(gain.gain, 6)} makes every output ≥ 0.99 or ≤ 0.01; stacked on a trained network, its code names the argmax digit — so binary and argmax accuracy are equal — wherever the one-hot output is dominant (the largest output exceeds the sum of the others).`,
+    checks,
+    series: [
+      ...gainSeries(gain.minZ),
+      {
+        name: 'binary code value',
+        x: codes,
+        y: codes.map((d) => Number.parseInt(binaryCode(d, 10), 2)),
+        plot: 'codes',
+        xLabel: 'digit',
+        yLabel: 'decoded value',
+      },
+    ],
+  };
+}

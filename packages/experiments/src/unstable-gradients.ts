@@ -1,0 +1,264 @@
+import { createNetwork } from '@mlisp/neurons';
+import type { Rng } from '@mlisp/tensor';
+import { learningSpeeds } from '@mlisp/trainer';
+import {
+  type Chain,
+  chainBackprop,
+  chainBiasGradients,
+  log10BiasRatio,
+  type ScalarActivation,
+  steepSigmoid,
+  zeroingBiases,
+} from './chain.js';
+import { requireMnist, trainerData } from './mnist-data.js';
+import { relativeError } from './reference.js';
+import type { Check, ExperimentOptions, ExperimentResult, Series } from './types.js';
+import { check, fmt, rngOf } from './util.js';
+
+/** The large weight of the exploding chain. */
+export const LARGE_WEIGHT = 100;
+/** The steepness k of the steep sigmoid σ(kz): |σ'(0)| = k/4 = 2 ≫ 1/4. */
+export const STEEPNESS = 8;
+/** The deep MNIST networks of the book's chapter 5. */
+export const DEEP_SIZES: readonly (readonly number[])[] = [
+  [784, 30, 30, 10],
+  [784, 30, 30, 30, 10],
+  [784, 30, 30, 30, 30, 10],
+];
+
+/**
+ * The bias gradients shrink toward the first neuron: |∂C/∂b_1| < |∂C/∂b_2| < … < |∂C/∂b_n|.
+ *
+ * @param gradients - ∂C/∂b_1 … ∂C/∂b_n of one chain
+ */
+export function shrinksTowardInput(gradients: readonly number[]): boolean {
+  return gradients.every((g, j) => j === 0 || Math.abs(gradients[j - 1] as number) < Math.abs(g));
+}
+
+/**
+ * The bias gradients grow toward the first neuron: |∂C/∂b_1| > |∂C/∂b_2| > … > |∂C/∂b_n|.
+ *
+ * @param gradients - ∂C/∂b_1 … ∂C/∂b_n of one chain
+ */
+export function growsTowardInput(gradients: readonly number[]): boolean {
+  return gradients.every((g, j) => j === 0 || Math.abs(gradients[j - 1] as number) > Math.abs(g));
+}
+
+/**
+ * The product formula for ∂C/∂b_j equals backprop on every chain.
+ *
+ * @param formula - per chain, ∂C/∂b_1 … ∂C/∂b_n by the product formula
+ * @param backpropagated - per chain, the same by backprop
+ * @param tolerance - the largest relative error allowed (default 1e−12)
+ */
+export function checkProductFormula(
+  formula: readonly (readonly number[])[],
+  backpropagated: readonly (readonly number[])[],
+  tolerance = 1e-12,
+): Check {
+  const errors = formula.map((f, i) => relativeError(f, backpropagated[i] as readonly number[]));
+  const worst = Math.max(...errors);
+  return check(
+    `∂C/∂b_1 = σ'(z_1)w_2σ'(z_2)w_3σ'(z_3)w_4σ'(z_4)∂C/∂a_4 (and every ∂C/∂b_j) equals backprop, ${formula.length} chains`,
+    `relative error ≤ ${fmt(tolerance)}`,
+    `largest relative error ${fmt(worst)}`,
+    formula.length > 0 && worst <= tolerance,
+  );
+}
+
+/**
+ * Per-layer learning speeds decrease toward the input: speed of hidden layer 1 <
+ * hidden layer 2 < … (the book compares the hidden layers).
+ *
+ * @param sizes - the network's sizes, for the name
+ * @param hiddenSpeeds - ‖∂C/∂b^l‖ of each hidden layer, first hidden layer first
+ */
+export function checkSpeedsDecreaseTowardInput(
+  sizes: readonly number[],
+  hiddenSpeeds: readonly number[],
+): Check {
+  const increasing = hiddenSpeeds.every((s, l) => l === 0 || (hiddenSpeeds[l - 1] as number) < s);
+  return check(
+    `[${sizes.join(', ')}]: hidden-layer speeds ‖∂C/∂b^l‖ decrease toward the input`,
+    'layer 1 < layer 2 < … (first hidden layer slowest)',
+    hiddenSpeeds.map((s) => fmt(s)).join(' < '),
+    hiddenSpeeds.length > 1 && increasing,
+  );
+}
+
+function randomChain(rng: Rng): Chain {
+  return {
+    weights: [0, 1, 2, 3].map(() => rng.normal()),
+    biases: [0, 1, 2, 3].map(() => rng.normal()),
+  };
+}
+
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] as number;
+}
+
+function ordinaryChainChecks(rng: Rng, count: number): { checks: Check[]; logRatios: number[] } {
+  const formula: number[][] = [];
+  const trainer: number[][] = [];
+  let eligible = 0;
+  let shrinking = 0;
+  const logRatios: number[] = [];
+  for (let i = 0; i < count; i++) {
+    const chain = randomChain(rng);
+    const x = rng.uniform();
+    const y = rng.uniform();
+    const g = chainBiasGradients(chain, x, y);
+    formula.push(g);
+    trainer.push(chainBackprop(chain, x, y));
+    logRatios.push(log10BiasRatio(chain, x));
+    if (chain.weights.slice(1).every((w) => Math.abs(w) < 4)) {
+      eligible++;
+      if (shrinksTowardInput(g)) shrinking++;
+    }
+  }
+  const mid = 10 ** median(logRatios);
+  return {
+    checks: [
+      checkProductFormula(formula, trainer),
+      check(
+        "ordinary weights N(0, 1): |∂C/∂b_1| < |∂C/∂b_2| < |∂C/∂b_3| < |∂C/∂b_4| (every chain with |w_j| < 4, so |w_j σ'(z_j)| < 1)",
+        `all ${eligible} such chains`,
+        `${shrinking} of ${eligible} (of ${count} chains)`,
+        eligible > 0 && shrinking === eligible,
+      ),
+      check(
+        'ordinary weights: median |∂C/∂b_1| / |∂C/∂b_4| (vanishing gradient)',
+        '< 1/16',
+        fmt(mid),
+        mid < 1 / 16,
+      ),
+    ],
+    logRatios,
+  };
+}
+
+function explodingChecks(): Check[] {
+  const x = 0.5;
+  const y = 0;
+  const weights = [LARGE_WEIGHT, LARGE_WEIGHT, LARGE_WEIGHT, LARGE_WEIGHT];
+  const large: Chain = { weights, biases: zeroingBiases(weights, x) };
+  const g = chainBackprop(large, x, y);
+  const ratio = Math.abs((g[0] as number) / (g[3] as number));
+  const expected = (LARGE_WEIGHT / 4) ** 3;
+  const steep = steepSigmoid(STEEPNESS);
+  const ones = [1, 1, 1, 1];
+  const steepChain: Chain = { weights: ones, biases: zeroingBiases(ones, x, steep) };
+  const s = chainBiasGradients(steepChain, x, y, steep);
+  const steepRatio = Math.abs((s[0] as number) / (s[3] as number));
+  const steepExpected = (STEEPNESS / 4) ** 3;
+  return [
+    check(
+      `w = ${LARGE_WEIGHT}, biases giving z_j = 0 (σ'(z_j) = 1/4): |∂C/∂b_j| grows toward the input (backprop)`,
+      `|∂C/∂b_1| > … > |∂C/∂b_4|, ratio b_1/b_4 = (w/4)³ = ${fmt(expected, 6)}`,
+      `${g.map((v) => fmt(Math.abs(v))).join(' > ')}, ratio ${fmt(ratio, 6)}`,
+      growsTowardInput(g) && Math.abs(ratio - expected) <= 1e-12 * expected,
+    ),
+    check(
+      `steep sigmoid σ(${STEEPNESS}z), |σ'(0)| = ${STEEPNESS / 4} ≫ 1/4, w = 1, z_j = 0: gradients explode`,
+      `|∂C/∂b_1| / |∂C/∂b_4| = (k/4)³ = ${fmt(steepExpected)} > 1`,
+      fmt(steepRatio, 6),
+      growsTowardInput(s) && Math.abs(steepRatio - steepExpected) <= 1e-12 * steepExpected,
+    ),
+  ];
+}
+
+/** log10 |∂C/∂b_1 / ∂C/∂b_4| of random chains under an activation. */
+function logRatios(rng: Rng, count: number, activation: ScalarActivation): number[] {
+  const out: number[] = [];
+  for (let i = 0; i < count; i++) {
+    const chain = randomChain(rng);
+    out.push(log10BiasRatio(chain, rng.uniform(), activation));
+  }
+  return out;
+}
+
+/**
+ * Steep activations do not balance the products: over random chains the ratio
+ * |∂C/∂b_1 / ∂C/∂b_4| is rarely near 1, and ranges over many orders of magnitude.
+ *
+ * @param log10Ratios - log10 |∂C/∂b_1 / ∂C/∂b_4| of each random chain
+ */
+export function checkUnbalanced(log10Ratios: readonly number[]): Check {
+  const balanced =
+    log10Ratios.filter((r) => Math.abs(r) <= Math.log10(2)).length / log10Ratios.length;
+  const spread = Math.max(...log10Ratios) - Math.min(...log10Ratios);
+  return check(
+    `steep sigmoid σ(${STEEPNESS}z), ${log10Ratios.length} random chains: |∂C/∂b_1 / ∂C/∂b_4| within [1/2, 2] (layers learning at similar speeds)`,
+    'rarely (< 25% of chains); ratios spread over ≥ 4 orders of magnitude',
+    `${fmt(100 * balanced)}% of chains, spread ${fmt(spread)} orders of magnitude`,
+    log10Ratios.length > 0 && balanced < 0.25 && spread >= 4,
+  );
+}
+
+function speedRuns(options: ExperimentOptions): { checks: Check[]; series: Series[] } {
+  const mnist = requireMnist(options, 8);
+  const data = trainerData(mnist.train, options.quick ? 500 : 1000);
+  const rng = rngOf(options, 8);
+  const checks: Check[] = [];
+  const series: Series[] = [];
+  for (const sizes of DEEP_SIZES) {
+    const network = createNetwork(sizes, { init: 'scaled', rng });
+    const speeds = learningSpeeds(network, data, 'cross-entropy', { lambda: 5 }).biases;
+    const hidden = speeds.slice(0, -1);
+    checks.push(checkSpeedsDecreaseTowardInput(sizes, hidden));
+    series.push({
+      name: `[${sizes.join(', ')}]`,
+      x: hidden.map((_, l) => l + 1),
+      y: hidden,
+      plot: 'speeds',
+      xLabel: 'hidden layer',
+      yLabel: '‖∂C/∂b^l‖',
+      yScale: 'log',
+    });
+  }
+  return { checks, series };
+}
+
+/**
+ * Problem 8: in a chain of neurons ∂C/∂b_1 is a product of w_jσ'(z_j) terms, so
+ * gradients vanish with ordinary weights, explode with large ones, and an
+ * activation with |σ'| ≫ 1/4 makes them explode rather than balance; deep MNIST
+ * networks learn slowest in their first layers.
+ *
+ * @param options - seed, quick mode (quick: 100 chains, 500 images; else 400 and 1000), MNIST data (required)
+ */
+export function unstableGradients(options: ExperimentOptions = {}): ExperimentResult {
+  const rng = rngOf(options, 80);
+  const count = options.quick ? 100 : 400;
+  const ordinary = ordinaryChainChecks(rng, count);
+  const steep = logRatios(rng, count, steepSigmoid(STEEPNESS));
+  const speeds = speedRuns(options);
+  const index = ordinary.logRatios.map((_, i) => i);
+  return {
+    id: 'unstable-gradients',
+    problem: 8,
+    title: 'Unstable gradients',
+    claim: `In a chain of four neurons ∂C/∂b_1 = σ'(z_1)w_2σ'(z_2)w_3σ'(z_3)w_4σ'(z_4)∂C/∂a_4: with ordinary weights the gradient vanishes toward the input, with large weights it explodes, and an activation with |σ'| ≫ 1/4 (σ(${STEEPNESS}z)) makes it explode rather than balance. Deep MNIST networks (scaled init, cross-entropy, λ = 5, ${options.quick ? 500 : 1000} training images) learn slowest in their first hidden layers.`,
+    checks: [...ordinary.checks, ...explodingChecks(), checkUnbalanced(steep), ...speeds.checks],
+    series: [
+      ...speeds.series,
+      {
+        name: 'sigmoid, ordinary weights',
+        x: index,
+        y: ordinary.logRatios,
+        plot: 'chain-ratios',
+        xLabel: 'chain',
+        yLabel: 'log10 |∂C/∂b_1 / ∂C/∂b_4|',
+      },
+      {
+        name: `steep sigmoid σ(${STEEPNESS}z)`,
+        x: index,
+        y: steep,
+        plot: 'chain-ratios',
+        xLabel: 'chain',
+        yLabel: 'log10 |∂C/∂b_1 / ∂C/∂b_4|',
+      },
+    ],
+  };
+}

@@ -1,0 +1,100 @@
+import { Rng } from '@mlisp/tensor';
+import type { Check, ExperimentOptions } from './types.js';
+
+/** The default seed of every experiment. */
+export const DEFAULT_SEED = 1;
+
+/**
+ * A check whose verdict is the given boolean (computed by the caller from what ran).
+ *
+ * @param name - what is checked
+ * @param expected - what the claim predicts
+ * @param observed - what was measured
+ * @param pass - the verdict
+ */
+export function check(
+  name: string,
+  expected: string | number,
+  observed: string | number,
+  pass: boolean,
+): Check {
+  return { name, expected, observed, pass };
+}
+
+/**
+ * The generator an experiment draws from, made from `options.seed`.
+ *
+ * @param options - the experiment's options
+ * @param stream - a number that gives each part of an experiment its own stream
+ */
+export function rngOf(options: ExperimentOptions, stream = 0): Rng {
+  const seed = options.seed ?? DEFAULT_SEED;
+  if (typeof seed !== 'number' || !Number.isSafeInteger(seed) || seed < 0) {
+    throw new TypeError(`seed must be a non-negative safe integer, got ${String(seed)}`);
+  }
+  return new Rng(seed * 1009 + stream);
+}
+
+/**
+ * A number in short scientific or fixed notation for `observed` strings.
+ *
+ * @param x - the number
+ * @param digits - significant digits (default 3)
+ */
+export function fmt(x: number, digits = 3): string {
+  if (x === 0 || !Number.isFinite(x)) return String(x);
+  const abs = Math.abs(x);
+  if (abs >= 1e-3 && abs < 1e5) return String(Number(x.toPrecision(digits)));
+  return x.toExponential(digits - 1);
+}
+
+/**
+ * The largest |a[i] − b[i]|.
+ *
+ * @param a - the first values
+ * @param b - the second values, as many as a
+ */
+export function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  if (a.length !== b.length) throw new RangeError(`maxAbsDiff: ${a.length} values vs ${b.length}`);
+  let m = 0;
+  for (let i = 0; i < a.length; i++) {
+    const d = Math.abs((a[i] as number) - (b[i] as number));
+    if (!(d <= m)) m = d;
+  }
+  return m;
+}
+
+/**
+ * Values from `low` to `high` in `count` equal steps (both ends included).
+ *
+ * @param low - first value
+ * @param high - last value
+ * @param count - how many values (≥ 2)
+ */
+export function linspace(low: number, high: number, count: number): number[] {
+  return Array.from({ length: count }, (_, i) => low + ((high - low) * i) / (count - 1));
+}
+
+/** The logistic sigmoid σ(z) = 1 / (1 + e^(−z)), without overflow. */
+export function sigma(z: number): number {
+  if (z >= 0) return 1 / (1 + Math.exp(-z));
+  const e = Math.exp(z);
+  return e / (1 + e);
+}
+
+/** σ'(z) = σ(z)(1 − σ(z)). */
+export function sigmaPrime(z: number): number {
+  const s = sigma(z);
+  return s * (1 - s);
+}
+
+/**
+ * A random integer in [low, high].
+ *
+ * @param rng - the generator
+ * @param low - smallest value
+ * @param high - largest value
+ */
+export function intBetween(rng: Rng, low: number, high: number): number {
+  return low + rng.int(high - low + 1);
+}
