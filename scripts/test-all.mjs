@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // The project's whole check, as CI runs it: lint, typecheck, build, package
-// checks (publint + attw), every vitest test. Each step runs even when an
-// earlier one failed, so one run shows everything that is wrong. The last line
+// checks (publint + attw), the consumer check, the docs build, every vitest
+// test. Each step runs even when an earlier one failed, so one run shows
+// everything that is wrong. The last line
 // is `N passed, N failed` with the real counts of every test that ran (read
 // from vitest's JSON report), and the exit code is non-zero on any failure.
 import { spawnSync } from 'node:child_process';
@@ -10,7 +11,11 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const env = { ...process.env, TURBO_TELEMETRY_DISABLED: '1', FORCE_COLOR: process.env.FORCE_COLOR ?? '' };
+const env = {
+  ...process.env,
+  TURBO_TELEMETRY_DISABLED: '1',
+  FORCE_COLOR: process.env.FORCE_COLOR ?? '',
+};
 
 function run(name, command, args) {
   console.log(`\n=== ${name}: ${command} ${args.join(' ')}`);
@@ -18,7 +23,9 @@ function run(name, command, args) {
   const result = spawnSync(command, args, { cwd: root, stdio: 'inherit', env });
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
   const ok = result.status === 0;
-  console.log(`=== ${name}: ${ok ? 'ok' : `FAILED (exit ${result.status ?? result.signal})`} in ${seconds}s`);
+  console.log(
+    `=== ${name}: ${ok ? 'ok' : `FAILED (exit ${result.status ?? result.signal})`} in ${seconds}s`,
+  );
   return ok;
 }
 
@@ -28,6 +35,12 @@ steps.push(['lint', run('lint', 'pnpm', ['exec', 'biome', 'check', '.'])]);
 steps.push(['build', run('build', 'pnpm', [...turbo, 'build'])]);
 steps.push(['typecheck', run('typecheck', 'pnpm', [...turbo, 'typecheck'])]);
 steps.push(['package checks', run('package checks', 'pnpm', [...turbo, 'check:package'])]);
+// The published packages and the CLI as a user installs them (pnpm pack + npm
+// install in a temporary project): ESM, CJS, tsc, XOR, `mlisp experiment`.
+steps.push(['consumer check', run('consumer check', 'node', ['scripts/consumer-check/run.mjs'])]);
+// The docs site: TypeDoc API reference, VitePress build (fails on dead links),
+// every problem page's numbers computed by @mlisp/experiments at build time.
+steps.push(['docs build', run('docs build', 'pnpm', ['--filter', '@mlisp/docs', 'docs:build'])]);
 
 const reportDir = join(root, '.test-results');
 const report = join(reportDir, 'vitest.json');
