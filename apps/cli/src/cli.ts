@@ -20,6 +20,13 @@ function isMain(): boolean {
 }
 
 if (isMain()) {
+  // A closed pipe (e.g. `mlisp train | head`) ends the program quietly.
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code === 'EPIPE') process.exit(0);
+      throw error;
+    });
+  }
   runCli(process.argv.slice(2), processIo()).then(
     (code) => {
       process.exitCode = code;
