@@ -1,6 +1,6 @@
 import { fromTypedArray, gemm, type Matrix, Rng } from '@mlisp/tensor';
 import * as tf from '@tensorflow/tfjs';
-import { type Contender, measure, type TimingOptions } from './timing.js';
+import { type Contender, measure, type Timing, type TimingOptions } from './timing.js';
 
 /** One GEMM problem: out (m x n) = op(A) · op(B) with inner dimension k. */
 export interface GemmCase {
@@ -75,6 +75,13 @@ export const GEMM_CASES: readonly GemmCase[] = [
 /** GFLOP/s of each contender on one case (2·m·n·k flops per call). */
 export interface GemmResult extends GemmCase {
   readonly gflops: {
+    readonly oursFloat64: number;
+    readonly oursFloat32: number;
+    readonly naive: number;
+    readonly tfjs: number;
+  };
+  /** Interquartile range of each contender's timings over its median: the noise of the figure. */
+  readonly relativeIqr: {
     readonly oursFloat64: number;
     readonly oursFloat32: number;
     readonly naive: number;
@@ -168,14 +175,15 @@ export function benchGemmCase(c: GemmCase, timing: TimingOptions, rng: Rng): Gem
     }
   }
 
-  const seconds = measure(contenders, timing);
+  const timings = measure(contenders, timing);
   sink +=
     (C64.data[0] as number) + (C32.data[0] as number) + (cNaive[0] as number) + (tfOut[0] ?? 0);
   tA.dispose();
   tB.dispose();
 
   const flops = 2 * m * n * k;
-  const gflops = (name: string) => flops / (seconds.get(name) as number) / 1e9;
+  const timeOf = (name: string) => timings.get(name) as Timing;
+  const gflops = (name: string) => flops / timeOf(name).seconds / 1e9;
   const result = {
     oursFloat64: gflops('oursFloat64'),
     oursFloat32: gflops('oursFloat32'),
@@ -185,6 +193,12 @@ export function benchGemmCase(c: GemmCase, timing: TimingOptions, rng: Rng): Gem
   return {
     ...c,
     gflops: result,
+    relativeIqr: {
+      oursFloat64: timeOf('oursFloat64').relativeIqr,
+      oursFloat32: timeOf('oursFloat32').relativeIqr,
+      naive: timeOf('naive').relativeIqr,
+      tfjs: timeOf('tfjs').relativeIqr,
+    },
     ratios: {
       oursOverNaive: result.oursFloat64 / result.naive,
       oursOverTfjs: result.oursFloat64 / result.tfjs,
@@ -216,6 +230,7 @@ export function formatGemmTable(results: readonly GemmResult[]): string {
     'ours/naive',
     'ours/tfjs',
     'f32/tfjs',
+    'noise',
   ];
   const rows = results.map((r) => [
     r.label,
@@ -226,6 +241,7 @@ export function formatGemmTable(results: readonly GemmResult[]): string {
     `${r.ratios.oursOverNaive.toFixed(2)}x`,
     `${r.ratios.oursOverTfjs.toFixed(2)}x`,
     `${r.ratios.oursFloat32OverTfjs.toFixed(2)}x`,
+    `±${(50 * Math.max(...Object.values(r.relativeIqr))).toFixed(0)}%`,
   ]);
   const widths = header.map((h, i) =>
     Math.max(h.length, ...rows.map((row) => (row[i] as string).length)),
@@ -238,6 +254,7 @@ export function formatGemmTable(results: readonly GemmResult[]): string {
       .join('  ');
   return [
     'GEMM, GFLOP/s (median; higher is better). ours = @mlisp/tensor gemm, ratios use ours f64.',
+    'noise = half the largest interquartile range of the four timings, relative to its median.',
     line(header),
     ...rows.map(line),
   ].join('\n');

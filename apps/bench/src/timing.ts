@@ -30,17 +30,28 @@ function timeBatch(c: Contender, calls: number): number {
   return (performance.now() - start) / 1000;
 }
 
+/** The q-quantile (0..1) of a non-empty list, interpolating between neighbours. */
+export function quantile(values: readonly number[], q: number): number {
+  const sorted = [...values].sort((x, y) => x - y);
+  const at = (sorted.length - 1) * q;
+  const lo = Math.floor(at);
+  const hi = Math.ceil(at);
+  return (sorted[lo] as number) + ((sorted[hi] as number) - (sorted[lo] as number)) * (at - lo);
+}
+
 /** The median of a non-empty list. */
 export function median(values: readonly number[]): number {
-  const sorted = [...values].sort((x, y) => x - y);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 === 1
-    ? (sorted[mid] as number)
-    : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+  return quantile(values, 0.5);
+}
+
+/** Median seconds per call, and the interquartile range relative to it (the noise). */
+export interface Timing {
+  readonly seconds: number;
+  readonly relativeIqr: number;
 }
 
 /**
- * Median seconds per call of each contender. After a warm-up, each contender
+ * Median seconds per call of each contender (and its spread). After a warm-up, each contender
  * gets a batch size that lasts about `batchMs`; then the batches are
  * interleaved (contender order rotates every repetition) so that a noisy
  * neighbour or a frequency change hits every contender alike.
@@ -48,7 +59,7 @@ export function median(values: readonly number[]): number {
 export function measure(
   contenders: readonly Contender[],
   options: TimingOptions,
-): Map<string, number> {
+): Map<string, Timing> {
   const calls = contenders.map((c) => {
     const warm = runFor(c, options.warmupMs);
     const perCall = options.warmupMs / Math.max(1, warm);
@@ -63,9 +74,11 @@ export function measure(
       (samples[idx] as number[]).push(seconds / n);
     }
   }
-  const result = new Map<string, number>();
+  const result = new Map<string, Timing>();
   contenders.forEach((c, i) => {
-    result.set(c.name, median(samples[i] as number[]));
+    const x = samples[i] as number[];
+    const seconds = median(x);
+    result.set(c.name, { seconds, relativeIqr: (quantile(x, 0.75) - quantile(x, 0.25)) / seconds });
   });
   return result;
 }
