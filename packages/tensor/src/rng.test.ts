@@ -75,7 +75,7 @@ describe('Rng stream', () => {
     );
   });
 
-  it('gives the published first outputs of xoshiro128** from state 1, 2, 3, 4', () => {
+  it('gives the first outputs of xoshiro128** from state 1, 2, 3, 4 (11520, 0: worked by hand)', () => {
     const rng = Rng.fromState(stateOf([1, 2, 3, 4]));
     expect([rng.nextUint32(), rng.nextUint32()]).toEqual([11520, 0]);
     expect(Array.from({ length: 10 }, () => rng.nextUint32())).toEqual(
