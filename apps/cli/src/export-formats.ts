@@ -3,11 +3,12 @@
  * layers format (model.json + weights.bin), and the JSON of Nielsen's
  * network2.py `save()` / `load()`.
  */
+import { LEAKY_RELU_SLOPE } from '@mlisp/neurons';
 import { RunError } from './errors.js';
 import type { ModelJson } from './model-json.js';
 
-/** Slope of leaky ReLU for z < 0 in @mlisp/neurons. */
-export const LEAKY_RELU_ALPHA = 0.01;
+/** Slope of leaky ReLU for z < 0 in @mlisp/neurons (0.01), the LeakyReLU layer's alpha. */
+export const LEAKY_RELU_ALPHA = LEAKY_RELU_SLOPE;
 
 const TFJS_ACTIVATIONS: Record<string, string> = {
   sigmoid: 'sigmoid',
