@@ -1,12 +1,74 @@
-/** Line charts on uPlot, sized to their container. */
+/**
+ * Line charts on uPlot, sized to their container. Logarithmic axes are drawn
+ * as linear axes of log10(value) with labels 10^v: robust for data spanning
+ * hundreds of decades (uPlot's own log scale is not).
+ */
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
+
+/** Colours for series that have no meaning of their own (layers, costs…). */
+export const PALETTE = [
+  '#0877bd',
+  '#f59322',
+  '#2ca02c',
+  '#d62728',
+  '#9467bd',
+  '#8c564b',
+  '#e377c2',
+];
+
+/** Label of a tick at exponent v on a log10 axis: the value 10^v, compactly. */
+function powerLabel(v: number): string {
+  const value = Number((10 ** v).toPrecision(1));
+  const exponent = Math.floor(v + 1e-9);
+  if (exponent >= -3 && exponent <= 4) return String(value);
+  const mantissa = Math.round(value / 10 ** exponent);
+  return mantissa === 1 ? `1e${exponent}` : `${mantissa}e${exponent}`;
+}
+
+/** Ticks of a log10 axis between exponents min and max: 1-2-5 steps, or whole decades. */
+function powerSplits(min: number, max: number): number[] {
+  const lo = Math.floor(min);
+  const hi = Math.ceil(max);
+  const inside = (v: number) => v >= min - 1e-9 && v <= max + 1e-9;
+  const decades: number[] = [];
+  for (let d = lo; d <= hi; d++) if (inside(d)) decades.push(d);
+  if (decades.length > 8) {
+    const step = Math.ceil(decades.length / 8);
+    return decades.filter((d) => d % step === 0);
+  }
+  for (const factors of [[1], [1, 2, 5], [1, 2, 3, 4, 5, 6, 7, 8, 9]]) {
+    const ticks: number[] = [];
+    for (let d = lo; d <= hi; d++) {
+      for (const f of factors) if (inside(d + Math.log10(f))) ticks.push(d + Math.log10(f));
+    }
+    if (ticks.length >= 3 || factors.length === 9) return ticks;
+  }
+  return decades;
+}
+
+function logAxis(label: string, size: number): uPlot.Axis {
+  return {
+    label,
+    size,
+    splits: (_u, _axis, min, max) => powerSplits(min, max),
+    values: (_u, splits) => splits.map(powerLabel),
+  };
+}
+
+/** log10 of positive finite values; null elsewhere. */
+function log10OrNull(v: number | null): number | null {
+  return v !== null && Number.isFinite(v) && v > 0 ? Math.log10(v) : null;
+}
+
+function finiteOrNull(v: number | null): number | null {
+  return v !== null && Number.isFinite(v) ? v : null;
+}
 
 /** One line of a chart. */
 export interface LineSpec {
   label: string;
   color: string;
-  dash?: number[];
 }
 
 /** Options of {@link lineChart}. */
@@ -29,56 +91,63 @@ export interface LineChart {
   destroy(): void;
 }
 
-/** Creates a uPlot line chart inside a new `<figure>` appended to `parent`. */
-export function lineChart(parent: HTMLElement, options: ChartOptions): LineChart {
+function figure(parent: HTMLElement, title: string): HTMLElement {
   const root = document.createElement('figure');
   root.className = 'chart';
-  root.dataset.chart = options.title;
+  root.dataset.chart = title;
   parent.appendChild(root);
-  const width = () => Math.max(240, Math.floor(root.clientWidth || parent.clientWidth || 360));
-  const opts: uPlot.Options = {
-    title: options.title,
-    width: width(),
-    height: options.height ?? 220,
-    legend: { show: true, live: false },
-    cursor: { drag: { x: false, y: false } },
-    scales: {
-      x: { time: false },
-      y: options.logY ? { distr: 3 } : options.yRange ? { range: options.yRange } : { auto: true },
-    },
-    axes: [
-      { label: options.xLabel, size: 36 },
-      { label: options.yLabel ?? '', size: 56 },
-    ],
-    series: [
-      { label: options.xLabel },
-      ...options.lines.map((line) => ({
-        label: line.label,
-        stroke: line.color,
-        width: 2,
-        dash: line.dash,
-        points: { show: false },
-        spanGaps: true,
-      })),
-    ],
-  };
-  let x: number[] = [];
-  let ys: (number | null)[][] = options.lines.map(() => []);
-  const plot = new uPlot(opts, [x, ...ys] as uPlot.AlignedData, root);
+  return root;
+}
+
+function autoResize(root: HTMLElement, plot: () => uPlot, width: () => number): ResizeObserver {
   const resize = new ResizeObserver(() => {
     const w = width();
-    if (Math.abs(w - plot.width) > 4) plot.setSize({ width: w, height: plot.height });
+    const p = plot();
+    if (Math.abs(w - p.width) > 4) p.setSize({ width: w, height: p.height });
   });
   resize.observe(root);
+  return resize;
+}
+
+/** Creates a uPlot line chart inside a new `<figure>` appended to `parent`. */
+export function lineChart(parent: HTMLElement, options: ChartOptions): LineChart {
+  const root = figure(parent, options.title);
+  const width = () => Math.max(240, Math.floor(root.clientWidth || parent.clientWidth || 360));
+  const logY = !!options.logY;
+  const plot = new uPlot(
+    {
+      title: options.title,
+      width: width(),
+      height: options.height ?? 220,
+      legend: { show: true, live: false },
+      cursor: { drag: { x: false, y: false } },
+      scales: {
+        x: { time: false },
+        y: options.yRange && !logY ? { range: options.yRange } : { auto: true },
+      },
+      axes: [
+        { label: options.xLabel, size: 36 },
+        logY ? logAxis(options.yLabel ?? '', 56) : { label: options.yLabel ?? '', size: 56 },
+      ],
+      series: [
+        { label: options.xLabel },
+        ...options.lines.map((line) => ({
+          label: line.label,
+          stroke: line.color,
+          width: 2,
+          points: { show: false },
+          spanGaps: true,
+        })),
+      ],
+    },
+    [[], ...options.lines.map(() => [])] as uPlot.AlignedData,
+    root,
+  );
+  const resize = autoResize(root, () => plot, width);
   return {
     root,
-    setData(nx, nys) {
-      x = nx;
-      ys = nys;
-      // uPlot's log scale cannot show values <= 0.
-      const clean = options.logY
-        ? ys.map((s) => s.map((v) => (v !== null && v > 0 ? v : null)))
-        : ys;
+    setData(x, ys) {
+      const clean = ys.map((s) => s.map(logY ? log10OrNull : finiteOrNull));
       plot.setData([x, ...clean] as uPlot.AlignedData);
     },
     destroy() {
@@ -88,17 +157,6 @@ export function lineChart(parent: HTMLElement, options: ChartOptions): LineChart
     },
   };
 }
-
-/** Colours for series that have no meaning of their own (layers, costs…). */
-export const PALETTE = [
-  '#0877bd',
-  '#f59322',
-  '#2ca02c',
-  '#d62728',
-  '#9467bd',
-  '#8c564b',
-  '#e377c2',
-];
 
 /** One curve of an {@link xyChart}: its own x and y arrays. */
 export interface Curve {
@@ -116,7 +174,7 @@ export interface XyOptions {
   logX?: boolean;
   logY?: boolean;
   height?: number;
-  /** Fixed y range. */
+  /** Fixed y range (linear axes only). */
   yRange?: [number, number];
 }
 
@@ -127,34 +185,27 @@ export interface XyChart {
   destroy(): void;
 }
 
-function positiveOnly(values: readonly number[], log: boolean): (number | null)[] {
-  return values.map((v) => (Number.isFinite(v) && (!log || v > 0) ? v : null));
-}
-
 function joined(curves: Curve[], logX: boolean, logY: boolean): uPlot.AlignedData {
   const tables = curves.map((c) => {
-    const pairs = c.x
-      .map((x, i) => [x, c.y[i]!] as const)
-      .filter(([x]) => Number.isFinite(x) && (!logX || x > 0))
-      .sort((a, b) => a[0] - b[0]);
-    return [
-      pairs.map((p) => p[0]),
-      positiveOnly(
-        pairs.map((p) => p[1]),
-        logY,
-      ),
-    ] as uPlot.AlignedData;
+    const pairs: [number, number | null][] = [];
+    c.x.forEach((x, i) => {
+      const px = logX ? log10OrNull(x) : finiteOrNull(x);
+      if (px === null) return;
+      const y = c.y[i] ?? null;
+      pairs.push([px, logY ? log10OrNull(y) : finiteOrNull(y)]);
+    });
+    pairs.sort((a, b) => a[0] - b[0]);
+    return [pairs.map((p) => p[0]), pairs.map((p) => p[1])] as uPlot.AlignedData;
   });
   return tables.length === 1 ? tables[0]! : uPlot.join(tables);
 }
 
 /** Creates a chart of curves inside a new `<figure>` appended to `parent`. */
 export function xyChart(parent: HTMLElement, options: XyOptions, curves: Curve[]): XyChart {
-  const root = document.createElement('figure');
-  root.className = 'chart';
-  root.dataset.chart = options.title;
-  parent.appendChild(root);
+  const root = figure(parent, options.title);
   const width = () => Math.max(260, Math.floor(root.clientWidth || parent.clientWidth || 420));
+  const logX = !!options.logX;
+  const logY = !!options.logY;
   const make = (cs: Curve[]) =>
     new uPlot(
       {
@@ -164,16 +215,12 @@ export function xyChart(parent: HTMLElement, options: XyOptions, curves: Curve[]
         legend: { live: false },
         cursor: { drag: { x: false, y: false } },
         scales: {
-          x: { time: false, distr: options.logX ? 3 : 1 },
-          y: options.logY
-            ? { distr: 3 }
-            : options.yRange
-              ? { range: options.yRange }
-              : { auto: true },
+          x: { time: false },
+          y: options.yRange && !logY ? { range: options.yRange } : { auto: true },
         },
         axes: [
-          { label: options.xLabel, size: 36 },
-          { label: options.yLabel, size: 60 },
+          logX ? logAxis(options.xLabel, 36) : { label: options.xLabel, size: 36 },
+          logY ? logAxis(options.yLabel, 60) : { label: options.yLabel, size: 60 },
         ],
         series: [
           { label: options.xLabel },
@@ -186,16 +233,12 @@ export function xyChart(parent: HTMLElement, options: XyOptions, curves: Curve[]
           })),
         ],
       },
-      joined(cs, !!options.logX, !!options.logY),
+      joined(cs, logX, logY),
       root,
     );
   let plot = make(curves);
   let count = curves.length;
-  const resize = new ResizeObserver(() => {
-    const w = width();
-    if (Math.abs(w - plot.width) > 4) plot.setSize({ width: w, height: plot.height });
-  });
-  resize.observe(root);
+  const resize = autoResize(root, () => plot, width);
   return {
     root,
     setCurves(next) {
@@ -204,7 +247,7 @@ export function xyChart(parent: HTMLElement, options: XyOptions, curves: Curve[]
         plot = make(next);
         count = next.length;
       } else {
-        plot.setData(joined(next, !!options.logX, !!options.logY));
+        plot.setData(joined(next, logX, logY));
       }
     },
     destroy() {

@@ -12,7 +12,6 @@ import { Store } from './store.js';
 import type { AppContext, ViewHandle } from './view.js';
 import { createDigitsView } from './views/digits.js';
 import { createDrawView } from './views/draw.js';
-import { createExperimentsView } from './views/experiments.js';
 import { createNetworkView } from './views/network.js';
 import { createTrainView } from './views/train.js';
 
@@ -24,12 +23,13 @@ const TITLES: Record<View, string> = {
   experiments: 'Experiments',
 };
 
-const FACTORIES: Record<View, (ctx: AppContext) => ViewHandle> = {
+const FACTORIES: Record<View, (ctx: AppContext) => ViewHandle | Promise<ViewHandle>> = {
   train: createTrainView,
   network: createNetworkView,
   digits: createDigitsView,
   draw: createDrawView,
-  experiments: createExperimentsView,
+  // The experiments (and their code) load only when their tab is first opened.
+  experiments: async (ctx) => (await import('./views/experiments.js')).createExperimentsView(ctx),
 };
 
 const store = new Store();
@@ -62,7 +62,7 @@ for (const view of VIEWS) {
     role: 'tab',
     'data-view': view,
     text: TITLES[view],
-    onclick: () => show(view),
+    onclick: () => void show(view),
   });
   buttons.set(view, button);
   tabs.appendChild(button);
@@ -74,7 +74,9 @@ function writeHash(): void {
   if (location.hash !== hash) history.replaceState(null, '', hash);
 }
 
-function show(view: View): void {
+const pending = new Map<View, Promise<ViewHandle>>();
+
+async function show(view: View): Promise<void> {
   store.view = view;
   for (const [name, button] of buttons) button.setAttribute('aria-selected', String(name === view));
   for (const [name, handle] of created) {
@@ -83,17 +85,32 @@ function show(view: View): void {
       handle.hide?.();
     }
   }
+  writeHash();
   let handle = created.get(view);
   if (!handle) {
-    handle = FACTORIES[view](ctx);
-    handle.root.classList.add('view');
-    handle.root.dataset.viewRoot = view;
-    created.set(view, handle);
-    app.appendChild(handle.root);
+    let making = pending.get(view);
+    if (!making) {
+      making = Promise.resolve(FACTORIES[view](ctx));
+      pending.set(view, making);
+    }
+    try {
+      handle = await making;
+    } catch (error) {
+      pending.delete(view);
+      store.setError(`could not open ${TITLES[view]}: ${(error as Error).message}`);
+      return;
+    }
+    if (!created.has(view)) {
+      handle.root.classList.add('view');
+      handle.root.dataset.viewRoot = view;
+      created.set(view, handle);
+      app.appendChild(handle.root);
+    }
+    handle.root.hidden = true;
   }
+  if (store.view !== view) return;
   handle.root.hidden = false;
   handle.show?.();
-  writeHash();
   store.emit('view', view);
 }
 
@@ -106,8 +123,8 @@ window.addEventListener('hashchange', () => {
     store.emit('settings', store.settings);
     client.configure();
   }
-  show(next.view);
+  void show(next.view);
 });
 
-show(store.view);
+void show(store.view);
 client.load();
