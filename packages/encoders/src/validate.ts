@@ -4,7 +4,11 @@
  * 0..classes−1, like an index outside a matrix).
  */
 
-/** Throws a TypeError unless `classes` is an integer ≥ 2. */
+/**
+ * Throws a TypeError unless `classes` is an integer ≥ 2.
+ *
+ * @param classes - the number of classes to check
+ */
 export function assertClasses(classes: unknown): asserts classes is number {
   if (typeof classes !== 'number' || !Number.isSafeInteger(classes) || classes < 2) {
     throw new TypeError(`classes must be an integer >= 2, got ${String(classes)}`);
@@ -32,7 +36,11 @@ export function assertLabel(
   }
 }
 
-/** Throws a TypeError unless `gain` is a finite number > 0. */
+/**
+ * Throws a TypeError unless `gain` is a finite number > 0.
+ *
+ * @param gain - the factor on the binary layer's weights
+ */
 export function assertGain(gain: unknown): asserts gain is number {
   if (typeof gain !== 'number' || !Number.isFinite(gain) || gain <= 0) {
     throw new TypeError(`gain must be a finite number > 0, got ${String(gain)}`);

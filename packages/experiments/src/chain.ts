@@ -50,7 +50,13 @@ export interface Chain {
   readonly biases: readonly number[];
 }
 
-/** The z_j and a_j of a chain for input x (a_0 = x). */
+/**
+ * The z_j and a_j of a chain for input x (a_0 = x).
+ *
+ * @param chain - the weights and biases
+ * @param x - the input
+ * @param activation - σ (default the sigmoid)
+ */
 export function chainForward(
   chain: Chain,
   x: number,

@@ -15,7 +15,11 @@ export const crossEntropyOfOutput: OutputCost = (y, a) => 0 - (xlog(y, a) + xlog
 /** Eq. 20 as printed, C(a) = −[y ln a + (1 − a) ln(1 − a)]: the typo the errata correct. */
 export const misprintedCrossEntropy: OutputCost = (y, a) => 0 - (xlog(y, a) + xlog(1 - a, 1 - a));
 
-/** The claimed minimum −[y ln y + (1 − y) ln(1 − y)] (0 at y = 0 and y = 1). */
+/**
+ * The claimed minimum −[y ln y + (1 − y) ln(1 − y)] (0 at y = 0 and y = 1).
+ *
+ * @param y - the desired output, in [0, 1]
+ */
 export function binaryEntropy(y: number): number {
   return 0 - (xlog(y, y) + xlog(1 - y, 1 - y));
 }

@@ -59,13 +59,10 @@ export {
   analyticSmallestGain,
   bisectSmallestGain,
   checkAllDigits,
-  checkBinaryAccuracy,
   checkEncoderTable,
   checkSmallestGain,
   checkWorkedExample,
-  compareDecodings,
   confidentOutputs,
-  type DecodingComparison,
   oneHotToBinary,
   PROBLEM_SET_TABLE,
   preActivations,
@@ -97,6 +94,12 @@ export {
   sigmoidLimit,
   Z_MARGIN,
 } from './sigmoid-limit.js';
+export {
+  checkBinaryAccuracy,
+  compareDecodings,
+  type DecodingComparison,
+  stackedCheck,
+} from './stacked-binary.js';
 export {
   checkNoBetterDirection,
   checkSteepestValue,

@@ -22,8 +22,9 @@ export interface NeuronStart {
   readonly b: number;
 }
 
-/** The badly wrong start (output σ(4) ≈ 0.98 for target 0) and the mildly wrong one. */
+/** The badly wrong start: output σ(4) ≈ 0.98 for target 0, deep in the sigmoid's flat part. */
 export const BAD_START: NeuronStart = { w: 2, b: 2 };
+/** The mildly wrong start: output σ(1.5) ≈ 0.82 for target 0. */
 export const GOOD_START: NeuronStart = { w: 0.6, b: 0.9 };
 
 /**

@@ -5,14 +5,23 @@ import { check, fmt, linspace, rngOf } from './util.js';
 /** Relative tolerance of the steepest value −ε‖∇C‖ (and of "never smaller"). */
 export const STEEPEST_TOLERANCE = 1e-12;
 
-/** ∇C·v. */
+/**
+ * ∇C·v.
+ *
+ * @param gradient - ∇C
+ * @param v - the step, as many values
+ */
 export function dot(gradient: ArrayLike<number>, v: ArrayLike<number>): number {
   let s = 0;
   for (let i = 0; i < gradient.length; i++) s += (gradient[i] as number) * (v[i] as number);
   return s;
 }
 
-/** The Euclidean norm ‖x‖. */
+/**
+ * The Euclidean norm ‖x‖.
+ *
+ * @param x - the vector
+ */
 export function norm(x: ArrayLike<number>): number {
   return Math.sqrt(dot(x, x));
 }

@@ -75,14 +75,22 @@ export function linspace(low: number, high: number, count: number): number[] {
   return Array.from({ length: count }, (_, i) => low + ((high - low) * i) / (count - 1));
 }
 
-/** The logistic sigmoid σ(z) = 1 / (1 + e^(−z)), without overflow. */
+/**
+ * The logistic sigmoid σ(z) = 1 / (1 + e^(−z)), without overflow.
+ *
+ * @param z - the weighted input
+ */
 export function sigma(z: number): number {
   if (z >= 0) return 1 / (1 + Math.exp(-z));
   const e = Math.exp(z);
   return e / (1 + e);
 }
 
-/** σ'(z) = σ(z)(1 − σ(z)). */
+/**
+ * σ'(z) = σ(z)(1 − σ(z)).
+ *
+ * @param z - the weighted input
+ */
 export function sigmaPrime(z: number): number {
   const s = sigma(z);
   return s * (1 - s);
