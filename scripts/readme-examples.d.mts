@@ -2,6 +2,7 @@
 export interface ExampleFile {
   file: string;
   cwd: string;
+  packageDir: string;
   name: string;
 }
 export interface Example {

@@ -13,7 +13,8 @@
 //
 // A ```js/```mjs block runs as an ES module with node, from the package's own
 // folder, so `import '@mlisp/<name>'` resolves to the built dist/ (a package may
-// import itself by name) and to its dependencies. A ```sh block runs with bash
+// import itself by name) and to its dependencies. The docs' package guides run
+// from docs/, which depends on every package. A ```sh block runs with bash
 // from the package folder, `mlisp` on PATH being the built CLI. Stdout is
 // compared after trimming trailing spaces of each line and trailing blank lines.
 // Run directly (`node scripts/readme-examples.mjs`) it prints a report.
@@ -42,18 +43,21 @@ export function exampleFiles(root = ROOT) {
   const files = [];
   const packagesDir = join(root, 'packages');
   for (const name of readdirSync(packagesDir).sort()) {
-    const readme = join(packagesDir, name, 'README.md');
-    if (existsSync(readme)) files.push({ file: readme, cwd: join(packagesDir, name) });
+    const dir = join(packagesDir, name);
+    const readme = join(dir, 'README.md');
+    if (existsSync(readme)) files.push({ file: readme, cwd: dir, packageDir: dir });
   }
-  const cli = join(root, 'apps', 'cli', 'README.md');
-  if (existsSync(cli)) files.push({ file: cli, cwd: join(root, 'apps', 'cli') });
-  const guides = join(root, 'docs', 'packages');
+  const cliDir = join(root, 'apps', 'cli');
+  const cli = join(cliDir, 'README.md');
+  if (existsSync(cli)) files.push({ file: cli, cwd: cliDir, packageDir: cliDir });
+  // The guides run from docs/, which depends on every package.
+  const docs = join(root, 'docs');
+  const guides = join(docs, 'packages');
   if (existsSync(guides)) {
     for (const name of readdirSync(guides).sort()) {
       if (!name.endsWith('.md')) continue;
-      const pkg =
-        name === 'cli.md' ? join(root, 'apps', 'cli') : join(packagesDir, name.slice(0, -3));
-      if (existsSync(pkg)) files.push({ file: join(guides, name), cwd: pkg });
+      const dir = join(packagesDir, name.slice(0, -3));
+      if (existsSync(dir)) files.push({ file: join(guides, name), cwd: docs, packageDir: dir });
     }
   }
   return files.map((f) => ({ ...f, name: relative(root, f.file) }));

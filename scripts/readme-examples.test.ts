@@ -37,7 +37,7 @@ describe('README examples', () => {
     expect(extractExamples('## Example\n```js\nx\n```\n')[0]?.expected).toBeUndefined();
   });
 
-  for (const { file, cwd, name } of files) {
+  for (const { file, cwd, packageDir, name } of files) {
     const examples = extractExamples(readFileSync(file, 'utf8'));
     if (examples.length === 0) {
       it(`${name} has an example`, () => {
@@ -53,7 +53,7 @@ describe('README examples', () => {
           example.expected,
           `${name}:${example.line}: the example needs a \`\`\`text block with its expected output after it`,
         ).toBeDefined();
-        const dist = join(cwd, 'dist');
+        const dist = join(packageDir, 'dist');
         expect(existsSync(dist), `${dist} is missing: build first (pnpm build)`).toBe(true);
         const run = runExample(example, cwd, ROOT);
         expect(run.error, String(run.error)).toBeUndefined();
