@@ -144,23 +144,44 @@ function layerChecks(cases: readonly CaseErrors[]): Check[] {
   return checks;
 }
 
+/**
+ * The largest of several relative errors is within a tolerance.
+ *
+ * @param name - what is compared
+ * @param errors - the relative errors (one per network)
+ * @param worstSetting - the setting of the largest error, for the report
+ * @param tolerance - the largest relative error allowed
+ */
+export function checkLargestError(
+  name: string,
+  errors: readonly number[],
+  worstSetting: string,
+  tolerance: number,
+): Check {
+  const largest = Math.max(...errors);
+  return check(
+    name,
+    `relative error ≤ ${fmt(tolerance)}`,
+    `largest relative error ${fmt(largest)} (${worstSetting})`,
+    errors.length > 0 && largest <= tolerance,
+  );
+}
+
 function trainerChecks(cases: readonly CaseErrors[]): Check[] {
   const vsReference = worstOf(cases, (c) => c.trainerVsReference);
   const vsDifferences = worstOf(cases, (c) => c.trainerVsDifferences);
-  const largestRef = Math.max(...vsReference.errors);
-  const largestFd = Math.max(...vsDifferences.errors);
   return [
-    check(
+    checkLargestError(
       "the trainer's backprop equals BP1–BP4 written out neuron by neuron",
-      `relative error ≤ ${fmt(IMPLEMENTATION_TOLERANCE)}`,
-      `largest relative error ${fmt(largestRef)} (${vsReference.setting})`,
-      largestRef <= IMPLEMENTATION_TOLERANCE,
+      vsReference.errors,
+      vsReference.setting,
+      IMPLEMENTATION_TOLERANCE,
     ),
-    check(
+    checkLargestError(
       "the trainer's backprop equals finite differences",
-      `relative error ≤ ${fmt(FINITE_DIFFERENCE_TOLERANCE)}`,
-      `largest relative error ${fmt(largestFd)} (${vsDifferences.setting})`,
-      largestFd <= FINITE_DIFFERENCE_TOLERANCE,
+      vsDifferences.errors,
+      vsDifferences.setting,
+      FINITE_DIFFERENCE_TOLERANCE,
     ),
   ];
 }

@@ -7,6 +7,7 @@ import {
   checkBreaksInvariance,
   checkEncoderTable,
   checkHalfAtZero,
+  checkInputsKept,
   checkInvariance,
   checkLimit,
   checkMonotoneDecrease,
@@ -61,6 +62,12 @@ describe('problem 2 checkers', () => {
   it('the limit fails above the tolerance', () => {
     expect(checkLimit(1000, 3e-13).pass).toBe(true);
     expect(checkLimit(1000, 4.5e-5).pass).toBe(false);
+  });
+
+  it('the kept-inputs check fails when an input is closer to z = 0 than the margin, or none is kept', () => {
+    expect(checkInputsKept(2372, 8000, 0.2, 0.2).pass).toBe(true);
+    expect(checkInputsKept(2372, 8000, 0.01, 0.2).pass).toBe(false);
+    expect(checkInputsKept(0, 8000, Number.POSITIVE_INFINITY, 0.2).pass).toBe(false);
   });
 
   it('z = 0 fails when the sigmoid is not 0.5 or the perceptron not 0', () => {

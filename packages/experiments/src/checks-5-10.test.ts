@@ -5,17 +5,23 @@ import {
   binaryEntropy,
   chainBackprop,
   chainBiasGradients,
+  checkDerivativeRatio,
   checkGradientsAgree,
+  checkGrowth,
+  checkLargestError,
   checkLayerErrors,
   checkMinimisers,
   checkMinimumValues,
   checkProductFormula,
   checkRefusal,
+  checkShrinking,
   checkSignChange,
   checkSlowdown,
   checkSpeedsDecreaseTowardInput,
+  checkStartMatters,
   checkUnbalanced,
   checkUndefinedDerivative,
+  checkVanishing,
   checkZeroAlmostEverywhere,
   crossEntropyOfOutput,
   finiteDifferenceGradients,
@@ -65,6 +71,12 @@ describe('problem 5 checkers', () => {
     expect(checkGradientsAgree('x', [], [], 1e-6).pass).toBe(false);
   });
 
+  it('the largest-error check fails when one network is off', () => {
+    expect(checkLargestError('x', [1e-16, 2e-16], 'quadratic', 1e-12).pass).toBe(true);
+    expect(checkLargestError('x', [1e-16, 3e-3], 'quadratic', 1e-12).pass).toBe(false);
+    expect(checkLargestError('x', [], 'none', 1e-12).pass).toBe(false);
+  });
+
   it('relativeError is 0 for equal and zero gradients and rejects different lengths', () => {
     expect(relativeError([0, 0], [0, 0])).toBe(0);
     expect(relativeError([1, 2], [1, 2])).toBe(0);
@@ -95,6 +107,18 @@ describe('problem 6 checkers', () => {
 });
 
 describe('problem 7 checkers', () => {
+  it("the σ'(z) ratio check fails for a ratio without σ'", () => {
+    const z = 4;
+    const s = 1 / (1 + Math.exp(-z));
+    expect(checkDerivativeRatio(s * (1 - s), z).pass).toBe(true);
+    expect(checkDerivativeRatio(1, z).pass).toBe(false);
+  });
+
+  it('the start check fails when the bad start is not slower', () => {
+    expect(checkStartMatters(36, 232).pass).toBe(true);
+    expect(checkStartMatters(232, 36).pass).toBe(false);
+  });
+
   it('the slowdown check fails when both costs learn alike', () => {
     expect(checkSlowdown(232, 17).pass).toBe(true);
     expect(checkSlowdown(20, 17).pass).toBe(false);
@@ -128,6 +152,20 @@ describe('problem 8 checkers', () => {
     expect(growsTowardInput(g)).toBe(true);
     expect(shrinksTowardInput(g)).toBe(false);
     expect((g[0] as number) / (g[1] as number)).toBeCloseTo(25, 12);
+  });
+
+  it('the shrinking, vanishing and growth checks fail on the opposite patterns', () => {
+    const shrinking = { weights: [1, 0.5, -0.7, 1.2], gradients: [0.001, 0.01, -0.05, 0.2] };
+    const growing = { weights: [1, 0.5, -0.7, 1.2], gradients: [0.2, 0.01, -0.05, 0.001] };
+    const large = { weights: [1, 5, 5, 5], gradients: [0.2, 0.01, -0.05, 0.001] };
+    expect(checkShrinking([shrinking, large]).pass).toBe(true);
+    expect(checkShrinking([shrinking, growing]).pass).toBe(false);
+    expect(checkShrinking([large]).pass).toBe(false);
+    expect(checkVanishing([-3, -2.5, -2]).pass).toBe(true);
+    expect(checkVanishing([-3, 0.5, 1]).pass).toBe(false);
+    expect(checkGrowth('x', [8, 4, 2, 1], 8, '2³').pass).toBe(true);
+    expect(checkGrowth('x', [8, 4, 2, 1], 15625, '25³').pass).toBe(false);
+    expect(checkGrowth('x', [1, 2, 4, 8], 1 / 8, '(1/2)³').pass).toBe(false);
   });
 
   it("a steep sigmoid at z = 0 has σ' = k/4", () => {

@@ -10,6 +10,7 @@
  */
 export {
   backpropBp3Bp4,
+  checkLargestError,
   checkLayerErrors,
   FINITE_DIFFERENCE_TOLERANCE,
   IMPLEMENTATION_TOLERANCE,
@@ -37,7 +38,9 @@ export {
 } from './cross-entropy-minimum.js';
 export {
   BAD_START,
+  checkDerivativeRatio,
   checkSlowdown,
+  checkStartMatters,
   epochsToReach,
   GOOD_START,
   learningSlowdown,
@@ -87,6 +90,7 @@ export {
 export { allPassed, experiments, runAll, runExperiment } from './registry.js';
 export {
   checkHalfAtZero,
+  checkInputsKept,
   checkLimit,
   checkMonotoneDecrease,
   LIMIT_FACTORS,
@@ -110,9 +114,12 @@ export {
 } from './steepest-descent.js';
 export type { Check, Experiment, ExperimentOptions, ExperimentResult, Series } from './types.js';
 export {
+  checkGrowth,
   checkProductFormula,
+  checkShrinking,
   checkSpeedsDecreaseTowardInput,
   checkUnbalanced,
+  checkVanishing,
   growsTowardInput,
   shrinksTowardInput,
   unstableGradients,

@@ -193,13 +193,25 @@ interface NetworkPair {
   readonly inputs: Matrix;
 }
 
-function keptCheck(run: LimitRun, margin: number): Check {
+/**
+ * The inputs kept for a margin really have every |z| at least that far from 0.
+ *
+ * @param kept - inputs kept
+ * @param drawn - inputs drawn
+ * @param minZ - the smallest |z| (any layer) among the kept inputs
+ * @param margin - the margin they were filtered with
+ */
+export function checkInputsKept(kept: number, drawn: number, minZ: number, margin: number): Check {
   return check(
     `inputs with every |z| ≥ ${margin} at every layer`,
     `some inputs, smallest |z| ≥ ${margin}`,
-    `${run.kept} of ${run.drawn} inputs kept, smallest |z| ${fmt(run.minZ)}`,
-    run.kept > 0 && run.minZ >= margin,
+    `${kept} of ${drawn} inputs kept, smallest |z| ${fmt(minZ)}`,
+    kept > 0 && minZ >= margin,
   );
+}
+
+function keptCheck(run: LimitRun, margin: number): Check {
+  return checkInputsKept(run.kept, run.drawn, run.minZ, margin);
 }
 
 function differenceSeries(run: LimitRun, margin: number): Series {

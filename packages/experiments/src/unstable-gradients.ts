@@ -98,11 +98,68 @@ function median(values: readonly number[]): number {
   return sorted[Math.floor(sorted.length / 2)] as number;
 }
 
+/**
+ * With ordinary weights the gradient shrinks toward the first neuron on every
+ * chain whose later weights have |w_j| < 4 (then |w_j σ'(z_j)| ≤ |w_j|/4 < 1).
+ *
+ * @param chains - each chain's weights and its ∂C/∂b_1 … ∂C/∂b_n
+ */
+export function checkShrinking(
+  chains: readonly { readonly weights: readonly number[]; readonly gradients: readonly number[] }[],
+): Check {
+  const eligible = chains.filter((c) => c.weights.slice(1).every((w) => Math.abs(w) < 4));
+  const shrinking = eligible.filter((c) => shrinksTowardInput(c.gradients)).length;
+  return check(
+    "ordinary weights N(0, 1): |∂C/∂b_1| < |∂C/∂b_2| < |∂C/∂b_3| < |∂C/∂b_4| (every chain with |w_j| < 4, so |w_j σ'(z_j)| < 1)",
+    `all ${eligible.length} such chains`,
+    `${shrinking} of ${eligible.length} (of ${chains.length} chains)`,
+    eligible.length > 0 && shrinking === eligible.length,
+  );
+}
+
+/**
+ * The gradient vanishes toward the input: the median |∂C/∂b_1 / ∂C/∂b_4| is below 1/16.
+ *
+ * @param log10Ratios - log10 |∂C/∂b_1 / ∂C/∂b_4| of each chain
+ */
+export function checkVanishing(log10Ratios: readonly number[]): Check {
+  const mid = log10Ratios.length > 0 ? 10 ** median(log10Ratios) : Number.NaN;
+  return check(
+    'ordinary weights: median |∂C/∂b_1| / |∂C/∂b_4| (vanishing gradient)',
+    '< 1/16',
+    fmt(mid),
+    mid < 1 / 16,
+  );
+}
+
+/**
+ * The gradient grows toward the input by the expected factor:
+ * |∂C/∂b_1| > … > |∂C/∂b_n| and |∂C/∂b_1 / ∂C/∂b_n| = expected (relative 1e−12).
+ *
+ * @param name - what chain this is
+ * @param gradients - ∂C/∂b_1 … ∂C/∂b_n
+ * @param expected - the predicted |∂C/∂b_1 / ∂C/∂b_n|, a product of w_j σ'(z_j)
+ * @param formula - how `expected` is computed, for the report
+ */
+export function checkGrowth(
+  name: string,
+  gradients: readonly number[],
+  expected: number,
+  formula: string,
+): Check {
+  const ratio = Math.abs((gradients[0] as number) / (gradients[gradients.length - 1] as number));
+  return check(
+    name,
+    `|∂C/∂b_1| > … > |∂C/∂b_${gradients.length}|, |∂C/∂b_1 / ∂C/∂b_${gradients.length}| = ${formula} = ${fmt(expected, 6)}`,
+    `${gradients.map((v) => fmt(Math.abs(v))).join(' > ')}, ratio ${fmt(ratio, 6)}`,
+    growsTowardInput(gradients) && Math.abs(ratio - expected) <= 1e-12 * expected,
+  );
+}
+
 function ordinaryChainChecks(rng: Rng, count: number): { checks: Check[]; logRatios: number[] } {
   const formula: number[][] = [];
   const trainer: number[][] = [];
-  let eligible = 0;
-  let shrinking = 0;
+  const chains: { weights: readonly number[]; gradients: number[] }[] = [];
   const logRatios: number[] = [];
   for (let i = 0; i < count; i++) {
     const chain = randomChain(rng);
@@ -111,28 +168,14 @@ function ordinaryChainChecks(rng: Rng, count: number): { checks: Check[]; logRat
     const g = chainBiasGradients(chain, x, y);
     formula.push(g);
     trainer.push(chainBackprop(chain, x, y));
+    chains.push({ weights: chain.weights, gradients: g });
     logRatios.push(log10BiasRatio(chain, x));
-    if (chain.weights.slice(1).every((w) => Math.abs(w) < 4)) {
-      eligible++;
-      if (shrinksTowardInput(g)) shrinking++;
-    }
   }
-  const mid = 10 ** median(logRatios);
   return {
     checks: [
       checkProductFormula(formula, trainer),
-      check(
-        "ordinary weights N(0, 1): |∂C/∂b_1| < |∂C/∂b_2| < |∂C/∂b_3| < |∂C/∂b_4| (every chain with |w_j| < 4, so |w_j σ'(z_j)| < 1)",
-        `all ${eligible} such chains`,
-        `${shrinking} of ${eligible} (of ${count} chains)`,
-        eligible > 0 && shrinking === eligible,
-      ),
-      check(
-        'ordinary weights: median |∂C/∂b_1| / |∂C/∂b_4| (vanishing gradient)',
-        '< 1/16',
-        fmt(mid),
-        mid < 1 / 16,
-      ),
+      checkShrinking(chains),
+      checkVanishing(logRatios),
     ],
     logRatios,
   };
@@ -140,30 +183,23 @@ function ordinaryChainChecks(rng: Rng, count: number): { checks: Check[]; logRat
 
 function explodingChecks(): Check[] {
   const x = 0.5;
-  const y = 0;
   const weights = [LARGE_WEIGHT, LARGE_WEIGHT, LARGE_WEIGHT, LARGE_WEIGHT];
-  const large: Chain = { weights, biases: zeroingBiases(weights, x) };
-  const g = chainBackprop(large, x, y);
-  const ratio = Math.abs((g[0] as number) / (g[3] as number));
-  const expected = (LARGE_WEIGHT / 4) ** 3;
+  const large = chainBackprop({ weights, biases: zeroingBiases(weights, x) }, x, 0);
   const steep = steepSigmoid(STEEPNESS);
   const ones = [1, 1, 1, 1];
   const steepChain: Chain = { weights: ones, biases: zeroingBiases(ones, x, steep) };
-  const s = chainBiasGradients(steepChain, x, y, steep);
-  const steepRatio = Math.abs((s[0] as number) / (s[3] as number));
-  const steepExpected = (STEEPNESS / 4) ** 3;
   return [
-    check(
+    checkGrowth(
       `w = ${LARGE_WEIGHT}, biases giving z_j = 0 (σ'(z_j) = 1/4): |∂C/∂b_j| grows toward the input (backprop)`,
-      `|∂C/∂b_1| > … > |∂C/∂b_4|, ratio b_1/b_4 = (w/4)³ = ${fmt(expected, 6)}`,
-      `${g.map((v) => fmt(Math.abs(v))).join(' > ')}, ratio ${fmt(ratio, 6)}`,
-      growsTowardInput(g) && Math.abs(ratio - expected) <= 1e-12 * expected,
+      large,
+      (LARGE_WEIGHT / 4) ** 3,
+      '(w/4)³',
     ),
-    check(
+    checkGrowth(
       `steep sigmoid σ(${STEEPNESS}z), |σ'(0)| = ${STEEPNESS / 4} ≫ 1/4, w = 1, z_j = 0: gradients explode`,
-      `|∂C/∂b_1| / |∂C/∂b_4| = (k/4)³ = ${fmt(steepExpected)} > 1`,
-      fmt(steepRatio, 6),
-      growsTowardInput(s) && Math.abs(steepRatio - steepExpected) <= 1e-12 * steepExpected,
+      chainBiasGradients(steepChain, x, 0, steep),
+      (STEEPNESS / 4) ** 3,
+      '(k/4)³',
     ),
   ];
 }
