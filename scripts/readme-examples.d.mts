@@ -4,6 +4,8 @@ export interface ExampleFile {
   cwd: string;
   packageDir: string;
   name: string;
+  /** True for docs pages that need not have an example. */
+  optional?: boolean;
 }
 export interface Example {
   heading: string;
