@@ -25,6 +25,7 @@ export interface Data {
 }
 
 declare const data: Data;
+
 export { data };
 
 const SEED = 1;
