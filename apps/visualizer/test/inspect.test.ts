@@ -120,6 +120,42 @@ describe('draw a digit', () => {
   });
 });
 
+describe('draw with touch', () => {
+  it('draws with a finger (touch events through the DevTools protocol) like with a mouse', async () => {
+    const cdp = await session.context.newCDPSession(page);
+    await cdp.send('Emulation.setTouchEmulationEnabled', { enabled: true, maxTouchPoints: 1 });
+    await page.click('[data-testid="clear-pad"]');
+    await page.waitForFunction(
+      () => document.querySelector('[data-testid="draw-digit"]')?.textContent === '–',
+    );
+    const before = await outputs();
+    const box = (await page.locator('[data-testid="pad"]').boundingBox())!;
+    const point = (x: number, y: number) => ({
+      x: box.x + x * box.width,
+      y: box.y + y * box.height,
+    });
+    await cdp.send('Input.dispatchTouchEvent', {
+      type: 'touchStart',
+      touchPoints: [point(0.5, 0.15)],
+    });
+    for (let i = 1; i <= 20; i++) {
+      await cdp.send('Input.dispatchTouchEvent', {
+        type: 'touchMove',
+        touchPoints: [point(0.5, 0.15 + i * 0.035)],
+      });
+    }
+    await cdp.send('Input.dispatchTouchEvent', { type: 'touchEnd', touchPoints: [] });
+    await page.waitForFunction(() =>
+      /^\d$/.test(document.querySelector('[data-testid="draw-digit"]')?.textContent ?? ''),
+    );
+    expect(await outputs()).not.toEqual(before);
+    await screenshot(page, 'draw-touch');
+    await cdp.send('Emulation.setTouchEmulationEnabled', { enabled: false });
+    await cdp.detach();
+    expect(session.errors).toEqual([]);
+  });
+});
+
 describe('model files', () => {
   let network: Network;
   let file: string;
