@@ -1,0 +1,195 @@
+// Backward-pass kernels of the WebAssembly path (see kernels.ts for the
+// conventions): δ of the layer below, and the SGD step written straight into
+// W and b.
+
+/** a·b + c, fused where relaxed SIMD allows it. */
+// @ts-ignore: decorator
+@inline function madd<T>(a: v128, b: v128, c: v128): v128 {
+  if (ASC_FEATURE_RELAXED_SIMD) return v128.relaxed_madd<T>(a, b, c);
+  return v128.add<T>(v128.mul<T>(a, b), c);
+}
+
+// @ts-ignore: decorator
+@inline function splatLoad<T>(ptr: usize): v128 {
+  if (sizeof<T>() == 4) return v128.load32_splat(ptr);
+  return v128.load64_splat(ptr);
+}
+
+/**
+ * δ of the layer below for its neurons [k0, k1) (BP2):
+ * P[i, k] = (Σ_j D[i, j]·W[j, k]) · a(1 − a) with a = Ab[i, k]. Vectors run
+ * along k (rows of W are contiguous); the sum over j is in order.
+ */
+export function deltaBelow<T>(
+  D: usize, m: i32, nOut: i32, W: usize, nIn: i32, k0: i32, k1: i32, Ab: usize, P: usize,
+): void {
+  const size = sizeof<T>();
+  const step = 16 / <i32>sizeof<T>();
+  const rowW = <usize>nIn * size;
+  const one = v128.splat<T>(1);
+  for (let i = 0; i < m; i++) {
+    const d = D + <usize>(i * nOut) * size;
+    const below = <usize>(i * nIn) * size;
+    let k = k0;
+    for (; k + step <= k1; k += step) {
+      const o = <usize>k * size;
+      let acc = v128.splat<T>(0);
+      let w = W + o;
+      for (let j = 0; j < nOut; j++) {
+        acc = madd<T>(splatLoad<T>(d + <usize>j * size), v128.load(w), acc);
+        w += rowW;
+      }
+      const a = v128.load(Ab + below + o);
+      v128.store(P + below + o, v128.mul<T>(v128.mul<T>(acc, a), v128.sub<T>(one, a)));
+    }
+    for (; k < k1; k++) {
+      const o = <usize>k * size;
+      let s: T = 0;
+      for (let j = 0; j < nOut; j++) s += load<T>(d + <usize>j * size) * load<T>(W + <usize>j * rowW + o);
+      const a = load<T>(Ab + below + o);
+      store<T>(P + below + o, s * a * (<T>1 - a));
+    }
+  }
+}
+
+/** One vector of the step: w ← decay·w − lr·g, or with momentum v ← μv − wd·w − lr·g, w ← w + v. */
+// @ts-ignore: decorator
+@inline function stepVector<T>(p: usize, vp: usize, g: v128, lr: v128, decay: v128, wd: v128, mu: v128, momentum: bool): void {
+  const w = v128.load(p);
+  if (momentum) {
+    const v = v128.sub<T>(v128.sub<T>(v128.mul<T>(mu, v128.load(vp)), v128.mul<T>(wd, w)), v128.mul<T>(lr, g));
+    v128.store(vp, v);
+    v128.store(p, v128.add<T>(w, v));
+  } else {
+    v128.store(p, v128.sub<T>(v128.mul<T>(decay, w), v128.mul<T>(lr, g)));
+  }
+}
+
+// @ts-ignore: decorator
+@inline function stepScalar<T>(p: usize, vp: usize, g: T, lr: T, decay: T, wd: T, mu: T, momentum: bool): void {
+  const w = load<T>(p);
+  if (momentum) {
+    const v = mu * load<T>(vp) - wd * w - lr * g;
+    store<T>(vp, v);
+    store<T>(p, w + v);
+  } else {
+    store<T>(p, decay * w - lr * g);
+  }
+}
+
+/**
+ * The SGD step of weights W[j, k] for j in [j0, j1), k in [k0, k1) (BP4 and
+ * the update fused): g = Σ_i D[i, j]·X[i, k] over the batch, then
+ * {@link stepVector}. Blocks of 4 neurons x 2 vectors keep 8 sums over the
+ * batch: 6 loads feed 8 multiply-adds, and each weight is read and written once.
+ */
+export function updateWeights<T>(
+  D: usize, m: i32, nOut: i32, rows: usize, nIn: i32, W: usize, VW: usize,
+  j0: i32, j1: i32, k0: i32, k1: i32, lrS: T, decayS: T, wdS: T, muS: T,
+): void {
+  const size = sizeof<T>();
+  const step = 16 / <i32>sizeof<T>();
+  const rowW = <usize>nIn * size;
+  const rowD = <usize>nOut * size;
+  const momentum = muS != 0;
+  const lr = v128.splat<T>(lrS), decay = v128.splat<T>(decayS), wd = v128.splat<T>(wdS), mu = v128.splat<T>(muS);
+  const velocity = VW - W;
+  let j = j0;
+  for (; j + 4 <= j1; j += 4) {
+    const w0 = W + <usize>j * rowW;
+    const d0 = D + <usize>j * size;
+    let k = k0;
+    for (; k + 2 * step <= k1; k += 2 * step) {
+      const o = <usize>k * size;
+      let g0a = v128.splat<T>(0), g0b = v128.splat<T>(0), g1a = v128.splat<T>(0), g1b = v128.splat<T>(0);
+      let g2a = v128.splat<T>(0), g2b = v128.splat<T>(0), g3a = v128.splat<T>(0), g3b = v128.splat<T>(0);
+      let d = d0;
+      let r = rows;
+      for (let i = 0; i < m; i++) {
+        const x = load<usize>(r) + o;
+        const xa = v128.load(x);
+        const xb = v128.load(x, 16);
+        const e0 = splatLoad<T>(d);
+        const e1 = splatLoad<T>(d + size);
+        const e2 = splatLoad<T>(d + 2 * size);
+        const e3 = splatLoad<T>(d + 3 * size);
+        g0a = madd<T>(e0, xa, g0a);
+        g0b = madd<T>(e0, xb, g0b);
+        g1a = madd<T>(e1, xa, g1a);
+        g1b = madd<T>(e1, xb, g1b);
+        g2a = madd<T>(e2, xa, g2a);
+        g2b = madd<T>(e2, xb, g2b);
+        g3a = madd<T>(e3, xa, g3a);
+        g3b = madd<T>(e3, xb, g3b);
+        d += rowD;
+        r += sizeof<usize>();
+      }
+      const p = w0 + o;
+      stepVector<T>(p, p + velocity, g0a, lr, decay, wd, mu, momentum);
+      stepVector<T>(p + 16, p + 16 + velocity, g0b, lr, decay, wd, mu, momentum);
+      stepVector<T>(p + rowW, p + rowW + velocity, g1a, lr, decay, wd, mu, momentum);
+      stepVector<T>(p + rowW + 16, p + rowW + 16 + velocity, g1b, lr, decay, wd, mu, momentum);
+      stepVector<T>(p + 2 * rowW, p + 2 * rowW + velocity, g2a, lr, decay, wd, mu, momentum);
+      stepVector<T>(p + 2 * rowW + 16, p + 2 * rowW + 16 + velocity, g2b, lr, decay, wd, mu, momentum);
+      stepVector<T>(p + 3 * rowW, p + 3 * rowW + velocity, g3a, lr, decay, wd, mu, momentum);
+      stepVector<T>(p + 3 * rowW + 16, p + 3 * rowW + 16 + velocity, g3b, lr, decay, wd, mu, momentum);
+    }
+    for (let q = 0; q < 4; q++) {
+      updateRowTail<T>(D, m, nOut, rows, W, VW, j + q, rowW, k, k1, lrS, decayS, wdS, muS);
+    }
+  }
+  for (; j < j1; j++) updateRowTail<T>(D, m, nOut, rows, W, VW, j, rowW, k0, k1, lrS, decayS, wdS, muS);
+}
+
+/** The step of W[j, k] for k in [k0, k1) of one neuron: single vectors, then scalars. */
+function updateRowTail<T>(
+  D: usize, m: i32, nOut: i32, rows: usize, W: usize, VW: usize, j: i32, rowW: usize,
+  k0: i32, k1: i32, lrS: T, decayS: T, wdS: T, muS: T,
+): void {
+  const size = sizeof<T>();
+  const step = 16 / <i32>sizeof<T>();
+  const rowD = <usize>nOut * size;
+  const momentum = muS != 0;
+  const lr = v128.splat<T>(lrS), decay = v128.splat<T>(decayS), wd = v128.splat<T>(wdS), mu = v128.splat<T>(muS);
+  const w0 = W + <usize>j * rowW;
+  const v0 = VW + <usize>j * rowW;
+  const d0 = D + <usize>j * size;
+  let k = k0;
+  for (; k + step <= k1; k += step) {
+    const o = <usize>k * size;
+    let g = v128.splat<T>(0);
+    for (let i = 0; i < m; i++) {
+      const x = load<usize>(rows + (<usize>i << alignof<usize>())) + o;
+      g = madd<T>(splatLoad<T>(d0 + <usize>i * rowD), v128.load(x), g);
+    }
+    stepVector<T>(w0 + o, v0 + o, g, lr, decay, wd, mu, momentum);
+  }
+  for (; k < k1; k++) {
+    const o = <usize>k * size;
+    let g: T = 0;
+    for (let i = 0; i < m; i++) {
+      const x = load<usize>(rows + (<usize>i << alignof<usize>())) + o;
+      g += load<T>(d0 + <usize>i * rowD) * load<T>(x);
+    }
+    stepScalar<T>(w0 + o, v0 + o, g, lrS, decayS, wdS, muS, momentum);
+  }
+}
+
+/** The step of biases b[j], j in [j0, j1): g = Σ_i D[i, j]; b ← b − lr·g (or with momentum). */
+export function updateBiases<T>(
+  D: usize, m: i32, nOut: i32, b: usize, Vb: usize, j0: i32, j1: i32, lr: T, mu: T,
+): void {
+  const size = sizeof<T>();
+  for (let j = j0; j < j1; j++) {
+    let g: T = 0;
+    for (let i = 0; i < m; i++) g += load<T>(D + <usize>(i * nOut + j) * size);
+    const p = b + <usize>j * size;
+    if (mu != 0) {
+      const v = mu * load<T>(Vb + <usize>j * size) - lr * g;
+      store<T>(Vb + <usize>j * size, v);
+      store<T>(p, load<T>(p) + v);
+    } else {
+      store<T>(p, load<T>(p) - lr * g);
+    }
+  }
+}

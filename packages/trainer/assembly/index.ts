@@ -1,0 +1,157 @@
+// The whole epoch of mini-batch SGD inside linear memory. The host writes a
+// plan (sizes, pointers, each thread's neuron ranges) once per run; every
+// thread then calls epoch32 / epoch64 with its own index, and the threads meet
+// at barriers in shared memory between the phases that need each other's work.
+
+import { forward, outputDelta, softmaxDelta } from './kernels';
+import { deltaBelow, updateBiases, updateWeights } from './backward';
+
+// Plan header, in 32-bit words.
+const P_LAYERS = 0; // L
+const P_THREADS = 1; // threads taking part
+const P_FLAGS = 2; // bit 0: quadratic cost, bit 1: softmax output
+const P_BARRIER = 3; // address of three i32: arrival count, generation, sleepers
+const P_INPUTS = 4; // training inputs, N x sizes[0]
+const P_TARGETS = 5; // training targets, N x sizes[L]
+const P_ORDER = 6; // the epoch's order, i32 x count
+const P_ROWS = 7; // per thread: batchSize input-row pointers, then batchSize target-row pointers
+const P_CAN_WAIT = 8; // bit t set: thread t may block in atomic.wait (not a browser's main thread)
+const HEADER_WORDS = 16;
+
+// One layer's record, in 32-bit words.
+const L_IN = 0;
+const L_OUT = 1;
+const L_W = 2;
+const L_B = 3;
+const L_VW = 4;
+const L_VB = 5;
+const L_A = 6; // batchSize x nOut activations
+const L_D = 7; // batchSize x nOut deltas
+const L_ROWS = 8; // batchSize pointers to the rows of A
+const L_OWN = 9; // per thread t: first neuron at L_OWN + 2t, end at L_OWN + 2t + 1
+const LAYER_WORDS = 32;
+
+/** Address of the 32-bit word `word` of the plan's header. */
+// @ts-ignore: decorator
+@inline function header(plan: usize, word: i32): i32 {
+  return load<i32>(plan + (<usize>word << 2));
+}
+
+/** Address of the 32-bit word `word` of layer l's record (l from 1). */
+// @ts-ignore: decorator
+@inline function field(plan: usize, l: i32, word: i32): i32 {
+  return load<i32>(plan + (<usize>(HEADER_WORDS + (l - 1) * LAYER_WORDS + word) << 2));
+}
+
+// Spins before a thread that may block goes to sleep: a phase lasts
+// microseconds, far less than a sleep and wake-up.
+const SPINS = 20000;
+
+/**
+ * Returns once every thread has arrived (a generation-counting barrier). The
+ * last to arrive starts the next generation and wakes sleepers; the others
+ * spin, then sleep in atomic.wait if they may (so a busy machine is not
+ * burdened with spinning threads).
+ */
+function barrier(plan: usize, thread: i32): void {
+  const threads = header(plan, P_THREADS);
+  if (threads <= 1) return;
+  if (ASC_FEATURE_THREADS) {
+    const at = <usize>header(plan, P_BARRIER);
+    const generation = atomic.load<i32>(at, 4);
+    if (atomic.add<i32>(at, 1) == threads - 1) {
+      atomic.store<i32>(at, 0);
+      atomic.store<i32>(at, generation + 1, 4);
+      if (atomic.load<i32>(at, 8) != 0) atomic.notify(at + 4, threads);
+      return;
+    }
+    const canWait = (header(plan, P_CAN_WAIT) >> thread) & 1;
+    let spins = 0;
+    while (atomic.load<i32>(at, 4) == generation) {
+      if (canWait != 0 && ++spins > SPINS) {
+        // Count sleepers first: the last thread then notifies, or this wait sees the new generation.
+        atomic.add<i32>(at, 1, 8);
+        atomic.wait<i32>(at + 4, generation, -1);
+        atomic.sub<i32>(at, 1, 8);
+      }
+    }
+  }
+}
+
+function epoch<T>(
+  plan: usize, thread: i32, count: i32, batchSize: i32, eta: f64, decay: f64, wd: f64, mu: f64,
+): void {
+  const size = sizeof<T>();
+  const L = header(plan, P_LAYERS);
+  const threads = header(plan, P_THREADS);
+  const flags = header(plan, P_FLAGS);
+  const quadratic = flags & 1;
+  const softmax = (flags & 2) != 0;
+  const n0 = field(plan, 1, L_IN);
+  const nL = field(plan, L, L_OUT);
+  const inputs = <usize>header(plan, P_INPUTS);
+  const targets = <usize>header(plan, P_TARGETS);
+  const order = <usize>header(plan, P_ORDER);
+  const rowX = <usize>header(plan, P_ROWS) + <usize>(thread * 2 * batchSize) * sizeof<usize>();
+  const rowY = rowX + <usize>batchSize * sizeof<usize>();
+  const own = L_OWN + 2 * thread;
+  for (let start = 0; start < count; start += batchSize) {
+    const m = start + batchSize <= count ? batchSize : count - start;
+    const lr = <T>(eta / m);
+    for (let i = 0; i < m; i++) {
+      const r = <usize>load<i32>(order + (<usize>(start + i) << 2));
+      store<usize>(rowX + (<usize>i << alignof<usize>()), inputs + r * <usize>n0 * size);
+      store<usize>(rowY + (<usize>i << alignof<usize>()), targets + r * <usize>nL * size);
+    }
+    for (let l = 1; l <= L; l++) {
+      const rows = l == 1 ? rowX : <usize>field(plan, l - 1, L_ROWS);
+      const nOut = field(plan, l, L_OUT);
+      const j0 = field(plan, l, own);
+      const j1 = field(plan, l, own + 1);
+      const A = <usize>field(plan, l, L_A);
+      const last = l == L;
+      forward<T>(rows, m, field(plan, l, L_IN), field(plan, l, L_W), field(plan, l, L_B), nOut, j0, j1, A, last && softmax ? 0 : 1);
+      if (last && !softmax) outputDelta<T>(A, rowY, field(plan, l, L_D), m, nOut, j0, j1, quadratic);
+      barrier(plan, thread);
+    }
+    if (softmax) {
+      if (thread == 0) softmaxDelta<T>(field(plan, L, L_A), rowY, field(plan, L, L_D), m, nL);
+      barrier(plan, thread);
+    }
+    for (let l = L; l >= 1; l--) {
+      const nIn = field(plan, l, L_IN);
+      const nOut = field(plan, l, L_OUT);
+      const W = <usize>field(plan, l, L_W);
+      const D = <usize>field(plan, l, L_D);
+      const j0 = field(plan, l, own);
+      const j1 = field(plan, l, own + 1);
+      updateBiases<T>(D, m, nOut, field(plan, l, L_B), field(plan, l, L_VB), j0, j1, lr, <T>mu);
+      if (l > 1) {
+        // This thread owns neurons [k0, k1) of the layer below: their δ, and columns [k0, k1) of W.
+        const k0 = field(plan, l - 1, own);
+        const k1 = field(plan, l - 1, own + 1);
+        deltaBelow<T>(D, m, nOut, W, nIn, k0, k1, field(plan, l - 1, L_A), field(plan, l - 1, L_D));
+        updateWeights<T>(D, m, nOut, field(plan, l - 1, L_ROWS), nIn, W, field(plan, l, L_VW), 0, nOut, k0, k1, lr, <T>decay, <T>wd, <T>mu);
+        if (l - 1 > 1) barrier(plan, thread);
+      } else {
+        updateWeights<T>(D, m, nOut, rowX, nIn, W, field(plan, l, L_VW), j0, j1, 0, nIn, lr, <T>decay, <T>wd, <T>mu);
+      }
+    }
+  }
+  if (threads > 1) barrier(plan, thread);
+}
+
+/** One epoch in float32 (f32x4) as thread `thread` of the plan's threads. */
+export function epoch32(plan: usize, thread: i32, count: i32, batchSize: i32, eta: f64, decay: f64, wd: f64, mu: f64): void {
+  epoch<f32>(plan, thread, count, batchSize, eta, decay, wd, mu);
+}
+
+/** One epoch in float64 (f64x2) as thread `thread` of the plan's threads. */
+export function epoch64(plan: usize, thread: i32, count: i32, batchSize: i32, eta: f64, decay: f64, wd: f64, mu: f64): void {
+  epoch<f64>(plan, thread, count, batchSize, eta, decay, wd, mu);
+}
+
+/** First free byte after the module's static data: the host lays out its buffers from here. */
+export function heapBase(): usize {
+  return __heap_base;
+}

@@ -1,0 +1,158 @@
+import type { Matrix } from '@mlisp/tensor';
+
+// An independent, deliberately plain float64 reference for the fast engine's
+// tests: network.py's per-sample backprop and update_mini_batch, with
+// network2.py's L2 term and the book's momentum, on nested number arrays.
+
+/** Weights as nested arrays: w[l][j][k], b[l][j] (l from 0 for the first hidden layer). */
+export interface RefNet {
+  w: number[][][];
+  b: number[][];
+}
+
+export interface RefOptions {
+  cost: 'quadratic' | 'cross-entropy' | 'log-likelihood';
+  eta: number;
+  lambda: number;
+  momentum: number;
+  batchSize: number;
+  n: number;
+}
+
+const sigmoid = (z: number): number => 1 / (1 + Math.exp(-z));
+
+function softmax(z: number[]): number[] {
+  const max = Math.max(...z);
+  const e = z.map((v) => Math.exp(v - max));
+  const s = e.reduce((p, q) => p + q, 0);
+  return e.map((v) => v / s);
+}
+
+/** ∂C/∂b and ∂C/∂w for one sample (BP1–BP4). */
+function backprop(net: RefNet, x: number[], y: number[], cost: RefOptions['cost']) {
+  const L = net.w.length;
+  const acts: number[][] = [x];
+  for (let l = 0; l < L; l++) {
+    const a = acts[l] as number[];
+    const z = (net.w[l] as number[][]).map(
+      (row, j) =>
+        row.reduce((s, wjk, k) => s + wjk * (a[k] as number), 0) + (net.b[l]?.[j] as number),
+    );
+    acts.push(l === L - 1 && cost === 'log-likelihood' ? softmax(z) : z.map(sigmoid));
+  }
+  const out = acts[L] as number[];
+  let delta = out.map((a, j) => {
+    const diff = a - (y[j] as number);
+    return cost === 'quadratic' ? diff * a * (1 - a) : diff;
+  });
+  const nw: number[][][] = new Array(L);
+  const nb: number[][] = new Array(L);
+  for (let l = L - 1; l >= 0; l--) {
+    const below = acts[l] as number[];
+    nb[l] = delta;
+    nw[l] = delta.map((d) => below.map((a) => d * a));
+    if (l > 0) {
+      const w = net.w[l] as number[][];
+      delta = below.map((a, k) => {
+        let s = 0;
+        for (let j = 0; j < delta.length; j++) s += (w[j]?.[k] as number) * (delta[j] as number);
+        return s * a * (1 - a);
+      });
+    }
+  }
+  return { nw, nb };
+}
+
+/** Velocities of the momentum method, same shapes as the weights. */
+export interface RefVelocity {
+  w: number[][][];
+  b: number[][];
+}
+
+export function zeroVelocity(net: RefNet): RefVelocity {
+  return { w: net.w.map((l) => l.map((r) => r.map(() => 0))), b: net.b.map((r) => r.map(() => 0)) };
+}
+
+/** One epoch of mini-batch SGD over rows `order` of X (updates net and v in place). */
+export function referenceEpoch(
+  net: RefNet,
+  v: RefVelocity,
+  X: number[][],
+  Y: number[][],
+  order: ArrayLike<number>,
+  o: RefOptions,
+): void {
+  for (let start = 0; start < order.length; start += o.batchSize) {
+    const batch: number[] = [];
+    for (let i = start; i < Math.min(start + o.batchSize, order.length); i++)
+      batch.push(order[i] as number);
+    const m = batch.length;
+    const sw = net.w.map((l) => l.map((r) => r.map(() => 0)));
+    const sb = net.b.map((r) => r.map(() => 0));
+    for (const r of batch) {
+      const { nw, nb } = backprop(net, X[r] as number[], Y[r] as number[], o.cost);
+      for (let l = 0; l < net.w.length; l++) {
+        const sumW = sw[l] as number[][];
+        const sumB = sb[l] as number[];
+        for (let j = 0; j < sumW.length; j++) {
+          const row = sumW[j] as number[];
+          for (let k = 0; k < row.length; k++)
+            row[k] = (row[k] as number) + (nw[l]?.[j]?.[k] as number);
+          sumB[j] = (sumB[j] as number) + (nb[l]?.[j] as number);
+        }
+      }
+    }
+    const wd = (o.eta * o.lambda) / o.n;
+    const lr = o.eta / m;
+    for (let l = 0; l < net.w.length; l++) {
+      const w = net.w[l] as number[][];
+      const b = net.b[l] as number[];
+      for (let j = 0; j < w.length; j++) {
+        const row = w[j] as number[];
+        const vRow = v.w[l]?.[j] as number[];
+        for (let k = 0; k < row.length; k++) {
+          const g = sw[l]?.[j]?.[k] as number;
+          const old = row[k] as number;
+          if (o.momentum === 0) {
+            row[k] = (1 - wd) * old - lr * g;
+          } else {
+            const vel = o.momentum * (vRow[k] as number) - wd * old - lr * g;
+            vRow[k] = vel;
+            row[k] = old + vel;
+          }
+        }
+        const gb = sb[l]?.[j] as number;
+        if (o.momentum === 0) {
+          b[j] = (b[j] as number) - lr * gb;
+        } else {
+          const vb = v.b[l] as number[];
+          const vel = o.momentum * (vb[j] as number) - lr * gb;
+          vb[j] = vel;
+          b[j] = (b[j] as number) + vel;
+        }
+      }
+    }
+  }
+}
+
+/** Nested rows of a matrix. */
+export function rowsOf(m: Matrix): number[][] {
+  const out: number[][] = [];
+  for (let i = 0; i < m.rows; i++)
+    out.push(Array.from(m.data.subarray(i * m.cols, (i + 1) * m.cols)));
+  return out;
+}
+
+/** Largest |a − b| / max(1, |b|) between an engine matrix and reference rows. */
+export function maxRelativeError(actual: Matrix, expected: number[][]): number {
+  let worst = 0;
+  for (let i = 0; i < actual.rows; i++) {
+    for (let j = 0; j < actual.cols; j++) {
+      const e = expected[i]?.[j] as number;
+      const err =
+        Math.abs((actual.data[i * actual.cols + j] as number) - e) / Math.max(1, Math.abs(e));
+      if (!(err <= worst)) worst = Number.isNaN(err) ? Number.POSITIVE_INFINITY : err;
+    }
+  }
+  return worst;
+}

@@ -1,0 +1,155 @@
+import type { FastWorker, WorkerFactory } from './types.js';
+import type { WasmEpochEngine, WorkerTeam } from './wasm-engine.js';
+
+// Worker threads for the wasm paths. Each worker instantiates the same kernel
+// module on the engine's shared memory and then waits on a control word; for
+// every epoch the main thread bumps the word, and all threads run the epoch
+// together, meeting at the kernels' barriers. Nothing is sent per epoch but a
+// notify, so a worker costs microseconds per epoch.
+//
+// Control block (Int32 words at layout.control): 0 generation, 1 command
+// (1 epoch, 2 stop), 2 sample count, 3 batch size, 4 element bits (32 or 64),
+// 8 + t ready flag of thread t; then float64 at byte 64: eta, decay, wd, mu.
+
+const C_GENERATION = 0;
+const C_COMMAND = 1;
+const C_COUNT = 2;
+const C_BATCH = 3;
+const C_BITS = 4;
+const C_READY = 8;
+const COMMAND_EPOCH = 1;
+const COMMAND_STOP = 2;
+
+/**
+ * The worker's script: plain JavaScript that runs as a node worker
+ * (`eval: true`, where `require` exists) or as a Web Worker.
+ */
+export const WORKER_SOURCE = `'use strict';
+const isNode = typeof require === 'function';
+const port = isNode ? require('node:worker_threads').parentPort : self;
+const listen = (handler) => isNode ? port.on('message', handler) : (self.onmessage = (e) => handler(e.data));
+listen((message) => {
+  const { module, memory, plan, control, thread } = message;
+  const kernels = new WebAssembly.Instance(module, { env: { memory, abort() {} } }).exports;
+  const ctl = new Int32Array(memory.buffer, control, 16);
+  const args = new Float64Array(memory.buffer, control + 64, 4);
+  // Read the generation before saying 'ready': the main thread bumps it only after that.
+  let seen = Atomics.load(ctl, ${C_GENERATION});
+  Atomics.store(ctl, ${C_READY} + thread, 1);
+  port.postMessage('ready');
+  for (;;) {
+    Atomics.wait(ctl, ${C_GENERATION}, seen);
+    seen = Atomics.load(ctl, ${C_GENERATION});
+    if (Atomics.load(ctl, ${C_COMMAND}) === ${COMMAND_STOP}) break;
+    const run = ctl[${C_BITS}] === 32 ? kernels.epoch32 : kernels.epoch64;
+    run(plan, thread, ctl[${C_COUNT}], ctl[${C_BATCH}], args[0], args[1], args[2], args[3]);
+  }
+  if (isNode) port.close();
+});
+`;
+
+/** True when running in Node (where worker_threads exists). */
+function isNode(): boolean {
+  const p = (globalThis as { process?: { versions?: { node?: string } } }).process;
+  return typeof p?.versions?.node === 'string';
+}
+
+interface NodeWorker {
+  postMessage(message: unknown): void;
+  on(event: 'message' | 'error', handler: (value: unknown) => void): void;
+  unref(): void;
+  terminate(): Promise<number>;
+}
+
+/**
+ * The worker factory of this runtime: node worker threads in Node, Web
+ * Workers from a Blob URL where the page is cross-origin isolated, else
+ * undefined. `node:worker_threads` is imported dynamically, so the package's
+ * main entry never loads a `node:` module in a browser.
+ */
+export async function defaultWorkerFactory(): Promise<WorkerFactory | undefined> {
+  if (isNode()) {
+    const specifier = 'node:worker_threads';
+    const threads = (await import(/* @vite-ignore */ specifier)) as {
+      Worker: new (source: string, options: { eval: true }) => NodeWorker;
+    };
+    return () => {
+      const worker = new threads.Worker(WORKER_SOURCE, { eval: true });
+      worker.unref();
+      return {
+        postMessage: (message) => worker.postMessage(message),
+        onMessage: (handler) => worker.on('message', handler),
+        terminate: () => {
+          void worker.terminate();
+        },
+      };
+    };
+  }
+  const g = globalThis as { Worker?: unknown; crossOriginIsolated?: boolean };
+  if (typeof g.Worker !== 'function' || g.crossOriginIsolated !== true) return undefined;
+  const url = URL.createObjectURL(new Blob([WORKER_SOURCE], { type: 'text/javascript' }));
+  return () => {
+    const worker = new Worker(url);
+    return {
+      postMessage: (message) => worker.postMessage(message),
+      onMessage: (handler) => {
+        worker.onmessage = (event) => handler(event.data);
+      },
+      terminate: () => worker.terminate(),
+    };
+  };
+}
+
+/**
+ * Starts `threads − 1` workers on the engine's memory and resolves once each
+ * has its kernel instance; the engine then runs every epoch with them.
+ */
+export async function attachWorkers(
+  engine: WasmEpochEngine,
+  module: WebAssembly.Module,
+  threads: number,
+  factory: WorkerFactory,
+): Promise<void> {
+  const { memory, layout } = engine;
+  const ctl = new Int32Array(memory.buffer, layout.control, 16);
+  const args = new Float64Array(memory.buffer, layout.control + 64, 4);
+  const workers: FastWorker[] = [];
+  const ready: Promise<void>[] = [];
+  for (let t = 1; t < threads; t++) {
+    const worker = factory();
+    workers.push(worker);
+    ready.push(
+      new Promise<void>((resolve, reject) => {
+        worker.onMessage((message) => {
+          if (message === 'ready') resolve();
+          else reject(new Error(`worker ${t} answered ${String(message)} instead of 'ready'`));
+        });
+      }),
+    );
+    worker.postMessage({ module, memory, plan: layout.plan, control: layout.control, thread: t });
+  }
+  try {
+    await Promise.all(ready);
+  } catch (error) {
+    for (const w of workers) w.terminate();
+    throw error;
+  }
+  const team: WorkerTeam = {
+    startEpoch(dtype32, count, batchSize, values) {
+      ctl[C_COMMAND] = COMMAND_EPOCH;
+      ctl[C_COUNT] = count;
+      ctl[C_BATCH] = batchSize;
+      ctl[C_BITS] = dtype32 ? 32 : 64;
+      for (let i = 0; i < 4; i++) args[i] = values[i] as number;
+      Atomics.add(ctl, C_GENERATION, 1);
+      Atomics.notify(ctl, C_GENERATION);
+    },
+    stop() {
+      Atomics.store(ctl, C_COMMAND, COMMAND_STOP);
+      Atomics.add(ctl, C_GENERATION, 1);
+      Atomics.notify(ctl, C_GENERATION);
+      for (const w of workers) w.terminate();
+    },
+  };
+  engine.attachTeam(team);
+}

@@ -1,0 +1,91 @@
+import type { DType, Matrix } from '@mlisp/tensor';
+
+/**
+ * Costs the fast engine trains with. `'log-likelihood'` needs a softmax output
+ * layer; the other two need sigmoid outputs.
+ */
+export type FastCostName = 'quadratic' | 'cross-entropy' | 'log-likelihood';
+
+/** The code that runs an epoch: pure TypeScript, WebAssembly SIMD, or WebAssembly relaxed SIMD. */
+export type EnginePath = 'ts' | 'wasm-simd' | 'wasm-relaxed';
+
+/**
+ * Starts a Web Worker or a node worker thread that runs `url`'s module. The
+ * engine hands it the wasm memory and module with `postMessage` and talks to
+ * it only through messages and atomics on the shared memory.
+ */
+export type WorkerFactory = () => FastWorker;
+
+/** The part of a worker the engine uses (a Web Worker and a wrapped node Worker both fit). */
+export interface FastWorker {
+  postMessage(message: unknown): void;
+  /** Registers the one message handler. */
+  onMessage(handler: (message: unknown) => void): void;
+  terminate(): void;
+}
+
+/** Options of {@link createEpochEngine}. */
+export interface EpochEngineOptions {
+  /** Cost function, by name or as an object with that `name` (a Cost of @mlisp/costs). */
+  cost: FastCostName | { readonly name: string };
+  /** Learning rate η (> 0). */
+  eta: number;
+  /** L2 regularisation λ (≥ 0, default 0): w ← (1 − ηλ/n)·w − (η/m)·∇w, as network2.py. */
+  lambda?: number;
+  /** Momentum coefficient μ in [0, 1) (default 0): v ← μv − (ηλ/n)w − (η/m)∇w, w ← w + v. */
+  momentum?: number;
+  /** Mini-batch size m (a positive integer); the last smaller batch is averaged over its own size. */
+  batchSize: number;
+  /** Size n of the whole training set, used by the L2 term (default: the rows of the inputs). */
+  n?: number;
+  /** Precision the engine computes in (default: the network's). */
+  dtype?: DType;
+  /** Which code runs the epoch; `'auto'` (default) picks the fastest available. */
+  path?: EnginePath | 'auto';
+  /**
+   * Threads sharing each layer's neurons (wasm paths only; default 1). `'auto'`
+   * uses 2 where shared memory and a worker factory are available, else 1.
+   */
+  threads?: number | 'auto';
+  /** Starts worker threads (see `nodeWorkerFactory` in `@mlisp/trainer/node`); needed when threads > 1. */
+  workerFactory?: WorkerFactory;
+}
+
+/** The weights and biases of one layer as the engine holds them. */
+export interface EngineLayer {
+  /** n_out x n_in, row j = neuron j's incoming weights (the book's w_jk). */
+  readonly weights: Matrix;
+  /** 1 x n_out. */
+  readonly biases: Matrix;
+}
+
+/**
+ * Runs whole epochs of mini-batch SGD for a dense sigmoid network, allocating
+ * nothing per batch. It trains its own copy of the network's parameters:
+ * {@link EpochEngine.syncToNetwork} writes them back.
+ */
+export interface EpochEngine {
+  /** The code that runs the epochs. */
+  readonly path: EnginePath;
+  /** The precision it computes in. */
+  readonly dtype: DType;
+  /** Threads that share the work (1 unless a wasm path runs with workers). */
+  readonly threads: number;
+  /**
+   * One epoch: mini-batches of `order[0..batchSize)`, `order[batchSize..2·batchSize)`, ...
+   * The training set is copied into the engine when a matrix is seen for the first time.
+   *
+   * @param inputs - N x sizes[0], one sample per row
+   * @param targets - N x sizes[L], the desired outputs
+   * @param order - the epoch's permutation: the row indices in the order they are used (length ≤ N)
+   */
+  runEpoch(inputs: Matrix, targets: Matrix, order: ArrayLike<number>): void;
+  /** The engine's current parameters (read-only views; copied out on each call for wasm paths). */
+  layers(): readonly EngineLayer[];
+  /** Writes the engine's parameters into the network's weights and biases (converting dtype). */
+  syncToNetwork(): void;
+  /** Reads the network's weights and biases into the engine (after they were changed outside), and clears momentum. */
+  loadFromNetwork(): void;
+  /** Stops worker threads; the engine keeps working on one thread afterwards. No-op without workers. */
+  close(): void;
+}

@@ -1,0 +1,191 @@
+import type { Network } from '@mlisp/neurons';
+import type { FloatArray, Matrix } from '@mlisp/tensor';
+import { checkEpochArguments, type EngineConfig, l2Factors } from './config.js';
+import { copyValues } from './ts-engine.js';
+import type { EngineLayer, EpochEngine } from './types.js';
+import {
+  dataAddresses,
+  layoutMemory,
+  type MemoryLayout,
+  writeDataAddresses,
+  writePlan,
+} from './wasm-layout.js';
+import {
+  instantiateKernels,
+  type KernelExports,
+  MAX_SHARED_PAGES,
+  type WasmLevel,
+} from './wasm-support.js';
+
+const PAGE = 65536;
+
+/** Worker threads taking part in the epochs (see threads.ts). */
+export interface WorkerTeam {
+  /** Wakes the workers for one epoch; they meet the caller at the kernels' barriers. */
+  startEpoch(dtype32: boolean, count: number, batchSize: number, args: readonly number[]): void;
+  stop(): void;
+}
+
+/**
+ * The WebAssembly path: parameters, batch buffers and the training set live
+ * in the kernels' linear memory, and a whole epoch is one call into it.
+ */
+export class WasmEpochEngine implements EpochEngine {
+  readonly path: 'wasm-simd' | 'wasm-relaxed';
+  readonly dtype: EngineConfig['dtype'];
+  readonly memory: WebAssembly.Memory;
+  readonly layout: MemoryLayout;
+  private readonly config: EngineConfig;
+  private readonly network: Network;
+  private readonly kernels: KernelExports;
+  private readonly size: number;
+  private team: WorkerTeam | undefined;
+  private planThreads: number;
+  private dataRows = -1;
+  private dataInputs: FloatArray | undefined;
+  private dataTargets: FloatArray | undefined;
+  private dataAt: { order: number; inputs: number; targets: number } | undefined;
+  private writtenThreads = 0;
+
+  /**
+   * @param module - a kernel module of `level`, built for shared memory when `threads` > 1
+   * @param threads - how many threads the plan splits each layer over (workers attach later)
+   */
+  constructor(
+    network: Network,
+    config: EngineConfig,
+    module: WebAssembly.Module,
+    level: WasmLevel,
+    threads: number,
+  ) {
+    this.network = network;
+    this.config = config;
+    this.dtype = config.dtype;
+    this.path = level === 'relaxed' ? 'wasm-relaxed' : 'wasm-simd';
+    this.size = config.dtype === 'float32' ? 4 : 8;
+    this.planThreads = threads;
+    this.memory =
+      threads > 1
+        ? new WebAssembly.Memory({ initial: 1, maximum: MAX_SHARED_PAGES, shared: true })
+        : new WebAssembly.Memory({ initial: 1 });
+    this.kernels = instantiateKernels(module, this.memory);
+    this.layout = layoutMemory(config, this.kernels.heapBase(), threads);
+    this.reserve(this.layout.dataStart);
+    this.writePlanFor(1);
+    this.loadFromNetwork();
+  }
+
+  /** Threads that share the work: 1 until workers are attached. */
+  get threads(): number {
+    return this.team === undefined ? 1 : this.planThreads;
+  }
+
+  /** Lets `team` (started on this engine's memory and plan) share the epochs. */
+  attachTeam(team: WorkerTeam): void {
+    this.team = team;
+  }
+
+  /** Writes the plan for `threads` threads (their neuron ranges) unless it is already. */
+  private writePlanFor(threads: number): void {
+    if (threads === this.writtenThreads) return;
+    const words = this.words();
+    writePlan(words, this.layout, this.config, threads, this.canWaitMask(threads));
+    if (this.dataAt !== undefined) writeDataAddresses(words, this.layout, this.dataAt);
+    this.writtenThreads = threads;
+  }
+
+  /** Workers may always sleep at a barrier; this thread unless it is a browser page's main thread. */
+  private canWaitMask(threads: number): number {
+    const g = globalThis as {
+      process?: { versions?: { node?: string } };
+      WorkerGlobalScope?: unknown;
+    };
+    const here = typeof g.process?.versions?.node === 'string' || g.WorkerGlobalScope !== undefined;
+    return ((1 << threads) - 1) & ~(here ? 0 : 1);
+  }
+
+  private words(): Int32Array {
+    return new Int32Array(this.memory.buffer);
+  }
+
+  private floats(at: number, length: number): FloatArray {
+    return this.size === 4
+      ? new Float32Array(this.memory.buffer, at, length)
+      : new Float64Array(this.memory.buffer, at, length);
+  }
+
+  private reserve(bytes: number): void {
+    const have = this.memory.buffer.byteLength;
+    if (bytes > have) this.memory.grow(Math.ceil((bytes - have) / PAGE));
+  }
+
+  /** Copies the training set into linear memory when it differs from the one already there. */
+  private loadData(inputs: Matrix, targets: Matrix): void {
+    if (
+      inputs.data === this.dataInputs &&
+      targets.data === this.dataTargets &&
+      inputs.rows === this.dataRows
+    )
+      return;
+    const at = dataAddresses(this.layout, this.config, inputs.rows);
+    this.reserve(at.end);
+    this.floats(at.inputs, inputs.data.length).set(inputs.data);
+    this.floats(at.targets, targets.data.length).set(targets.data);
+    writeDataAddresses(this.words(), this.layout, at);
+    this.dataAt = at;
+    this.dataInputs = inputs.data;
+    this.dataTargets = targets.data;
+    this.dataRows = inputs.rows;
+  }
+
+  runEpoch(inputs: Matrix, targets: Matrix, order: ArrayLike<number>): void {
+    const { sizes, batchSize, eta, momentum } = this.config;
+    const count = checkEpochArguments(sizes, inputs, targets, order);
+    this.loadData(inputs, targets);
+    this.writePlanFor(this.threads);
+    const words = this.words();
+    const o = (this.dataAt?.order ?? 0) >> 2;
+    for (let p = 0; p < count; p++) words[o + p] = order[p] as number;
+    const { decay, wd } = l2Factors(this.config, inputs.rows);
+    const plan = this.layout.plan;
+    const dtype32 = this.size === 4;
+    if (this.team !== undefined)
+      this.team.startEpoch(dtype32, count, batchSize, [eta, decay, wd, momentum]);
+    if (dtype32) this.kernels.epoch32(plan, 0, count, batchSize, eta, decay, wd, momentum);
+    else this.kernels.epoch64(plan, 0, count, batchSize, eta, decay, wd, momentum);
+  }
+
+  layers(): readonly EngineLayer[] {
+    return this.layout.layers.map((a) => ({
+      weights: { rows: a.nOut, cols: a.nIn, data: this.floats(a.W, a.nOut * a.nIn) },
+      biases: { rows: 1, cols: a.nOut, data: this.floats(a.b, a.nOut) },
+    }));
+  }
+
+  syncToNetwork(): void {
+    this.network.layers.forEach((layer, l) => {
+      const a = this.layout.layers[l];
+      if (a === undefined) return;
+      copyValues(this.floats(a.W, a.nOut * a.nIn), layer.weights.data);
+      copyValues(this.floats(a.b, a.nOut), layer.biases.data);
+    });
+  }
+
+  loadFromNetwork(): void {
+    this.network.layers.forEach((layer, l) => {
+      const a = this.layout.layers[l];
+      if (a === undefined) return;
+      copyValues(layer.weights.data, this.floats(a.W, a.nOut * a.nIn));
+      copyValues(layer.biases.data, this.floats(a.b, a.nOut));
+      if (a.VW !== 0) this.floats(a.VW, a.nOut * a.nIn).fill(0);
+      if (a.Vb !== 0) this.floats(a.Vb, a.nOut).fill(0);
+    });
+  }
+
+  close(): void {
+    if (this.team !== undefined) {
+      this.team.stop();
+      this.team = undefined;
+    }
+  }
+}

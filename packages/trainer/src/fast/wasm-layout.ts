@@ -1,0 +1,176 @@
+import type { EngineConfig } from './config.js';
+
+// Where everything lives in the kernels' linear memory. The words of the
+// plan must match assembly/index.ts.
+
+/** Plan header words (see assembly/index.ts). */
+export const PLAN = {
+  layers: 0,
+  threads: 1,
+  flags: 2,
+  barrier: 3,
+  inputs: 4,
+  targets: 5,
+  order: 6,
+  rows: 7,
+  canWait: 8,
+  headerWords: 16,
+} as const;
+
+/** Layer record words (see assembly/index.ts). */
+export const LAYER = {
+  nIn: 0,
+  nOut: 1,
+  W: 2,
+  b: 3,
+  VW: 4,
+  Vb: 5,
+  A: 6,
+  D: 7,
+  rows: 8,
+  own: 9,
+  words: 32,
+} as const;
+
+/** Most threads a plan has room for (2 words per thread per layer). */
+export const MAX_THREADS = 8;
+
+/** Byte addresses of one layer's arrays. */
+export interface LayerAddresses {
+  readonly nIn: number;
+  readonly nOut: number;
+  readonly W: number;
+  readonly b: number;
+  readonly VW: number;
+  readonly Vb: number;
+  readonly A: number;
+  readonly D: number;
+  readonly rows: number;
+}
+
+/** The fixed part of the memory (everything but the training set). */
+export interface MemoryLayout {
+  readonly plan: number;
+  /** 64 bytes for the barrier, then 64 bytes of worker control (see threads.ts). */
+  readonly barrier: number;
+  readonly control: number;
+  readonly rows: number;
+  readonly layers: readonly LayerAddresses[];
+  /** First byte of the training-set region. */
+  readonly dataStart: number;
+}
+
+const align = (x: number, to = 64): number => Math.ceil(x / to) * to;
+
+/** Lays out plan, parameters and batch buffers from `base` on. */
+export function layoutMemory(config: EngineConfig, base: number, threads: number): MemoryLayout {
+  const size = config.dtype === 'float32' ? 4 : 8;
+  const { sizes, batchSize, momentum } = config;
+  const L = sizes.length - 1;
+  let top = align(base);
+  const take = (bytes: number): number => {
+    const at = top;
+    top = align(top + bytes);
+    return at;
+  };
+  const plan = take((PLAN.headerWords + L * LAYER.words) * 4);
+  const barrier = take(64);
+  const control = take(128);
+  const rows = take(threads * 2 * batchSize * 4);
+  const layers: LayerAddresses[] = [];
+  for (let l = 1; l <= L; l++) {
+    const nIn = sizes[l - 1] as number;
+    const nOut = sizes[l] as number;
+    layers.push({
+      nIn,
+      nOut,
+      W: take(nOut * nIn * size),
+      b: take(nOut * size),
+      VW: momentum === 0 ? 0 : take(nOut * nIn * size),
+      Vb: momentum === 0 ? 0 : take(nOut * size),
+      A: take(batchSize * nOut * size),
+      D: take(batchSize * nOut * size),
+      rows: take(batchSize * 4),
+    });
+  }
+  return { plan, barrier, control, rows, layers, dataStart: top };
+}
+
+/**
+ * Thread t's neurons [start, end) of a layer of n: contiguous ranges that
+ * start at multiples of 4, so a vector never straddles two threads and every
+ * value is computed by the same instructions as on one thread.
+ */
+export function ownRange(n: number, threads: number, t: number): [number, number] {
+  const chunk = Math.ceil(n / threads / 4) * 4;
+  return [Math.min(n, t * chunk), Math.min(n, (t + 1) * chunk)];
+}
+
+/**
+ * Writes the plan's words (not the training-set addresses; see
+ * {@link writeDataAddresses}). Bit t of `canWait` lets thread t sleep at a
+ * barrier instead of spinning.
+ */
+export function writePlan(
+  words: Int32Array,
+  layout: MemoryLayout,
+  config: EngineConfig,
+  threads: number,
+  canWait: number,
+): void {
+  const h = layout.plan >> 2;
+  const L = layout.layers.length;
+  words.fill(0, h, h + PLAN.headerWords + L * LAYER.words);
+  words[h + PLAN.layers] = L;
+  words[h + PLAN.threads] = threads;
+  words[h + PLAN.flags] = (config.quadratic ? 1 : 0) | (config.softmax ? 2 : 0);
+  words[h + PLAN.barrier] = layout.barrier;
+  words[h + PLAN.rows] = layout.rows;
+  words[h + PLAN.canWait] = canWait;
+  const size = config.dtype === 'float32' ? 4 : 8;
+  layout.layers.forEach((a, index) => {
+    const r = h + PLAN.headerWords + index * LAYER.words;
+    words[r + LAYER.nIn] = a.nIn;
+    words[r + LAYER.nOut] = a.nOut;
+    words[r + LAYER.W] = a.W;
+    words[r + LAYER.b] = a.b;
+    words[r + LAYER.VW] = a.VW;
+    words[r + LAYER.Vb] = a.Vb;
+    words[r + LAYER.A] = a.A;
+    words[r + LAYER.D] = a.D;
+    words[r + LAYER.rows] = a.rows;
+    for (let t = 0; t < threads; t++) {
+      const [start, end] = ownRange(a.nOut, threads, t);
+      words[r + LAYER.own + 2 * t] = start;
+      words[r + LAYER.own + 2 * t + 1] = end;
+    }
+    for (let i = 0; i < config.batchSize; i++) words[(a.rows >> 2) + i] = a.A + i * a.nOut * size;
+  });
+}
+
+/** Training-set region: the order, then inputs and targets. Returns its end. */
+export function dataAddresses(
+  layout: MemoryLayout,
+  config: EngineConfig,
+  rows: number,
+): { order: number; inputs: number; targets: number; end: number } {
+  const size = config.dtype === 'float32' ? 4 : 8;
+  const n0 = config.sizes[0] as number;
+  const nL = config.sizes[config.sizes.length - 1] as number;
+  const order = layout.dataStart;
+  const inputs = align(order + rows * 4);
+  const targets = align(inputs + rows * n0 * size);
+  return { order, inputs, targets, end: align(targets + rows * nL * size) };
+}
+
+/** Stores the training-set addresses in the plan. */
+export function writeDataAddresses(
+  words: Int32Array,
+  layout: MemoryLayout,
+  at: { order: number; inputs: number; targets: number },
+): void {
+  const h = layout.plan >> 2;
+  words[h + PLAN.inputs] = at.inputs;
+  words[h + PLAN.targets] = at.targets;
+  words[h + PLAN.order] = at.order;
+}

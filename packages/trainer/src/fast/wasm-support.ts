@@ -1,0 +1,126 @@
+import * as binaries from './generated/wasm-kernels.js';
+
+/** The WebAssembly builds of the kernels: plain SIMD or relaxed SIMD. */
+export type WasmLevel = 'simd' | 'relaxed';
+
+// (func (param v128 v128) (result v128) local.get 0 local.get 1 f32x4.add)
+const SIMD_PROBE = new Uint8Array([
+  0, 97, 115, 109, 1, 0, 0, 0, 1, 7, 1, 96, 2, 123, 123, 1, 123, 3, 2, 1, 0, 10, 11, 1, 9, 0, 32, 0,
+  32, 1, 253, 228, 1, 11,
+]);
+// (func (param v128) (result v128) local.get 0 local.get 0 local.get 0 f32x4.relaxed_madd)
+const RELAXED_PROBE = new Uint8Array([
+  0, 97, 115, 109, 1, 0, 0, 0, 1, 6, 1, 96, 1, 123, 1, 123, 3, 2, 1, 0, 10, 13, 1, 11, 0, 32, 0, 32,
+  0, 32, 0, 253, 133, 2, 11,
+]);
+
+let simdSupport: boolean | undefined;
+let relaxedSupport: boolean | undefined;
+let sharedSupport: boolean | undefined;
+
+function validates(bytes: BufferSource): boolean {
+  try {
+    return typeof WebAssembly === 'object' && WebAssembly.validate(bytes);
+  } catch {
+    return false;
+  }
+}
+
+/** True when the runtime runs WebAssembly SIMD (f32x4, f64x2). */
+export function hasWasmSimd(): boolean {
+  simdSupport ??= validates(SIMD_PROBE);
+  return simdSupport;
+}
+
+/** True when the runtime runs relaxed SIMD (Node 20 needs --experimental-wasm-relaxed-simd). */
+export function hasWasmRelaxedSimd(): boolean {
+  relaxedSupport ??= hasWasmSimd() && validates(RELAXED_PROBE);
+  return relaxedSupport;
+}
+
+/** True when a shared WebAssembly memory can be made (not in a page without cross-origin isolation). */
+export function hasSharedWasmMemory(): boolean {
+  if (sharedSupport === undefined) {
+    try {
+      const memory = new WebAssembly.Memory({ initial: 1, maximum: 1, shared: true });
+      sharedSupport =
+        typeof SharedArrayBuffer === 'function' && memory.buffer instanceof SharedArrayBuffer;
+    } catch {
+      sharedSupport = false;
+    }
+  }
+  return sharedSupport;
+}
+
+/** Most 64 KiB pages a shared kernel memory may have. */
+export const MAX_SHARED_PAGES = binaries.WASM_MAX_PAGES;
+
+function decodeBase64(text: string): Uint8Array<ArrayBuffer> {
+  const raw = atob(text);
+  const bytes = new Uint8Array(raw.length);
+  for (let i = 0; i < raw.length; i++) bytes[i] = raw.charCodeAt(i);
+  return bytes;
+}
+
+function moduleBytes(level: WasmLevel, shared: boolean): Uint8Array<ArrayBuffer> {
+  if (level === 'simd') return decodeBase64(shared ? binaries.simdShared : binaries.simd);
+  return decodeBase64(shared ? binaries.relaxedShared : binaries.relaxed);
+}
+
+const compiled = new Map<string, WebAssembly.Module>();
+
+/** The compiled kernel module (cached), compiled synchronously. */
+export function kernelModuleSync(level: WasmLevel, shared: boolean): WebAssembly.Module {
+  const key = `${level}:${shared}`;
+  let module = compiled.get(key);
+  if (module === undefined) {
+    module = new WebAssembly.Module(moduleBytes(level, shared));
+    compiled.set(key, module);
+  }
+  return module;
+}
+
+/** The compiled kernel module (cached), compiled off the main thread where the runtime can. */
+export async function kernelModule(level: WasmLevel, shared: boolean): Promise<WebAssembly.Module> {
+  const key = `${level}:${shared}`;
+  let module = compiled.get(key);
+  if (module === undefined) {
+    module = await WebAssembly.compile(moduleBytes(level, shared));
+    compiled.set(key, module);
+  }
+  return module;
+}
+
+/** The functions a kernel instance exports. */
+export interface KernelExports {
+  epoch32(
+    plan: number,
+    thread: number,
+    count: number,
+    batchSize: number,
+    eta: number,
+    decay: number,
+    wd: number,
+    mu: number,
+  ): void;
+  epoch64(
+    plan: number,
+    thread: number,
+    count: number,
+    batchSize: number,
+    eta: number,
+    decay: number,
+    wd: number,
+    mu: number,
+  ): void;
+  heapBase(): number;
+}
+
+/** An instance of the kernel module on `memory`. */
+export function instantiateKernels(
+  module: WebAssembly.Module,
+  memory: WebAssembly.Memory,
+): KernelExports {
+  const instance = new WebAssembly.Instance(module, { env: { memory, abort: () => {} } });
+  return instance.exports as unknown as KernelExports;
+}
