@@ -131,6 +131,39 @@ describe('train view', () => {
   });
 });
 
+describe('pause and resume', () => {
+  it('Pause stops mid-run with the page and the charts still live; Start goes on to the end', async () => {
+    await page.goto('about:blank');
+    await page.goto(`${server.url}#train?${RUN}`);
+    await page.waitForSelector('html[data-usable="true"]');
+    await page.click('[data-testid="start"]');
+    await page.waitForFunction(() => {
+      const p = document.querySelector('[aria-label="Train"] progress') as HTMLProgressElement;
+      return p.value > 0;
+    });
+    await page.click('[data-testid="pause"]');
+    await page.waitForFunction(
+      () =>
+        document.querySelector('[aria-label="Train"]')?.getAttribute('data-status') === 'paused',
+    );
+    expect(await text('[data-testid="status"]')).toMatch(
+      /^paused in epoch [123], after mini-batch \d+ of 800$/,
+    );
+    const pausedAt = await text('[data-testid="status"]');
+    // Nothing moves while paused.
+    await page.waitForTimeout(300);
+    expect(await text('[data-testid="status"]')).toBe(pausedAt);
+    await page.click('[data-testid="start"]');
+    await page.waitForFunction(
+      () => document.querySelector('[aria-label="Train"]')?.getAttribute('data-status') === 'done',
+      undefined,
+      { timeout: 150_000 },
+    );
+    expect(await text('[data-testid="stat-epoch"]')).toBe('3');
+    expect(session.errors).toEqual([]);
+  });
+});
+
 describe('reproducible runs', () => {
   const hash =
     'sizes=784-20-10&act=sigmoid&cost=cross-entropy&eta=0.5&lambda=0.1&batch=10&epochs=1&init=scaled&seed=5&train=2000';

@@ -52,7 +52,10 @@ export function createDrawView(ctx: AppContext): ViewHandle {
       note.textContent = 'No network yet: train one or load a model file.';
       return;
     }
-    note.textContent = `network ${network.sizes.join('-')} (${store.modelSource || 'untrained'})`;
+    const untrained = store.history.length === 0 && store.modelSource.startsWith('new network');
+    note.textContent = `network ${network.sizes.join('-')} (${store.modelSource})${
+      untrained ? ': untrained, so its guesses are random; train it or load a model' : ''
+    }`;
     const p = predictOne(network, pixels);
     const outputs = p.outputs.data;
     renderBars(bars, outputs, p.digits[0]!);
