@@ -2,7 +2,7 @@
  * The page's side of the training worker: loads the digits, forwards the
  * buttons, and turns the worker's messages into store updates.
  */
-import { parseBundled } from '@mlisp/mnist';
+import { type MnistSplit, parseBundled } from '@mlisp/mnist';
 import digitsUrl from '@mlisp/mnist/digits.bin?url';
 import type { NetworkSnapshot } from './snapshot.js';
 import { fromSnapshot } from './snapshot.js';
@@ -17,6 +17,8 @@ export class TrainerClient {
   onProgress: (() => void) | undefined;
   /** Where the worker's network came from: a fresh seed, or a model file's name. */
   private source = 'new network';
+  /** The digits asset, until {@link data} parses it. */
+  private bytes: ArrayBuffer | undefined;
 
   constructor(private readonly store: Store) {
     this.worker = new Worker(new URL('./worker/train.worker.ts', import.meta.url), {
@@ -32,16 +34,29 @@ export class TrainerClient {
     });
   }
 
-  /** Fetches the digits asset, hands a copy to the worker and parses one for the page. */
+  /**
+   * The digits for the page (the Digits view), parsed on first use so that
+   * the first paint and the worker's own parse do not wait for it; undefined
+   * until the asset has arrived.
+   */
+  data(): MnistSplit | undefined {
+    if (!this.store.data && this.bytes) {
+      this.store.data = parseBundled(new Uint8Array(this.bytes));
+      this.bytes = undefined;
+    }
+    return this.store.data;
+  }
+
+  /** Fetches the digits asset and hands a copy to the worker. */
   async load(): Promise<void> {
     try {
       const response = await fetch(digitsUrl);
       if (!response.ok) throw new Error(`HTTP ${response.status} for ${digitsUrl}`);
       const bytes = await response.arrayBuffer();
+      this.bytes = bytes;
       this.post({ type: 'data', bytes: bytes.slice(0) });
       this.configure();
-      this.store.data = parseBundled(new Uint8Array(bytes));
-      this.store.emit('data', this.store.data);
+      this.store.emit('bytes', bytes.byteLength);
     } catch (error) {
       this.store.setStatus('error');
       this.store.setError(`could not load the bundled digits: ${(error as Error).message}`);

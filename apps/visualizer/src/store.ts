@@ -28,7 +28,8 @@ export interface StoreEvents {
   history: EpochRecord[];
   batchCost: { at: number[]; cost: number[] };
   model: Network | undefined;
-  data: MnistSplit;
+  /** The digits asset has arrived (its size in bytes). */
+  bytes: number;
   error: string;
 }
 
@@ -46,6 +47,7 @@ export class Store {
   model: Network | undefined;
   /** Where the model came from, for display. */
   modelSource = '';
+  /** The bundled digits, once the page has parsed them (see TrainerClient.data). */
   data: MnistSplit | undefined;
   private readonly listeners = new Map<keyof StoreEvents, Set<Listener<never>>>();
 

@@ -37,7 +37,7 @@ function confusionTable(counts: number[][]): HTMLTableElement {
 
 /** Creates the Digits view. */
 export function createDigitsView(ctx: AppContext): ViewHandle {
-  const { store } = ctx;
+  const { store, client } = ctx;
   const summary = h('p', { 'data-testid': 'digits-summary', text: 'loading…' });
   const gallery = h('div', { class: 'digit-gallery', 'data-testid': 'gallery' });
   const confusion = h('div', {});
@@ -62,7 +62,7 @@ export function createDigitsView(ctx: AppContext): ViewHandle {
 
   const render = () => {
     pending = false;
-    const data = store.data;
+    const data = client.data();
     const network = store.model;
     if (!data || !network) {
       summary.textContent = data ? 'No network yet.' : 'loading digits…';
@@ -115,7 +115,7 @@ export function createDigitsView(ctx: AppContext): ViewHandle {
     setTimeout(render, 0);
   };
   store.on('model', schedule);
-  store.on('data', schedule);
+  store.on('bytes', schedule);
   return {
     root,
     show() {
