@@ -1,6 +1,6 @@
 import type { Cost, CostName } from '@mlisp/costs';
 import type { Network } from '@mlisp/neurons';
-import { gemm, hadamard, type Matrix, shapeOf, sumRows } from '@mlisp/tensor';
+import { gemm, type Matrix, shapeOf, sumRows } from '@mlisp/tensor';
 import { assertTrainable, toCost } from './errors.js';
 import type { Dataset, Gradients } from './types.js';
 import { createWorkspace, feedforwardInto, gatherRows, type Workspace } from './workspace.js';
@@ -11,7 +11,7 @@ import { createWorkspace, feedforwardInto, gatherRows, type Workspace } from './
  * `ws.gradBiases`:
  *
  * - BP1: δ^L = cost.delta(z^L, a^L, y)
- * - BP2: δ^l = (δ^{l+1}·W^{l+1}) ⊙ σ'(z^l)
+ * - BP2: δ^l = (δ^{l+1}·W^{l+1}) ⊙ σ'(z^l) (the ⊙ written inline)
  * - BP3: ∂C/∂b^l = (1/m)·Σ_rows δ^l
  * - BP4: ∂C/∂w^l = (1/m)·δ^lᵀ·a^{l−1}
  *
@@ -35,12 +35,10 @@ export function backpropInto(network: Network, cost: Cost, ws: Workspace): void 
     } else {
       const above = layers[l + 1] as Network['layers'][number];
       gemm(ws.deltas[l + 1] as Matrix, above.weights, ws.backwardOptions[l]);
-      const derivs = layer.activation.derivativeBatch(
-        ws.zs[l] as Matrix,
-        ws.as[l] as Matrix,
-        ws.derivs[l],
-      );
-      hadamard(delta, derivs, delta);
+      const zl = ws.zs[l] as Matrix;
+      const sp = layer.activation.derivativeBatch(zl, ws.as[l] as Matrix, ws.derivs[l]).data;
+      const d = delta.data;
+      for (let i = 0; i < d.length; i++) d[i] = (d[i] as number) * (sp[i] as number);
     }
     gemm(delta, l === 0 ? ws.x : (ws.as[l - 1] as Matrix), ws.weightGradientOptions[l]);
     const gb = sumRows(delta, ws.gradBiases[l]).data;
