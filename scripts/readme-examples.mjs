@@ -15,19 +15,11 @@
 // folder, so `import '@mlisp/<name>'` resolves to the built dist/ (a package may
 // import itself by name) and to its dependencies. The docs' package guides run
 // from docs/, which depends on every package. A ```sh block runs with bash
-// from the package folder, `mlisp` on PATH being the built CLI. Stdout is
+// from the package folder, `mlisp` running the built CLI. Stdout is
 // compared after trimming trailing spaces of each line and trailing blank lines.
 // Run directly (`node scripts/readme-examples.mjs`) it prints a report.
 import { spawnSync } from 'node:child_process';
-import {
-  chmodSync,
-  existsSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  writeFileSync,
-} from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -154,15 +146,10 @@ export function normalize(text) {
     .replace(/\n+$/, '');
 }
 
-let binDir;
-/** A folder holding an `mlisp` that runs the built CLI, for ```sh examples. */
-function mlispBin(root) {
-  if (binDir) return binDir;
-  binDir = mkdtempSync(join(tmpdir(), 'mlisp-readme-bin-'));
-  const target = join(root, 'apps', 'cli', 'dist', 'cli.js');
-  writeFileSync(join(binDir, 'mlisp'), `#!/bin/sh\nexec node "${target}" "$@"\n`);
-  chmodSync(join(binDir, 'mlisp'), 0o755);
-  return binDir;
+/** A bash prelude defining `mlisp` as the built CLI, for ```sh examples. */
+function mlispFunction(root) {
+  const cli = join(root, 'apps', 'cli', 'dist', 'cli.js');
+  return `mlisp() { node ${JSON.stringify(cli)} "$@"; }\nexport -f mlisp\n`;
 }
 
 /** Runs one example from `cwd`; returns its exit status, stdout and stderr. */
@@ -171,12 +158,11 @@ export function runExample(example, cwd, root = ROOT, timeout = 240_000) {
   delete env.FORCE_COLOR;
   const shell = example.lang === 'sh' || example.lang === 'bash' || example.lang === 'shell';
   const result = shell
-    ? spawnSync('bash', ['-eo', 'pipefail', '-c', example.code.replace(/^\$ /gm, '')], {
-        cwd,
-        encoding: 'utf8',
-        timeout,
-        env: { ...env, PATH: `${mlispBin(root)}:${env.PATH}` },
-      })
+    ? spawnSync(
+        'bash',
+        ['-eo', 'pipefail', '-c', mlispFunction(root) + example.code.replace(/^\$ /gm, '')],
+        { cwd, encoding: 'utf8', timeout, env },
+      )
     : spawnSync(process.execPath, ['--input-type=module', '-'], {
         cwd,
         input: example.code,
