@@ -14,7 +14,6 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const env = {
   ...process.env,
   TURBO_TELEMETRY_DISABLED: '1',
-  FORCE_COLOR: process.env.FORCE_COLOR ?? '',
 };
 
 function run(name, command, args) {
