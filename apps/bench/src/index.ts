@@ -5,6 +5,7 @@
 import { cpus } from 'node:os';
 import { formatGemmTable, runGemmBench } from './gemm.js';
 import type { TimingOptions } from './timing.js';
+import { formatTrainReport, runTrainBench } from './train.js';
 
 interface Benchmark {
   readonly description: string;
@@ -18,6 +19,13 @@ const BENCHMARKS: Record<string, Benchmark> = {
     description: 'GEMM GFLOP/s at training shapes: ours (f64, f32) vs naive loop vs tfjs-cpu',
     run: runGemmBench,
     format: formatGemmTable,
+  },
+  train: {
+    description:
+      'training epochs of workloads A and B: every MLISP path vs tfjs-cpu, tfjs-wasm and numpy',
+    // --quick (3 repetitions) trains fewer epochs.
+    run: (timing) => runTrainBench({ quick: timing.repetitions <= 3 }),
+    format: formatTrainReport,
   },
 };
 
