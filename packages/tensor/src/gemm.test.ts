@@ -123,10 +123,13 @@ describe('gemm against the definition', () => {
     );
   });
 
-  // Sizes past the blocks (256 values of p, 64 columns) and not multiples of 4.
+  // Sizes past the blocks (256 values of p, 64 columns), not multiples of 4, with
+  // fewer and more than 16 rows (B read in place, or packed first).
   for (const [transA, transB] of flags) {
     for (const [m, n, k] of [
       [9, 131, 517],
+      [21, 131, 300],
+      [16, 4, 257],
       [1, 67, 259],
       [6, 1, 300],
       [67, 5, 1],

@@ -6,7 +6,8 @@ import {
   assertOutShape,
   shapeOf,
 } from './errors.js';
-import { dtypeOf, type FloatArray, type Matrix, zeros } from './matrix.js';
+import { fourRows, fourRowsPacked, type Operands, oneRow, twoRows } from './gemm-kernels.js';
+import { dtypeOf, type Matrix, zeros } from './matrix.js';
 
 /** Options of {@link gemm}. */
 export interface GemmOptions {
@@ -32,10 +33,15 @@ export interface GemmOptions {
  * blocks of NB so that the KB x NB panel of op(B) (256 x 64 float64 = 128 KiB)
  * stays in L2 while it is reused by every group of 4 rows, and the 4 x KB strip
  * of op(A) (8 KiB) stays in L1 while it is reused by every tile of the panel.
- * The last m mod 4 rows use 2 x 4 and 1 x 4 tiles.
+ * With at least PACK_MIN_ROWS rows, the panel is first copied into a contiguous
+ * float64 scratch array (packPanel), which the m / 4 groups of rows then stream
+ * through; with fewer rows the copy would cost more than it saves. The last
+ * m mod 4 rows use 2 x 4 and 1 x 4 tiles. The kernels are in gemm-kernels.ts.
  */
 const KB = 256;
 const NB = 64;
+const PACK_MIN_ROWS = 16;
+const EMPTY = new Float64Array(0);
 
 /**
  * General matrix multiply: out = alpha · op(A) · op(B) + beta · out, where
@@ -83,6 +89,7 @@ export function gemm(a: Matrix, b: Matrix, options: GemmOptions = {}): Matrix {
   else if (beta !== 1) for (let i = 0; i < C.length; i++) C[i] = beta * (C[i] as number);
   if (m === 0 || n === 0 || k === 0 || alpha === 0) return out;
 
+  const packed = m >= PACK_MIN_ROWS;
   // op(A)[i, p] = A[i·sAi + p·sAp] and op(B)[p, j] = B[p·sBp + j·sBj].
   const g: Operands = {
     A: a.data,
@@ -94,13 +101,19 @@ export function gemm(a: Matrix, b: Matrix, options: GemmOptions = {}): Matrix {
     sBp: transB ? 1 : n,
     sBj: transB ? k : 1,
     alpha,
+    P: packed ? scratchPanel(Math.min(KB, k) * Math.min(NB, n)) : EMPTY,
   };
   for (let j0 = 0; j0 < n; j0 += NB) {
     const j1 = Math.min(j0 + NB, n);
     for (let p0 = 0; p0 < k; p0 += KB) {
       const len = Math.min(KB, k - p0);
       let i = 0;
-      for (; i + 4 <= m; i += 4) fourRows(g, i, p0, len, j0, j1);
+      if (packed) {
+        packPanel(g, p0, len, j0, j1);
+        for (; i + 4 <= m; i += 4) fourRowsPacked(g, i, p0, len, j0, j1);
+      } else {
+        for (; i + 4 <= m; i += 4) fourRows(g, i, p0, len, j0, j1);
+      }
       if (i + 2 <= m) {
         twoRows(g, i, p0, len, j0, j1);
         i += 2;
@@ -109,6 +122,44 @@ export function gemm(a: Matrix, b: Matrix, options: GemmOptions = {}): Matrix {
     }
   }
   return out;
+}
+
+let scratch = new Float64Array(0);
+
+/**
+ * A scratch array of at least `size` values, allocated on first need and reused
+ * by later calls (JavaScript runs one gemm at a time, so one array serves them all).
+ */
+function scratchPanel(size: number): Float64Array {
+  if (scratch.length < size) scratch = new Float64Array(size);
+  return scratch;
+}
+
+/**
+ * Copies the full groups of 4 columns of op(B)[p0..p0+len-1, j0..j1-1] into
+ * g.P as [group][p][4] (group t starts at 4t·len), so that {@link fourRowsPacked}
+ * reads one contiguous float64 stream whatever the transpose flag, the dtype or
+ * the row length of B. (At n = 512 a row of B is 4 KiB, and rows that far apart
+ * compete for one L1 cache set: read in place, every step of p would miss L1.)
+ */
+function packPanel(g: Operands, p0: number, len: number, j0: number, j1: number): void {
+  const { B, P, sBp, sBj } = g;
+  let d = 0;
+  for (let j = j0; j + 4 <= j1; j += 4) {
+    const b0 = p0 * sBp + j * sBj;
+    const b1 = b0 + sBj;
+    const b2 = b1 + sBj;
+    const b3 = b2 + sBj;
+    let q = 0;
+    for (let p = 0; p < len; p++) {
+      P[d] = B[b0 + q] as number;
+      P[d + 1] = B[b1 + q] as number;
+      P[d + 2] = B[b2 + q] as number;
+      P[d + 3] = B[b3 + q] as number;
+      d += 4;
+      q += sBp;
+    }
+  }
 }
 
 /**
@@ -121,247 +172,4 @@ export function gemm(a: Matrix, b: Matrix, options: GemmOptions = {}): Matrix {
  */
 export function matmul(a: Matrix, b: Matrix, out?: Matrix): Matrix {
   return out === undefined ? gemm(a, b) : gemm(a, b, { out });
-}
-
-/** The operands of one gemm call and how to index them. */
-interface Operands {
-  readonly A: FloatArray;
-  readonly B: FloatArray;
-  readonly C: FloatArray;
-  /** Columns of C. */
-  readonly n: number;
-  /** op(A)[i, p] = A[i·sAi + p·sAp] */
-  readonly sAi: number;
-  readonly sAp: number;
-  /** op(B)[p, j] = B[p·sBp + j·sBj] */
-  readonly sBp: number;
-  readonly sBj: number;
-  readonly alpha: number;
-}
-
-/**
- * Rows i..i+3, columns j0..j1-1 of C += alpha · Σ op(A)[row, p] · op(B)[p, col]
- * over p = p0..p0+len-1: 4 x 4 tiles, then one column at a time for the rest.
- * `a0` is where op(A)[i, p0] lives, `bp` where op(B)[p0, 0] lives, `c0` where C[i, 0] lives.
- */
-function fourRows(g: Operands, i: number, p0: number, len: number, j0: number, j1: number): void {
-  const { A, B, C, n, sAi, sAp, sBp, sBj, alpha } = g;
-  const a0 = i * sAi + p0 * sAp;
-  const bp = p0 * sBp;
-  const c0 = i * n;
-  const a1 = a0 + sAi;
-  const a2 = a1 + sAi;
-  const a3 = a2 + sAi;
-  const c1 = c0 + n;
-  const c2 = c1 + n;
-  const c3 = c2 + n;
-  let j = j0;
-  for (; j + 4 <= j1; j += 4) {
-    const b0 = bp + j * sBj;
-    const b1 = b0 + sBj;
-    const b2 = b1 + sBj;
-    const b3 = b2 + sBj;
-    let s00 = 0;
-    let s01 = 0;
-    let s02 = 0;
-    let s03 = 0;
-    let s10 = 0;
-    let s11 = 0;
-    let s12 = 0;
-    let s13 = 0;
-    let s20 = 0;
-    let s21 = 0;
-    let s22 = 0;
-    let s23 = 0;
-    let s30 = 0;
-    let s31 = 0;
-    let s32 = 0;
-    let s33 = 0;
-    let qa = 0;
-    let qb = 0;
-    for (let p = 0; p < len; p++) {
-      const x0 = A[a0 + qa] as number;
-      const x1 = A[a1 + qa] as number;
-      const x2 = A[a2 + qa] as number;
-      const x3 = A[a3 + qa] as number;
-      const y0 = B[b0 + qb] as number;
-      const y1 = B[b1 + qb] as number;
-      const y2 = B[b2 + qb] as number;
-      const y3 = B[b3 + qb] as number;
-      qa += sAp;
-      qb += sBp;
-      s00 += x0 * y0;
-      s01 += x0 * y1;
-      s02 += x0 * y2;
-      s03 += x0 * y3;
-      s10 += x1 * y0;
-      s11 += x1 * y1;
-      s12 += x1 * y2;
-      s13 += x1 * y3;
-      s20 += x2 * y0;
-      s21 += x2 * y1;
-      s22 += x2 * y2;
-      s23 += x2 * y3;
-      s30 += x3 * y0;
-      s31 += x3 * y1;
-      s32 += x3 * y2;
-      s33 += x3 * y3;
-    }
-    C[c0 + j] = (C[c0 + j] as number) + alpha * s00;
-    C[c0 + j + 1] = (C[c0 + j + 1] as number) + alpha * s01;
-    C[c0 + j + 2] = (C[c0 + j + 2] as number) + alpha * s02;
-    C[c0 + j + 3] = (C[c0 + j + 3] as number) + alpha * s03;
-    C[c1 + j] = (C[c1 + j] as number) + alpha * s10;
-    C[c1 + j + 1] = (C[c1 + j + 1] as number) + alpha * s11;
-    C[c1 + j + 2] = (C[c1 + j + 2] as number) + alpha * s12;
-    C[c1 + j + 3] = (C[c1 + j + 3] as number) + alpha * s13;
-    C[c2 + j] = (C[c2 + j] as number) + alpha * s20;
-    C[c2 + j + 1] = (C[c2 + j + 1] as number) + alpha * s21;
-    C[c2 + j + 2] = (C[c2 + j + 2] as number) + alpha * s22;
-    C[c2 + j + 3] = (C[c2 + j + 3] as number) + alpha * s23;
-    C[c3 + j] = (C[c3 + j] as number) + alpha * s30;
-    C[c3 + j + 1] = (C[c3 + j + 1] as number) + alpha * s31;
-    C[c3 + j + 2] = (C[c3 + j + 2] as number) + alpha * s32;
-    C[c3 + j + 3] = (C[c3 + j + 3] as number) + alpha * s33;
-  }
-  for (; j < j1; j++) {
-    const b0 = bp + j * sBj;
-    let s0 = 0;
-    let s1 = 0;
-    let s2 = 0;
-    let s3 = 0;
-    let qa = 0;
-    let qb = 0;
-    for (let p = 0; p < len; p++) {
-      const y = B[b0 + qb] as number;
-      s0 += (A[a0 + qa] as number) * y;
-      s1 += (A[a1 + qa] as number) * y;
-      s2 += (A[a2 + qa] as number) * y;
-      s3 += (A[a3 + qa] as number) * y;
-      qa += sAp;
-      qb += sBp;
-    }
-    C[c0 + j] = (C[c0 + j] as number) + alpha * s0;
-    C[c1 + j] = (C[c1 + j] as number) + alpha * s1;
-    C[c2 + j] = (C[c2 + j] as number) + alpha * s2;
-    C[c3 + j] = (C[c3 + j] as number) + alpha * s3;
-  }
-}
-
-/**
- * {@link fourRows} for two rows of C, the last ones when m mod 4 >= 2 (a batch of
- * 10 has two): 2 x 4 tiles, then one column at a time.
- */
-function twoRows(g: Operands, i: number, p0: number, len: number, j0: number, j1: number): void {
-  const { A, B, C, n, sAi, sAp, sBp, sBj, alpha } = g;
-  const a0 = i * sAi + p0 * sAp;
-  const bp = p0 * sBp;
-  const c0 = i * n;
-  const a1 = a0 + sAi;
-  const c1 = c0 + n;
-  let j = j0;
-  for (; j + 4 <= j1; j += 4) {
-    const b0 = bp + j * sBj;
-    const b1 = b0 + sBj;
-    const b2 = b1 + sBj;
-    const b3 = b2 + sBj;
-    let s00 = 0;
-    let s01 = 0;
-    let s02 = 0;
-    let s03 = 0;
-    let s10 = 0;
-    let s11 = 0;
-    let s12 = 0;
-    let s13 = 0;
-    let qa = 0;
-    let qb = 0;
-    for (let p = 0; p < len; p++) {
-      const x0 = A[a0 + qa] as number;
-      const x1 = A[a1 + qa] as number;
-      const y0 = B[b0 + qb] as number;
-      const y1 = B[b1 + qb] as number;
-      const y2 = B[b2 + qb] as number;
-      const y3 = B[b3 + qb] as number;
-      qa += sAp;
-      qb += sBp;
-      s00 += x0 * y0;
-      s01 += x0 * y1;
-      s02 += x0 * y2;
-      s03 += x0 * y3;
-      s10 += x1 * y0;
-      s11 += x1 * y1;
-      s12 += x1 * y2;
-      s13 += x1 * y3;
-    }
-    C[c0 + j] = (C[c0 + j] as number) + alpha * s00;
-    C[c0 + j + 1] = (C[c0 + j + 1] as number) + alpha * s01;
-    C[c0 + j + 2] = (C[c0 + j + 2] as number) + alpha * s02;
-    C[c0 + j + 3] = (C[c0 + j + 3] as number) + alpha * s03;
-    C[c1 + j] = (C[c1 + j] as number) + alpha * s10;
-    C[c1 + j + 1] = (C[c1 + j + 1] as number) + alpha * s11;
-    C[c1 + j + 2] = (C[c1 + j + 2] as number) + alpha * s12;
-    C[c1 + j + 3] = (C[c1 + j + 3] as number) + alpha * s13;
-  }
-  for (; j < j1; j++) {
-    const b0 = bp + j * sBj;
-    let s0 = 0;
-    let s1 = 0;
-    let qa = 0;
-    let qb = 0;
-    for (let p = 0; p < len; p++) {
-      const y = B[b0 + qb] as number;
-      s0 += (A[a0 + qa] as number) * y;
-      s1 += (A[a1 + qa] as number) * y;
-      qa += sAp;
-      qb += sBp;
-    }
-    C[c0 + j] = (C[c0 + j] as number) + alpha * s0;
-    C[c1 + j] = (C[c1 + j] as number) + alpha * s1;
-  }
-}
-
-/** {@link fourRows} for a single row of C: 1 x 4 tiles, then single elements. */
-function oneRow(g: Operands, i: number, p0: number, len: number, j0: number, j1: number): void {
-  const { A, B, C, n, sAi, sAp, sBp, sBj, alpha } = g;
-  const a0 = i * sAi + p0 * sAp;
-  const bp = p0 * sBp;
-  const c0 = i * n;
-  let j = j0;
-  for (; j + 4 <= j1; j += 4) {
-    const b0 = bp + j * sBj;
-    const b1 = b0 + sBj;
-    const b2 = b1 + sBj;
-    const b3 = b2 + sBj;
-    let s0 = 0;
-    let s1 = 0;
-    let s2 = 0;
-    let s3 = 0;
-    let qa = 0;
-    let qb = 0;
-    for (let p = 0; p < len; p++) {
-      const x = A[a0 + qa] as number;
-      s0 += x * (B[b0 + qb] as number);
-      s1 += x * (B[b1 + qb] as number);
-      s2 += x * (B[b2 + qb] as number);
-      s3 += x * (B[b3 + qb] as number);
-      qa += sAp;
-      qb += sBp;
-    }
-    C[c0 + j] = (C[c0 + j] as number) + alpha * s0;
-    C[c0 + j + 1] = (C[c0 + j + 1] as number) + alpha * s1;
-    C[c0 + j + 2] = (C[c0 + j + 2] as number) + alpha * s2;
-    C[c0 + j + 3] = (C[c0 + j + 3] as number) + alpha * s3;
-  }
-  for (; j < j1; j++) {
-    const b0 = bp + j * sBj;
-    let s = 0;
-    let qa = 0;
-    let qb = 0;
-    for (let p = 0; p < len; p++) {
-      s += (A[a0 + qa] as number) * (B[b0 + qb] as number);
-      qa += sAp;
-      qb += sBp;
-    }
-    C[c0 + j] = (C[c0 + j] as number) + alpha * s;
-  }
 }
