@@ -5,6 +5,8 @@ export function shapeOf(m: Pick<Matrix, 'rows' | 'cols'>): string {
   return `${m.rows}x${m.cols}`;
 }
 
+const A_B = ['a', 'b'] as const;
+
 /**
  * Throws a RangeError naming both shapes unless `a` and `b` have the same shape.
  *
@@ -13,7 +15,12 @@ export function shapeOf(m: Pick<Matrix, 'rows' | 'cols'>): string {
  * @param b - second matrix
  * @param names - how the message calls the two matrices (default `a` and `b`)
  */
-export function assertSameShape(op: string, a: Matrix, b: Matrix, names = ['a', 'b']): void {
+export function assertSameShape(
+  op: string,
+  a: Matrix,
+  b: Matrix,
+  names: readonly [string, string] = A_B,
+): void {
   if (a.rows !== b.rows || a.cols !== b.cols) {
     throw new RangeError(
       `${op}: shape mismatch, ${names[0]} is ${shapeOf(a)} but ${names[1]} is ${shapeOf(b)}`,

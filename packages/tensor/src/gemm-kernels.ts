@@ -7,22 +7,22 @@ import type { FloatArray } from './matrix.js';
  * inline, no allocation and no closures.
  */
 
-/** The operands of one gemm call and how to index them. */
+/** The operands of a gemm call and how to index them (one reused record: see gemm.ts). */
 export interface Operands {
-  readonly A: FloatArray;
-  readonly B: FloatArray;
-  readonly C: FloatArray;
+  A: FloatArray;
+  B: FloatArray;
+  C: FloatArray;
   /** Columns of C. */
-  readonly n: number;
+  n: number;
   /** op(A)[i, p] = A[i·sAi + p·sAp] */
-  readonly sAi: number;
-  readonly sAp: number;
+  sAi: number;
+  sAp: number;
   /** op(B)[p, j] = B[p·sBp + j·sBj] */
-  readonly sBp: number;
-  readonly sBj: number;
-  readonly alpha: number;
+  sBp: number;
+  sBj: number;
+  alpha: number;
   /** The packed panel of op(B) that {@link fourRowsPacked} reads (filled by packPanel in gemm.ts). */
-  readonly P: Float64Array;
+  P: Float64Array;
 }
 
 /**

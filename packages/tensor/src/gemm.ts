@@ -91,18 +91,17 @@ export function gemm(a: Matrix, b: Matrix, options: GemmOptions = {}): Matrix {
 
   const packed = m >= PACK_MIN_ROWS;
   // op(A)[i, p] = A[i·sAi + p·sAp] and op(B)[p, j] = B[p·sBp + j·sBj].
-  const g: Operands = {
-    A: a.data,
-    B: b.data,
-    C,
-    n,
-    sAi: transA ? 1 : k,
-    sAp: transA ? m : 1,
-    sBp: transB ? 1 : n,
-    sBj: transB ? k : 1,
-    alpha,
-    P: packed ? scratchPanel(Math.min(KB, k) * Math.min(NB, n)) : EMPTY,
-  };
+  const g = operands;
+  g.A = a.data;
+  g.B = b.data;
+  g.C = C;
+  g.n = n;
+  g.sAi = transA ? 1 : k;
+  g.sAp = transA ? m : 1;
+  g.sBp = transB ? 1 : n;
+  g.sBj = transB ? k : 1;
+  g.alpha = alpha;
+  g.P = packed ? scratchPanel(Math.min(KB, k) * Math.min(NB, n)) : EMPTY;
   for (let j0 = 0; j0 < n; j0 += NB) {
     const j1 = Math.min(j0 + NB, n);
     for (let p0 = 0; p0 < k; p0 += KB) {
@@ -121,15 +120,33 @@ export function gemm(a: Matrix, b: Matrix, options: GemmOptions = {}): Matrix {
       if (i < m) oneRow(g, i, p0, len, j0, j1);
     }
   }
+  // Let go of the caller's arrays.
+  g.A = EMPTY;
+  g.B = EMPTY;
+  g.C = EMPTY;
   return out;
 }
 
+/**
+ * The operands of the call in progress. One record, filled by each call, so that
+ * gemm allocates nothing (JavaScript runs one gemm at a time in a given realm).
+ */
+const operands: Operands = {
+  A: EMPTY,
+  B: EMPTY,
+  C: EMPTY,
+  n: 0,
+  sAi: 0,
+  sAp: 0,
+  sBp: 0,
+  sBj: 0,
+  alpha: 1,
+  P: EMPTY,
+};
+
 let scratch = new Float64Array(0);
 
-/**
- * A scratch array of at least `size` values, allocated on first need and reused
- * by later calls (JavaScript runs one gemm at a time, so one array serves them all).
- */
+/** A scratch array of at least `size` values, allocated on first need and reused by later calls. */
 function scratchPanel(size: number): Float64Array {
   if (scratch.length < size) scratch = new Float64Array(size);
   return scratch;

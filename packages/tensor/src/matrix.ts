@@ -196,11 +196,13 @@ export function clone(m: Matrix, options: DTypeOptions = {}): Matrix {
   return out;
 }
 
+const SRC_OUT = ['src', 'out'] as const;
+
 /** Copies `src` into `out`, which must have the same shape. Returns `out`. */
 export function copyInto(src: Matrix, out: Matrix): Matrix {
   assertMatrix('src', src);
   assertMatrix('out', out);
-  assertSameShape('copyInto', src, out, ['src', 'out']);
+  assertSameShape('copyInto', src, out, SRC_OUT);
   out.data.set(src.data);
   return out;
 }

@@ -97,6 +97,8 @@ export function scale(a: Matrix, alpha: number, out?: Matrix): Matrix {
   return o;
 }
 
+const X_Y = ['x', 'y'] as const;
+
 /**
  * y = alpha · x + y, written into `y` (BLAS axpy): the gradient-descent step
  * `w -= eta · grad` is `axpyInPlace(-eta, grad, w)`.
@@ -110,7 +112,7 @@ export function axpyInPlace(alpha: number, x: Matrix, y: Matrix): Matrix {
   assertFiniteNumber('alpha', alpha);
   assertMatrix('x', x);
   assertMatrix('y', y);
-  assertSameShape('axpyInPlace', x, y, ['x', 'y']);
+  assertSameShape('axpyInPlace', x, y, X_Y);
   const u = x.data;
   const v = y.data;
   for (let i = 0; i < v.length; i++) v[i] = (v[i] as number) + alpha * (u[i] as number);
