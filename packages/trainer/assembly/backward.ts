@@ -109,10 +109,18 @@ export function updateWeights<T>(
         const x = load<usize>(r) + o;
         const xa = v128.load(x);
         const xb = v128.load(x, 16);
-        const e0 = splatLoad<T>(d);
-        const e1 = splatLoad<T>(d + size);
-        const e2 = splatLoad<T>(d + 2 * size);
-        const e3 = splatLoad<T>(d + 3 * size);
+        let e0: v128, e1: v128, e2: v128, e3: v128;
+        if (sizeof<T>() == 4) {
+          e0 = v128.load32_splat(d);
+          e1 = v128.load32_splat(d, 4);
+          e2 = v128.load32_splat(d, 8);
+          e3 = v128.load32_splat(d, 12);
+        } else {
+          e0 = v128.load64_splat(d);
+          e1 = v128.load64_splat(d, 8);
+          e2 = v128.load64_splat(d, 16);
+          e3 = v128.load64_splat(d, 24);
+        }
         g0a = madd<T>(e0, xa, g0a);
         g0b = madd<T>(e0, xb, g0b);
         g1a = madd<T>(e1, xa, g1a);
