@@ -143,7 +143,15 @@ function runWorker(
   onMessage: (m: WorkerMessage) => void,
 ): Promise<Extract<WorkerMessage, { type: 'done' }>> {
   return new Promise((resolve, reject) => {
-    const worker = new Worker(new URL('./train-worker.js', import.meta.url), { workerData: input });
+    // The copies of the data move to the worker instead of being copied again.
+    const transferList = [input.train, input.test].flatMap((set) => [
+      set.images.buffer as ArrayBuffer,
+      set.labels.buffer as ArrayBuffer,
+    ]);
+    const worker = new Worker(new URL('./train-worker.js', import.meta.url), {
+      workerData: input,
+      transferList,
+    });
     let done: Extract<WorkerMessage, { type: 'done' }> | null = null;
     worker.on('message', (m: WorkerMessage) => {
       if (m.type === 'done') done = m;
