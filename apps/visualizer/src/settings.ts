@@ -43,6 +43,34 @@ export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze({
   train: 7996,
 });
 
+/** Allowed range of each numeric setting, and whether it must be a whole number. */
+export const BOUNDS = {
+  eta: { min: 1e-6, max: 1e3, integer: false },
+  lambda: { min: 0, max: 1e4, integer: false },
+  batch: { min: 1, max: 7996, integer: true },
+  epochs: { min: 1, max: 1000, integer: true },
+  seed: { min: 0, max: 2 ** 31 - 1, integer: true },
+  train: { min: 100, max: 7996, integer: true },
+} as const;
+
+/** A numeric setting's name. */
+export type NumericSetting = keyof typeof BOUNDS;
+
+/**
+ * Why `value` is not allowed for a numeric setting, or undefined when it is.
+ *
+ * @param name - the setting
+ * @param value - the proposed value
+ */
+export function invalidReason(name: NumericSetting, value: number): string | undefined {
+  const b = BOUNDS[name];
+  if (!Number.isFinite(value) || value < b.min || value > b.max) {
+    return `${name} must be between ${b.min} and ${b.max}`;
+  }
+  if (b.integer && !Number.isInteger(value)) return `${name} must be a whole number`;
+  return undefined;
+}
+
 /** The views of the app, as they appear in the hash. */
 export const VIEWS = ['train', 'network', 'digits', 'draw', 'experiments'] as const;
 /** One view name. */
@@ -89,13 +117,13 @@ export function parseHash(hash: string): { view: View; settings: Settings } {
     sizes: parseSizes(params.get('sizes') ?? '') ?? [...d.sizes],
     hidden: oneOf(HIDDEN_ACTIVATIONS, params.get('act'), d.hidden),
     cost: oneOf(COSTS, params.get('cost'), d.cost),
-    eta: num(params.get('eta'), d.eta, 1e-6, 1e3),
-    lambda: num(params.get('lambda'), d.lambda, 0, 1e4),
-    batch: int(params.get('batch'), d.batch, 1, 7996),
-    epochs: int(params.get('epochs'), d.epochs, 1, 1000),
+    eta: num(params.get('eta'), d.eta, BOUNDS.eta.min, BOUNDS.eta.max),
+    lambda: num(params.get('lambda'), d.lambda, BOUNDS.lambda.min, BOUNDS.lambda.max),
+    batch: int(params.get('batch'), d.batch, BOUNDS.batch.min, BOUNDS.batch.max),
+    epochs: int(params.get('epochs'), d.epochs, BOUNDS.epochs.min, BOUNDS.epochs.max),
     init: oneOf(INITS, params.get('init'), d.init),
-    seed: int(params.get('seed'), d.seed, 0, 2 ** 31 - 1),
-    train: int(params.get('train'), d.train, 100, 7996),
+    seed: int(params.get('seed'), d.seed, BOUNDS.seed.min, BOUNDS.seed.max),
+    train: int(params.get('train'), d.train, BOUNDS.train.min, BOUNDS.train.max),
   };
   return { view: oneOf(VIEWS, viewName, 'train'), settings };
 }

@@ -123,6 +123,19 @@ describe('train view', () => {
     await page.selectOption('[data-testid="setting-cost"]', 'quadratic');
     await page.waitForFunction(() => location.hash.includes('cost=quadratic'));
     expect(await page.evaluate(() => location.hash)).toContain('sizes=784-30-10');
+    // A value out of range is refused, marked invalid, and leaves the hash alone.
+    await page.fill('[data-testid="setting-eta"]', '-1');
+    await page.press('[data-testid="setting-eta"]', 'Enter');
+    expect(
+      await page.$eval(
+        '[data-testid="setting-eta"]',
+        (el) => (el as HTMLInputElement).validationMessage,
+      ),
+    ).toBe('eta must be between 0.000001 and 1000');
+    expect(await page.evaluate(() => location.hash)).toContain('eta=0.25');
+    await page.fill('[data-testid="setting-batch"]', '2.5');
+    await page.press('[data-testid="setting-batch"]', 'Enter');
+    expect(await page.evaluate(() => location.hash)).toContain('batch=10');
     // A changed setting starts a fresh run.
     await page.waitForFunction(
       () => document.querySelector('[aria-label="Train"]')?.getAttribute('data-status') === 'idle',

@@ -5,7 +5,16 @@
  */
 import { type LineChart, lineChart, PALETTE } from '../charts.js';
 import { field, fmt, h, input, pct, select } from '../dom.js';
-import { COSTS, HIDDEN_ACTIVATIONS, INITS, parseSizes, type Settings } from '../settings.js';
+import {
+  BOUNDS,
+  COSTS,
+  HIDDEN_ACTIVATIONS,
+  INITS,
+  invalidReason,
+  type NumericSetting,
+  parseSizes,
+  type Settings,
+} from '../settings.js';
 import type { EpochRecord, Status } from '../store.js';
 import type { AppContext, ViewHandle } from '../view.js';
 
@@ -22,16 +31,22 @@ export function createTrainView(ctx: AppContext): ViewHandle {
     store.emit('settings', store.settings);
     client.configure();
   };
-  const numberInput = (name: keyof Settings, attrs: Record<string, string | number>) =>
-    input(
+  const numberInput = (name: NumericSetting, attrs: Record<string, string | number>) => {
+    const el = input(
       name,
       String(store.settings[name]),
       (v) => {
-        const n = Number(v);
-        if (Number.isFinite(n)) change({ [name]: n } as Partial<Settings>);
+        const n = v.trim() === '' ? Number.NaN : Number(v);
+        const reason = invalidReason(name, n);
+        el.setCustomValidity(reason ?? '');
+        el.title = reason ?? '';
+        if (reason) el.reportValidity();
+        else change({ [name]: n } as Partial<Settings>);
       },
-      { type: 'number', ...attrs },
+      { type: 'number', min: BOUNDS[name].min, max: BOUNDS[name].max, ...attrs },
     );
+    return el;
+  };
 
   const sizes = input('sizes', store.settings.sizes.join('-'), (v) => {
     const parsed = parseSizes(v);
@@ -73,13 +88,13 @@ export function createTrainView(ctx: AppContext): ViewHandle {
       'Init',
       select('init', INITS, store.settings.init, (v) => change({ init: v as Settings['init'] })),
     ),
-    field('Seed', numberInput('seed', { min: 0, step: 1 })),
+    field('Seed', numberInput('seed', { step: 1 })),
     h('h2', { text: 'Training', style: 'margin-top:14px' }),
-    field('η (eta)', numberInput('eta', { min: 0, step: 'any' }), 'learning rate'),
-    field('λ (lambda)', numberInput('lambda', { min: 0, step: 'any' }), 'L2 regularisation'),
-    field('Mini-batch', numberInput('batch', { min: 1, step: 1 })),
-    field('Epochs', numberInput('epochs', { min: 1, step: 1 })),
-    field('Train digits', numberInput('train', { min: 100, max: 7996, step: 1 }), 'of 7996'),
+    field('η (eta)', numberInput('eta', { step: 'any' }), 'learning rate'),
+    field('λ (lambda)', numberInput('lambda', { step: 'any' }), 'L2 regularisation'),
+    field('Mini-batch', numberInput('batch', { step: 1 })),
+    field('Epochs', numberInput('epochs', { step: 1 })),
+    field('Train digits', numberInput('train', { step: 1 }), 'of 7996'),
     h('div', { class: 'controls' }, startButton, stepButton, resetButton),
     progress,
     statusLine,
