@@ -263,6 +263,13 @@ export function parseModel(input: string | unknown, options: { dtype?: DType } =
   }
   const meta = root.meta === undefined ? {} : root.meta;
   if (!isPlainObject(meta)) fail('meta', `must be an object, got ${describe(meta)}`);
+  let metaCopy: Record<string, unknown>;
+  try {
+    // An already-parsed object may hold what JSON cannot (a BigInt, a throwing toJSON).
+    metaCopy = JSON.parse(JSON.stringify(meta)) as Record<string, unknown>;
+  } catch (e) {
+    fail('meta', `is not JSON-serialisable (${e instanceof Error ? e.message : String(e)})`);
+  }
   // Everything is checked: the sizes match arrays that exist, so allocating from them is safe.
   const dtype = options.dtype ?? 'float64';
   const layers: Layer[] = [];
@@ -279,6 +286,6 @@ export function parseModel(input: string | unknown, options: { dtype?: DType } =
   return {
     network: { sizes: Object.freeze([...sizes]), layers: Object.freeze(layers) },
     cost: root.cost as CostName,
-    meta: JSON.parse(JSON.stringify(meta)) as Record<string, unknown>,
+    meta: metaCopy,
   };
 }
