@@ -92,7 +92,9 @@ function epoch<T>(
   const inputs = <usize>header(plan, P_INPUTS);
   const targets = <usize>header(plan, P_TARGETS);
   const order = <usize>header(plan, P_ORDER);
-  const rowX = <usize>header(plan, P_ROWS) + <usize>(thread * 2 * batchSize) * sizeof<usize>();
+  // Each thread's row tables start on their own 64-byte cache line.
+  const tableBytes = (<usize>(2 * batchSize) * sizeof<usize>() + 63) & ~63;
+  const rowX = <usize>header(plan, P_ROWS) + <usize>thread * tableBytes;
   const rowY = rowX + <usize>batchSize * sizeof<usize>();
   const own = L_OWN + 2 * thread;
   for (let start = 0; start < count; start += batchSize) {

@@ -76,7 +76,8 @@ export function layoutMemory(config: EngineConfig, base: number, threads: number
   const plan = take((PLAN.headerWords + L * LAYER.words) * 4);
   const barrier = take(64);
   const control = take(128);
-  const rows = take(threads * 2 * batchSize * 4);
+  // Per thread: batchSize input-row and batchSize target-row pointers, each table on its own cache lines.
+  const rows = take(threads * align(2 * batchSize * 4));
   const layers: LayerAddresses[] = [];
   for (let l = 1; l <= L; l++) {
     const nIn = sizes[l - 1] as number;
