@@ -18,18 +18,19 @@
 /**
  * δ of the layer below for its neurons [k0, k1) (BP2):
  * P[i, k] = (Σ_j D[i, j]·W[j, k]) · a(1 − a) with a = Ab[i, k]. Vectors run
- * along k (rows of W are contiguous); the sum over j is in order.
+ * along k (rows of W are contiguous); the sum over j is in order. Row
+ * strides: ldd for D, ldw for W, ldb for Ab and P.
  */
 export function deltaBelow<T>(
-  D: usize, m: i32, nOut: i32, W: usize, nIn: i32, k0: i32, k1: i32, Ab: usize, P: usize,
+  D: usize, m: i32, nOut: i32, ldd: i32, W: usize, ldw: i32, k0: i32, k1: i32, Ab: usize, P: usize, ldb: i32,
 ): void {
   const size = sizeof<T>();
   const step = 16 / <i32>sizeof<T>();
-  const rowW = <usize>nIn * size;
+  const rowW = <usize>ldw * size;
   const one = v128.splat<T>(1);
   for (let i = 0; i < m; i++) {
-    const d = D + <usize>(i * nOut) * size;
-    const below = <usize>(i * nIn) * size;
+    const d = D + <usize>(i * ldd) * size;
+    const below = <usize>(i * ldb) * size;
     let k = k0;
     for (; k + step <= k1; k += step) {
       const o = <usize>k * size;
@@ -82,15 +83,16 @@ export function deltaBelow<T>(
  * the update fused): g = Σ_i D[i, j]·X[i, k] over the batch, then
  * {@link stepVector}. Blocks of 4 neurons x 2 vectors keep 8 sums over the
  * batch: 6 loads feed 8 multiply-adds, and each weight is read and written once.
+ * Rows of D are ldd values apart, rows of W (and VW) ldw.
  */
 export function updateWeights<T>(
-  D: usize, m: i32, nOut: i32, rows: usize, nIn: i32, W: usize, VW: usize,
+  D: usize, m: i32, ldd: i32, rows: usize, W: usize, ldw: i32, VW: usize,
   j0: i32, j1: i32, k0: i32, k1: i32, lrS: T, decayS: T, wdS: T, muS: T,
 ): void {
   const size = sizeof<T>();
   const step = 16 / <i32>sizeof<T>();
-  const rowW = <usize>nIn * size;
-  const rowD = <usize>nOut * size;
+  const rowW = <usize>ldw * size;
+  const rowD = <usize>ldd * size;
   const momentum = muS != 0;
   const lr = v128.splat<T>(lrS), decay = v128.splat<T>(decayS), wd = v128.splat<T>(wdS), mu = v128.splat<T>(muS);
   const velocity = VW - W;
@@ -143,20 +145,19 @@ export function updateWeights<T>(
       stepVector<T>(p + 3 * rowW + 16, p + 3 * rowW + 16 + velocity, g3b, lr, decay, wd, mu, momentum);
     }
     for (let q = 0; q < 4; q++) {
-      updateRowTail<T>(D, m, nOut, rows, W, VW, j + q, rowW, k, k1, lrS, decayS, wdS, muS);
+      updateRowTail<T>(D, m, rowD, rows, W, VW, j + q, rowW, k, k1, lrS, decayS, wdS, muS);
     }
   }
-  for (; j < j1; j++) updateRowTail<T>(D, m, nOut, rows, W, VW, j, rowW, k0, k1, lrS, decayS, wdS, muS);
+  for (; j < j1; j++) updateRowTail<T>(D, m, rowD, rows, W, VW, j, rowW, k0, k1, lrS, decayS, wdS, muS);
 }
 
 /** The step of W[j, k] for k in [k0, k1) of one neuron: single vectors, then scalars. */
 function updateRowTail<T>(
-  D: usize, m: i32, nOut: i32, rows: usize, W: usize, VW: usize, j: i32, rowW: usize,
+  D: usize, m: i32, rowD: usize, rows: usize, W: usize, VW: usize, j: i32, rowW: usize,
   k0: i32, k1: i32, lrS: T, decayS: T, wdS: T, muS: T,
 ): void {
   const size = sizeof<T>();
   const step = 16 / <i32>sizeof<T>();
-  const rowD = <usize>nOut * size;
   const momentum = muS != 0;
   const lr = v128.splat<T>(lrS), decay = v128.splat<T>(decayS), wd = v128.splat<T>(wdS), mu = v128.splat<T>(muS);
   const w0 = W + <usize>j * rowW;
@@ -185,12 +186,12 @@ function updateRowTail<T>(
 
 /** The step of biases b[j], j in [j0, j1): g = Σ_i D[i, j]; b ← b − lr·g (or with momentum). */
 export function updateBiases<T>(
-  D: usize, m: i32, nOut: i32, b: usize, Vb: usize, j0: i32, j1: i32, lr: T, mu: T,
+  D: usize, m: i32, ldd: i32, b: usize, Vb: usize, j0: i32, j1: i32, lr: T, mu: T,
 ): void {
   const size = sizeof<T>();
   for (let j = j0; j < j1; j++) {
     let g: T = 0;
-    for (let i = 0; i < m; i++) g += load<T>(D + <usize>(i * nOut + j) * size);
+    for (let i = 0; i < m; i++) g += load<T>(D + <usize>(i * ldd + j) * size);
     const p = b + <usize>j * size;
     if (mu != 0) {
       const v = mu * load<T>(Vb + <usize>j * size) - lr * g;

@@ -29,6 +29,8 @@ const L_A = 6; // batchSize x nOut activations
 const L_D = 7; // batchSize x nOut deltas
 const L_ROWS = 8; // batchSize pointers to the rows of A
 const L_OWN = 9; // per thread t: first neuron at L_OWN + 2t, end at L_OWN + 2t + 1
+const L_LDA = 25; // row stride (values) of A and D
+const L_LDW = 26; // row stride (values) of W and VW
 const LAYER_WORDS = 32;
 
 /** Address of the 32-bit word `word` of the plan's header. */
@@ -112,31 +114,35 @@ function epoch<T>(
       const j1 = field(plan, l, own + 1);
       const A = <usize>field(plan, l, L_A);
       const last = l == L;
-      forward<T>(rows, m, field(plan, l, L_IN), field(plan, l, L_W), field(plan, l, L_B), nOut, j0, j1, A, last && softmax ? 0 : 1);
-      if (last && !softmax) outputDelta<T>(A, rowY, field(plan, l, L_D), m, nOut, j0, j1, quadratic);
+      const lda = field(plan, l, L_LDA);
+      forward<T>(rows, m, field(plan, l, L_IN), field(plan, l, L_W), field(plan, l, L_LDW), field(plan, l, L_B), nOut, j0, j1, A, lda, last && softmax ? 0 : 1);
+      if (last && !softmax) outputDelta<T>(A, rowY, field(plan, l, L_D), m, lda, j0, j1, quadratic);
       barrier(plan, thread);
     }
     if (softmax) {
-      if (thread == 0) softmaxDelta<T>(field(plan, L, L_A), rowY, field(plan, L, L_D), m, nL);
+      if (thread == 0) softmaxDelta<T>(field(plan, L, L_A), rowY, field(plan, L, L_D), m, nL, field(plan, L, L_LDA));
       barrier(plan, thread);
     }
     for (let l = L; l >= 1; l--) {
       const nIn = field(plan, l, L_IN);
       const nOut = field(plan, l, L_OUT);
       const W = <usize>field(plan, l, L_W);
+      const ldw = field(plan, l, L_LDW);
       const D = <usize>field(plan, l, L_D);
+      const ldd = field(plan, l, L_LDA);
       const j0 = field(plan, l, own);
       const j1 = field(plan, l, own + 1);
-      updateBiases<T>(D, m, nOut, field(plan, l, L_B), field(plan, l, L_VB), j0, j1, lr, <T>mu);
+      updateBiases<T>(D, m, ldd, field(plan, l, L_B), field(plan, l, L_VB), j0, j1, lr, <T>mu);
       if (l > 1) {
         // This thread owns neurons [k0, k1) of the layer below: their δ, and columns [k0, k1) of W.
         const k0 = field(plan, l - 1, own);
         const k1 = field(plan, l - 1, own + 1);
-        deltaBelow<T>(D, m, nOut, W, nIn, k0, k1, field(plan, l - 1, L_A), field(plan, l - 1, L_D));
-        updateWeights<T>(D, m, nOut, field(plan, l - 1, L_ROWS), nIn, W, field(plan, l, L_VW), 0, nOut, k0, k1, lr, <T>decay, <T>wd, <T>mu);
+        const ldb = field(plan, l - 1, L_LDA);
+        deltaBelow<T>(D, m, nOut, ldd, W, ldw, k0, k1, field(plan, l - 1, L_A), field(plan, l - 1, L_D), ldb);
+        updateWeights<T>(D, m, ldd, field(plan, l - 1, L_ROWS), W, ldw, field(plan, l, L_VW), 0, nOut, k0, k1, lr, <T>decay, <T>wd, <T>mu);
         if (l - 1 > 1) barrier(plan, thread);
       } else {
-        updateWeights<T>(D, m, nOut, rowX, nIn, W, field(plan, l, L_VW), j0, j1, 0, nIn, lr, <T>decay, <T>wd, <T>mu);
+        updateWeights<T>(D, m, ldd, rowX, W, ldw, field(plan, l, L_VW), j0, j1, 0, nIn, lr, <T>decay, <T>wd, <T>mu);
       }
     }
   }

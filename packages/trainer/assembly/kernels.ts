@@ -77,23 +77,25 @@
 
 /**
  * Forward pass of neurons [j0, j1): A[i, j] = σ(Σ_k X[i, k]·W[j, k] + b[j])
- * (act = 1) or the pre-activation (act = 0). Blocks of 2 samples x 4
+ * (act = 1) or the pre-activation (act = 0). Rows of W are ldw values apart,
+ * rows of A lda apart (padded to whole cache lines, so threads owning
+ * different columns do not write the same line). Blocks of 2 samples x 4
  * neurons keep 8 vector sums: 6 loads feed 8 multiply-adds.
  */
 export function forward<T>(
-  rows: usize, m: i32, nIn: i32, W: usize, b: usize, nOut: i32, j0: i32, j1: i32, A: usize, act: i32,
+  rows: usize, m: i32, nIn: i32, W: usize, ldw: i32, b: usize, nOut: i32, j0: i32, j1: i32, A: usize, lda: i32, act: i32,
 ): void {
   const size = sizeof<T>();
   const step = lanes<T>();
   const bytes: usize = <usize>step * size;
-  const rowW = <usize>nIn * size;
+  const rowW = <usize>ldw * size;
   const kv = nIn - (nIn % step);
   let i = 0;
   for (; i + 2 <= m; i += 2) {
     const x0 = load<usize>(rows + (<usize>i << alignof<usize>()));
     const x1 = load<usize>(rows + (<usize>(i + 1) << alignof<usize>()));
-    const a0 = A + <usize>(i * nOut) * size;
-    const a1 = a0 + <usize>nOut * size;
+    const a0 = A + <usize>(i * lda) * size;
+    const a1 = a0 + <usize>lda * size;
     let j = j0;
     for (; j + 4 <= j1; j += 4) {
       const w0 = W + <usize>j * rowW;
@@ -151,7 +153,7 @@ export function forward<T>(
   }
   for (; i < m; i++) {
     const x0 = load<usize>(rows + (<usize>i << alignof<usize>()));
-    const a0 = A + <usize>(i * nOut) * size;
+    const a0 = A + <usize>(i * lda) * size;
     for (let j = j0; j < j1; j++) {
       finish<T>(a0 + <usize>j * size, dot<T>(x0, W + <usize>j * rowW, nIn), b + <usize>j * size, act);
     }
@@ -163,12 +165,12 @@ export function forward<T>(
  * quadratic cost, a − y otherwise. Targets are reached through row pointers.
  */
 export function outputDelta<T>(
-  A: usize, targetRows: usize, D: usize, m: i32, n: i32, j0: i32, j1: i32, quadratic: i32,
+  A: usize, targetRows: usize, D: usize, m: i32, lda: i32, j0: i32, j1: i32, quadratic: i32,
 ): void {
   const size = sizeof<T>();
   for (let i = 0; i < m; i++) {
     const y = load<usize>(targetRows + (<usize>i << alignof<usize>()));
-    const row = <usize>(i * n) * size;
+    const row = <usize>(i * lda) * size;
     for (let j = j0; j < j1; j++) {
       const o = <usize>j * size;
       const a = load<T>(A + row + o);
@@ -178,11 +180,11 @@ export function outputDelta<T>(
   }
 }
 
-/** Row-wise softmax of Z (m x n) in place, then δ = a − y (log-likelihood). */
-export function softmaxDelta<T>(Z: usize, targetRows: usize, D: usize, m: i32, n: i32): void {
+/** Row-wise softmax of Z (m x n, rows lda apart) in place, then δ = a − y (log-likelihood). */
+export function softmaxDelta<T>(Z: usize, targetRows: usize, D: usize, m: i32, n: i32, lda: i32): void {
   const size = sizeof<T>();
   for (let i = 0; i < m; i++) {
-    const r = Z + <usize>(i * n) * size;
+    const r = Z + <usize>(i * lda) * size;
     let max = load<T>(r);
     for (let j = 1; j < n; j++) max = max < load<T>(r + <usize>j * size) ? load<T>(r + <usize>j * size) : max;
     let sum: T = 0;
@@ -194,7 +196,7 @@ export function softmaxDelta<T>(Z: usize, targetRows: usize, D: usize, m: i32, n
     }
     const inv = <T>1 / sum;
     const y = load<usize>(targetRows + (<usize>i << alignof<usize>()));
-    const d = D + <usize>(i * n) * size;
+    const d = D + <usize>(i * lda) * size;
     for (let j = 0; j < n; j++) {
       const o = <usize>j * size;
       const a = load<T>(r + o) * inv;

@@ -5,6 +5,7 @@ import { copyValues } from './ts-engine.js';
 import type { EngineLayer, EpochEngine } from './types.js';
 import {
   dataAddresses,
+  type LayerAddresses,
   layoutMemory,
   type MemoryLayout,
   writeDataAddresses,
@@ -156,17 +157,35 @@ export class WasmEpochEngine implements EpochEngine {
   }
 
   layers(): readonly EngineLayer[] {
-    return this.layout.layers.map((a) => ({
-      weights: { rows: a.nOut, cols: a.nIn, data: this.floats(a.W, a.nOut * a.nIn) },
-      biases: { rows: 1, cols: a.nOut, data: this.floats(a.b, a.nOut) },
-    }));
+    return this.layout.layers.map((a) => {
+      const weights =
+        this.size === 4 ? new Float32Array(a.nOut * a.nIn) : new Float64Array(a.nOut * a.nIn);
+      this.copyWeights(a, weights, 'out');
+      const biases = this.size === 4 ? new Float32Array(a.nOut) : new Float64Array(a.nOut);
+      biases.set(this.floats(a.b, a.nOut));
+      return {
+        weights: { rows: a.nOut, cols: a.nIn, data: weights },
+        biases: { rows: 1, cols: a.nOut, data: biases },
+      };
+    });
+  }
+
+  /** Copies W between a dense nOut x nIn array and linear memory (rows ldw apart). */
+  private copyWeights(a: LayerAddresses, dense: FloatArray, direction: 'in' | 'out'): void {
+    const rows = this.floats(a.W, a.nOut * a.ldw);
+    for (let j = 0; j < a.nOut; j++) {
+      for (let k = 0; k < a.nIn; k++) {
+        if (direction === 'in') rows[j * a.ldw + k] = dense[j * a.nIn + k] as number;
+        else dense[j * a.nIn + k] = rows[j * a.ldw + k] as number;
+      }
+    }
   }
 
   syncToNetwork(): void {
     this.network.layers.forEach((layer, l) => {
       const a = this.layout.layers[l];
       if (a === undefined) return;
-      copyValues(this.floats(a.W, a.nOut * a.nIn), layer.weights.data);
+      this.copyWeights(a, layer.weights.data, 'out');
       copyValues(this.floats(a.b, a.nOut), layer.biases.data);
     });
   }
@@ -175,9 +194,9 @@ export class WasmEpochEngine implements EpochEngine {
     this.network.layers.forEach((layer, l) => {
       const a = this.layout.layers[l];
       if (a === undefined) return;
-      copyValues(layer.weights.data, this.floats(a.W, a.nOut * a.nIn));
+      this.copyWeights(a, layer.weights.data, 'in');
       copyValues(layer.biases.data, this.floats(a.b, a.nOut));
-      if (a.VW !== 0) this.floats(a.VW, a.nOut * a.nIn).fill(0);
+      if (a.VW !== 0) this.floats(a.VW, a.nOut * a.ldw).fill(0);
       if (a.Vb !== 0) this.floats(a.Vb, a.nOut).fill(0);
     });
   }

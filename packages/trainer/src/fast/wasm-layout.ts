@@ -29,6 +29,8 @@ export const LAYER = {
   D: 7,
   rows: 8,
   own: 9,
+  lda: 25,
+  ldw: 26,
   words: 32,
 } as const;
 
@@ -39,6 +41,10 @@ export const MAX_THREADS = 8;
 export interface LayerAddresses {
   readonly nIn: number;
   readonly nOut: number;
+  /** Row stride (values) of A and D: nOut rounded up to whole cache lines. */
+  readonly lda: number;
+  /** Row stride (values) of W and VW: nIn rounded up to whole cache lines. */
+  readonly ldw: number;
   readonly W: number;
   readonly b: number;
   readonly VW: number;
@@ -62,6 +68,13 @@ export interface MemoryLayout {
 
 const align = (x: number, to = 64): number => Math.ceil(x / to) * to;
 
+/**
+ * Row length rounded up to 16 values (64 bytes in float32, 128 in float64):
+ * rows start on cache lines, so threads that own different 16-value column
+ * blocks never write the same line.
+ */
+const padded = (n: number): number => Math.ceil(n / 16) * 16;
+
 /** Lays out plan, parameters and batch buffers from `base` on. */
 export function layoutMemory(config: EngineConfig, base: number, threads: number): MemoryLayout {
   const size = config.dtype === 'float32' ? 4 : 8;
@@ -82,15 +95,19 @@ export function layoutMemory(config: EngineConfig, base: number, threads: number
   for (let l = 1; l <= L; l++) {
     const nIn = sizes[l - 1] as number;
     const nOut = sizes[l] as number;
+    const lda = padded(nOut);
+    const ldw = padded(nIn);
     layers.push({
       nIn,
       nOut,
-      W: take(nOut * nIn * size),
+      lda,
+      ldw,
+      W: take(nOut * ldw * size),
       b: take(nOut * size),
-      VW: momentum === 0 ? 0 : take(nOut * nIn * size),
+      VW: momentum === 0 ? 0 : take(nOut * ldw * size),
       Vb: momentum === 0 ? 0 : take(nOut * size),
-      A: take(batchSize * nOut * size),
-      D: take(batchSize * nOut * size),
+      A: take(batchSize * lda * size),
+      D: take(batchSize * lda * size),
       rows: take(batchSize * 4),
     });
   }
@@ -99,11 +116,12 @@ export function layoutMemory(config: EngineConfig, base: number, threads: number
 
 /**
  * Thread t's neurons [start, end) of a layer of n: contiguous ranges that
- * start at multiples of 4, so a vector never straddles two threads and every
- * value is computed by the same instructions as on one thread.
+ * start at multiples of 8, so a vector (or pair of vectors) never straddles
+ * two threads and every value is computed by the same instructions as on one
+ * thread.
  */
 export function ownRange(n: number, threads: number, t: number): [number, number] {
-  const chunk = Math.ceil(n / threads / 4) * 4;
+  const chunk = Math.ceil(n / threads / 8) * 8;
   return [Math.min(n, t * chunk), Math.min(n, (t + 1) * chunk)];
 }
 
@@ -140,12 +158,14 @@ export function writePlan(
     words[r + LAYER.A] = a.A;
     words[r + LAYER.D] = a.D;
     words[r + LAYER.rows] = a.rows;
+    words[r + LAYER.lda] = a.lda;
+    words[r + LAYER.ldw] = a.ldw;
     for (let t = 0; t < threads; t++) {
       const [start, end] = ownRange(a.nOut, threads, t);
       words[r + LAYER.own + 2 * t] = start;
       words[r + LAYER.own + 2 * t + 1] = end;
     }
-    for (let i = 0; i < config.batchSize; i++) words[(a.rows >> 2) + i] = a.A + i * a.nOut * size;
+    for (let i = 0; i < config.batchSize; i++) words[(a.rows >> 2) + i] = a.A + i * a.lda * size;
   });
 }
 
