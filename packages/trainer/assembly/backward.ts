@@ -148,6 +148,45 @@ export function updateWeights<T>(
       updateRowTail<T>(D, m, rowD, rows, W, VW, j + q, rowW, k, k1, lrS, decayS, wdS, muS);
     }
   }
+  if (j + 2 <= j1) {
+    // Two neurons left: 2 x 2 vectors of sums over the batch.
+    const w0 = W + <usize>j * rowW;
+    const d0 = D + <usize>j * size;
+    let k = k0;
+    for (; k + 2 * step <= k1; k += 2 * step) {
+      const o = <usize>k * size;
+      let g0a = v128.splat<T>(0), g0b = v128.splat<T>(0), g1a = v128.splat<T>(0), g1b = v128.splat<T>(0);
+      let d = d0;
+      let r = rows;
+      for (let i = 0; i < m; i++) {
+        const x = load<usize>(r) + o;
+        const xa = v128.load(x);
+        const xb = v128.load(x, 16);
+        let e0: v128, e1: v128;
+        if (sizeof<T>() == 4) {
+          e0 = v128.load32_splat(d);
+          e1 = v128.load32_splat(d, 4);
+        } else {
+          e0 = v128.load64_splat(d);
+          e1 = v128.load64_splat(d, 8);
+        }
+        g0a = madd<T>(e0, xa, g0a);
+        g0b = madd<T>(e0, xb, g0b);
+        g1a = madd<T>(e1, xa, g1a);
+        g1b = madd<T>(e1, xb, g1b);
+        d += rowD;
+        r += sizeof<usize>();
+      }
+      const p = w0 + o;
+      stepVector<T>(p, p + velocity, g0a, lr, decay, wd, mu, momentum);
+      stepVector<T>(p + 16, p + 16 + velocity, g0b, lr, decay, wd, mu, momentum);
+      stepVector<T>(p + rowW, p + rowW + velocity, g1a, lr, decay, wd, mu, momentum);
+      stepVector<T>(p + rowW + 16, p + rowW + 16 + velocity, g1b, lr, decay, wd, mu, momentum);
+    }
+    updateRowTail<T>(D, m, rowD, rows, W, VW, j, rowW, k, k1, lrS, decayS, wdS, muS);
+    updateRowTail<T>(D, m, rowD, rows, W, VW, j + 1, rowW, k, k1, lrS, decayS, wdS, muS);
+    j += 2;
+  }
   for (; j < j1; j++) updateRowTail<T>(D, m, rowD, rows, W, VW, j, rowW, k0, k1, lrS, decayS, wdS, muS);
 }
 

@@ -47,7 +47,7 @@ const LAYER_WORDS = 32;
 
 // Spins before a thread that may block goes to sleep: a phase lasts
 // microseconds, far less than a sleep and wake-up.
-const SPINS = 20000;
+const SPINS = 2000;
 
 /**
  * Returns once every thread has arrived (a generation-counting barrier). The

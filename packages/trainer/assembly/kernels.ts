@@ -144,6 +144,40 @@ export function forward<T>(
       finish<T>(o1 + 2 * size, t12, bj + 2 * size, act);
       finish<T>(o1 + 3 * size, t13, bj + 3 * size, act);
     }
+    if (j + 2 <= j1) {
+      // Two neurons left: 4 vector sums, each in the same order as dot().
+      const w0 = W + <usize>j * rowW;
+      let s00 = v128.splat<T>(0), s01 = v128.splat<T>(0), s10 = v128.splat<T>(0), s11 = v128.splat<T>(0);
+      const end = <usize>kv * size;
+      for (let off: usize = 0; off < end; off += bytes) {
+        const u = v128.load(x0 + off);
+        const v = v128.load(x1 + off);
+        const c0 = v128.load(w0 + off);
+        const c1 = v128.load(w0 + rowW + off);
+        s00 = madd<T>(u, c0, s00);
+        s01 = madd<T>(u, c1, s01);
+        s10 = madd<T>(v, c0, s10);
+        s11 = madd<T>(v, c1, s11);
+      }
+      let t00 = hsum<T>(s00), t01 = hsum<T>(s01), t10 = hsum<T>(s10), t11 = hsum<T>(s11);
+      for (let k = kv; k < nIn; k++) {
+        const o = <usize>k * size;
+        const u = load<T>(x0 + o);
+        const v = load<T>(x1 + o);
+        const c0 = load<T>(w0 + o);
+        const c1 = load<T>(w0 + rowW + o);
+        t00 += u * c0; t01 += u * c1;
+        t10 += v * c0; t11 += v * c1;
+      }
+      const bj = b + <usize>j * size;
+      const o0 = a0 + <usize>j * size;
+      const o1 = a1 + <usize>j * size;
+      finish<T>(o0, t00, bj, act);
+      finish<T>(o0 + size, t01, bj + size, act);
+      finish<T>(o1, t10, bj, act);
+      finish<T>(o1 + size, t11, bj + size, act);
+      j += 2;
+    }
     for (; j < j1; j++) {
       const w0 = W + <usize>j * rowW;
       const bj = b + <usize>j * size;
