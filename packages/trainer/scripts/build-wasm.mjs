@@ -12,7 +12,14 @@
 // The generated module records a hash of its inputs; an up-to-date build is
 // skipped (pass --force to rebuild). Usage: node scripts/build-wasm.mjs [--force]
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  writeFileSync,
+} from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
