@@ -3,7 +3,8 @@
  * each value over as the string the user typed; each parser checks it and
  * throws a {@link UsageError} that names the flag, the value and what is allowed.
  */
-import { existsSync, statSync } from 'node:fs';
+import { accessSync, constants, existsSync, statSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { UsageError } from './errors.js';
 
 /** Turns the string typed after a flag into a checked value, or throws a UsageError. */
@@ -98,12 +99,31 @@ export const existingDir: Parser<string> = (raw, flag) => {
   return raw;
 };
 
+/**
+ * Checks, before any work is done, that files can be written in folder `into`
+ * (named `raw` by the user): the nearest part of its path that exists must be
+ * a folder we may write in (missing folders below it are created when writing).
+ */
+function creatable(into: string, raw: string, flag: string): void {
+  let dir = resolve(into);
+  while (!existsSync(dir) && dirname(dir) !== dir) dir = dirname(dir);
+  if (!statSync(dir).isDirectory()) {
+    throw new UsageError(`${flag}: cannot write '${raw}': '${dir}' is a file, not a folder`);
+  }
+  try {
+    accessSync(dir, constants.W_OK);
+  } catch {
+    throw new UsageError(`${flag}: cannot write '${raw}': no permission to write in '${dir}'`);
+  }
+}
+
 /** A path a file will be written to: must not be an existing folder. */
 export const outFile: Parser<string> = (raw, flag) => {
   if (raw.trim() === '') throw bad(flag, raw, 'a file name');
   if (existsSync(raw) && statSync(raw).isDirectory()) {
     throw new UsageError(`${flag}: '${raw}' is a folder, expected a file name to write`);
   }
+  creatable(dirname(raw), raw, flag);
   return raw;
 };
 
@@ -113,5 +133,6 @@ export const outDir: Parser<string> = (raw, flag) => {
   if (existsSync(raw) && !statSync(raw).isDirectory()) {
     throw new UsageError(`${flag}: '${raw}' is a file, expected a folder to write into`);
   }
+  creatable(raw, raw, flag);
   return raw;
 };
