@@ -56,7 +56,14 @@ export const momentum: Parser<number> = (raw, flag) => {
   return n;
 };
 
-/** Layer sizes such as `784,30,10`: at least two whole numbers ≥ 1. */
+/**
+ * Most weights and biases a network may have: a model file holds each as JSON
+ * text (about 20 characters), and a checkpoint with momentum twice as many, in
+ * one string of at most 2^29 characters.
+ */
+export const MAX_PARAMETERS = 10_000_000;
+
+/** Layer sizes such as `784,30,10`: at least two whole numbers ≥ 1, {@link MAX_PARAMETERS} at most. */
 export const sizes: Parser<number[]> = (raw, flag) => {
   const parts = raw.split(',').map((s) => s.trim());
   const values = parts.map((p) => toNumber(p));
@@ -65,6 +72,18 @@ export const sizes: Parser<number[]> = (raw, flag) => {
       flag,
       raw,
       'two or more layer sizes of 1 or more, separated by commas, e.g. 784,30,10',
+    );
+  }
+  let parameters = 0;
+  for (let l = 1; l < values.length; l++) {
+    parameters += (values[l] as number) * ((values[l - 1] as number) + 1);
+  }
+  if (parameters > MAX_PARAMETERS) {
+    const count = (n: number) => n.toLocaleString('en-US');
+    throw bad(
+      flag,
+      raw,
+      `layer sizes with at most ${count(MAX_PARAMETERS)} weights and biases in all, as a model file must hold them; these have ${count(parameters)}`,
     );
   }
   return values;
