@@ -112,6 +112,11 @@ function prepareStart(flags: TrainFlags, resumed: Checkpoint | null): Start {
   if (settings.init.kind === 'file') {
     const model = readModel(settings.init.path, '--init');
     const sizes = [...model.network.sizes];
+    if (sizes[0] !== IMAGE_PIXELS || sizes[sizes.length - 1] !== CLASSES) {
+      throw new UsageError(
+        `--init: '${settings.init.path}' has sizes [${sizes.join(',')}], but digits need ${IMAGE_PIXELS} inputs and ${CLASSES} outputs`,
+      );
+    }
     if (flags.sizes !== undefined && flags.sizes.join(',') !== sizes.join(',')) {
       throw new UsageError(
         `--sizes ${flags.sizes.join(',')} does not match the model given with --init (${sizes.join(',')}); leave out --sizes to use the model's`,
