@@ -21,6 +21,12 @@ export function isPng(bytes: Uint8Array): boolean {
 }
 
 /**
+ * Most pixels a PNG may have (25 megapixels): the decoder allocates memory for
+ * the size the header claims before it reads any image data.
+ */
+export const MAX_PNG_PIXELS = 25_000_000;
+
+/**
  * Decodes a PNG into grey values in [0, 1] (0 black, 1 white).
  *
  * Colour is reduced to luminance (0.299 R + 0.587 G + 0.114 B). Transparent
@@ -32,6 +38,16 @@ export function isPng(bytes: Uint8Array): boolean {
  * @throws Error when the bytes are not a readable PNG
  */
 export function decodePngGrey(bytes: Uint8Array): GreyImage {
+  // The IHDR chunk comes first: width and height at bytes 16..23.
+  if (bytes.length >= 24 && String.fromCharCode(...bytes.subarray(12, 16)) === 'IHDR') {
+    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    const [w, h] = [view.getUint32(16), view.getUint32(20)];
+    if (w * h > MAX_PNG_PIXELS) {
+      throw new Error(
+        `its header claims ${w}x${h} pixels, more than the ${MAX_PNG_PIXELS.toLocaleString('en-US')} an image may have`,
+      );
+    }
+  }
   const png = PNG.sync.read(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
   const { width, height, data } = png;
   const n = width * height;
