@@ -88,6 +88,34 @@ export function forwardLayer(
         A[a1 + j + 3] = s13;
       }
     }
+    if (j + 2 <= nOut) {
+      // Two neurons left: 2 x 2 sums.
+      const w0 = j * nIn;
+      const w1 = w0 + nIn;
+      let s00 = 0;
+      let s01 = 0;
+      let s10 = 0;
+      let s11 = 0;
+      for (let k = 0; k < nIn; k++) {
+        const u = X[x0 + k] as number;
+        const v = X[x1 + k] as number;
+        const c0 = W[w0 + k] as number;
+        const c1 = W[w1 + k] as number;
+        s00 += u * c0;
+        s01 += u * c1;
+        s10 += v * c0;
+        s11 += v * c1;
+      }
+      s00 += b[j] as number;
+      s01 += b[j + 1] as number;
+      s10 += b[j] as number;
+      s11 += b[j + 1] as number;
+      A[a0 + j] = sigmoid ? 1 / (1 + Math.exp(-s00)) : s00;
+      A[a0 + j + 1] = sigmoid ? 1 / (1 + Math.exp(-s01)) : s01;
+      A[a1 + j] = sigmoid ? 1 / (1 + Math.exp(-s10)) : s10;
+      A[a1 + j + 1] = sigmoid ? 1 / (1 + Math.exp(-s11)) : s11;
+      j += 2;
+    }
     for (; j < nOut; j++) {
       const w0 = j * nIn;
       let s0 = 0;

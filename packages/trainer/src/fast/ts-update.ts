@@ -90,6 +90,46 @@ export function updateLayer(
       for (let q = 0; q < 4; q++) updateOne(D, m, nOut, X, nIn, W, VW, j + q, k, lr, decay, wd, mu);
     }
   }
+  if (j + 2 <= nOut) {
+    // Two neurons left: 2 x 2 sums.
+    const w0 = j * nIn;
+    const w1 = w0 + nIn;
+    let k = 0;
+    for (; k + 2 <= nIn; k += 2) {
+      let g00 = 0;
+      let g01 = 0;
+      let g10 = 0;
+      let g11 = 0;
+      let x = k;
+      let d = j;
+      for (let i = 0; i < m; i++) {
+        const u = X[x] as number;
+        const v = X[x + 1] as number;
+        const e0 = D[d] as number;
+        const e1 = D[d + 1] as number;
+        g00 += e0 * u;
+        g01 += e0 * v;
+        g10 += e1 * u;
+        g11 += e1 * v;
+        x += nIn;
+        d += nOut;
+      }
+      if (momentum) {
+        stepMomentum(W, VW, w0 + k, g00, g01, lr, wd, mu);
+        stepMomentum(W, VW, w1 + k, g10, g11, lr, wd, mu);
+      } else {
+        W[w0 + k] = decay * (W[w0 + k] as number) - lr * g00;
+        W[w0 + k + 1] = decay * (W[w0 + k + 1] as number) - lr * g01;
+        W[w1 + k] = decay * (W[w1 + k] as number) - lr * g10;
+        W[w1 + k + 1] = decay * (W[w1 + k + 1] as number) - lr * g11;
+      }
+    }
+    for (; k < nIn; k++) {
+      updateOne(D, m, nOut, X, nIn, W, VW, j, k, lr, decay, wd, mu);
+      updateOne(D, m, nOut, X, nIn, W, VW, j + 1, k, lr, decay, wd, mu);
+    }
+    j += 2;
+  }
   for (; j < nOut; j++) {
     for (let k = 0; k < nIn; k++) updateOne(D, m, nOut, X, nIn, W, VW, j, k, lr, decay, wd, mu);
   }
