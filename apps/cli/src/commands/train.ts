@@ -96,9 +96,11 @@ interface Start {
 function prepareStart(flags: TrainFlags, resumed: Checkpoint | null): Start {
   let settings = resolveSettings(flags, resumed?.settings ?? null);
   if (resumed !== null) {
-    if (resumed.trainer.epoch >= settings.epochs) {
+    // Equal is allowed: a run stopped after its last checkpoint but before saving
+    // the model then only evaluates and writes --out.
+    if (resumed.trainer.epoch > settings.epochs) {
       throw new UsageError(
-        `invalid value for --epochs: '${settings.epochs}' (the checkpoint has already trained ${resumed.trainer.epoch} epochs; give a larger total with --epochs)`,
+        `invalid value for --epochs: '${settings.epochs}' (the checkpoint has already trained ${resumed.trainer.epoch} epochs; give a total of at least ${resumed.trainer.epoch} with --epochs)`,
       );
     }
     return {
