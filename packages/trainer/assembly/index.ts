@@ -45,15 +45,20 @@ const LAYER_WORDS = 32;
   return load<i32>(plan + (<usize>(HEADER_WORDS + (l - 1) * LAYER_WORDS + word) << 2));
 }
 
-// Spins before a thread that may block goes to sleep: a phase lasts
-// microseconds, far less than a sleep and wake-up.
-const SPINS = 2000;
+// How long a thread spins at a barrier before it sleeps, adapted per thread
+// (each thread has its own instance, so its own global): a wait that ends
+// while spinning lets the next spin a little longer; one that had to sleep
+// (the partner was not running: a busy machine) halves it. Phases last
+// microseconds, so on an idle machine threads spin and never pay a wake-up;
+// on a busy one they soon yield the core.
+const MIN_SPINS = 10000;
+const MAX_SPINS = 200000;
+let spinLimit = MAX_SPINS;
 
 /**
  * Returns once every thread has arrived (a generation-counting barrier). The
  * last to arrive starts the next generation and wakes sleepers; the others
- * spin, then sleep in atomic.wait if they may (so a busy machine is not
- * burdened with spinning threads).
+ * spin, then sleep in atomic.wait if they may (not a browser's main thread).
  */
 function barrier(plan: usize, thread: i32): void {
   const threads = header(plan, P_THREADS);
@@ -69,14 +74,18 @@ function barrier(plan: usize, thread: i32): void {
     }
     const canWait = (header(plan, P_CAN_WAIT) >> thread) & 1;
     let spins = 0;
+    let slept = false;
     while (atomic.load<i32>(at, 4) == generation) {
-      if (canWait != 0 && ++spins > SPINS) {
+      if (canWait != 0 && ++spins > spinLimit) {
         // Count sleepers first: the last thread then notifies, or this wait sees the new generation.
         atomic.add<i32>(at, 1, 8);
         atomic.wait<i32>(at + 4, generation, -1);
         atomic.sub<i32>(at, 1, 8);
+        slept = true;
       }
     }
+    if (slept) spinLimit = max(MIN_SPINS, spinLimit >> 1);
+    else spinLimit = min(MAX_SPINS, spinLimit + (spinLimit >> 3));
   }
 }
 
