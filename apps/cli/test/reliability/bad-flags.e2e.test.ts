@@ -129,7 +129,7 @@ function table(): Row[] {
     ...each(train, '--resume', [...files, f.notJson, f.good]),
     row([...train, '--output', 'softmax'], '--output softmax', '--cost log-likelihood'),
     row([...train, '--cost', 'log-likelihood', '--output', 'sigmoid'], '--cost log-likelihood'),
-    row([...train, '--resume', f.ckpt, '--epochs', '1'], '--epochs', "'1'"),
+    row([...train, '--resume', f.ckpt, '--epochs', '1'], '--epochs', "'1'", 'at least 2'),
     row([...train, '--resume', f.ckpt, '--eta', '0.1'], '--eta cannot change when resuming'),
     row([...train, '--resume', f.ckpt, '--sizes', '784,30,10'], '--sizes cannot change'),
     noValue(train, '--eta'),
@@ -206,7 +206,7 @@ beforeAll(async () => {
   writeFileSync(f.emptyPng, '');
   writeFileSync(f.forgedPng, forgedPng(30000, 30000));
   const made = await spawnCli([
-    ...['train', '--train', '50', '--test', '10', '--sizes', '784,10,10', '--epochs', '1'],
+    ...['train', '--train', '50', '--test', '10', '--sizes', '784,10,10', '--epochs', '2'],
     ...['--checkpoint', f.ckpt, '--json'],
   ]);
   expect(made.code, made.stderr).toBe(0);
