@@ -98,3 +98,22 @@ describe('fast engine: bad arguments', () => {
     expect(Array.from(engine.layers()[0]?.weights.data ?? []).every((v) => v === 0)).toBe(true);
   });
 });
+
+describe('fast engine: worker failures', () => {
+  it('rejects when a worker does not start, instead of waiting for ever', async () => {
+    const net = createNetwork([3, 4, 2], { seed: 1 });
+    const failing = () => {
+      let handler: (message: unknown) => void = () => {};
+      return {
+        postMessage: () => queueMicrotask(() => handler('error: no kernels here')),
+        onMessage: (h: (message: unknown) => void) => {
+          handler = h;
+        },
+        terminate: () => {},
+      };
+    };
+    await expect(
+      createEpochEngine(net, { ...base, path: 'wasm-simd', threads: 2, workerFactory: failing }),
+    ).rejects.toThrow(/worker 1 answered error: no kernels here/);
+  });
+});

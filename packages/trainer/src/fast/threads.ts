@@ -78,7 +78,10 @@ export async function defaultWorkerFactory(): Promise<WorkerFactory | undefined>
       worker.unref();
       return {
         postMessage: (message) => worker.postMessage(message),
-        onMessage: (handler) => worker.on('message', handler),
+        onMessage: (handler) => {
+          worker.on('message', handler);
+          worker.on('error', (error) => handler(`error: ${(error as Error).message}`));
+        },
         terminate: () => {
           void worker.terminate();
         },
@@ -94,6 +97,7 @@ export async function defaultWorkerFactory(): Promise<WorkerFactory | undefined>
       postMessage: (message) => worker.postMessage(message),
       onMessage: (handler) => {
         worker.onmessage = (event) => handler(event.data);
+        worker.onerror = (event) => handler(`error: ${event.message}`);
       },
       terminate: () => worker.terminate(),
     };

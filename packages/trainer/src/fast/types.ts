@@ -19,7 +19,7 @@ export type WorkerFactory = () => FastWorker;
 /** The part of a worker the engine uses (a Web Worker and a wrapped node Worker both fit). */
 export interface FastWorker {
   postMessage(message: unknown): void;
-  /** Registers the one message handler. */
+  /** Registers the one message handler (errors of the worker arrive as a message other than 'ready'). */
   onMessage(handler: (message: unknown) => void): void;
   terminate(): void;
 }
