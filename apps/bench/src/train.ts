@@ -182,6 +182,7 @@ function scalingSpecs(specs: readonly EngineSpec[]): EngineSpec[] {
  * @param options - `quick` runs fewer epochs (a smoke test)
  */
 export async function runTrainBench(options: { quick?: boolean } = {}): Promise<TrainReport> {
+  await loadFastEngine(); // fails first, with a clear message, if @mlisp/trainer lacks the engine
   const data = loadTrainData();
   const quick = options.quick === true;
   const idxDir =

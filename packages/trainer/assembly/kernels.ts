@@ -75,6 +75,73 @@
   store<T>(out, act != 0 ? sigmoid<T>(v) : v);
 }
 
+// σ for float32 in vectors: exp by Cody–Waite reduction and Cephes' expf
+// polynomial (about 1 ulp), with plain multiplies and adds so the scalar
+// version below gives the same bits as a vector lane.
+const LOG2E: f32 = 1.44269504088896341;
+const LN2_HI: f32 = 0.693359375;
+const LN2_LO: f32 = -2.12194440e-4;
+const EXP_MAX: f32 = 88.3762626647949;
+const EXP_MIN: f32 = -87.3365447505531;
+const P0: f32 = 1.9875691500e-4;
+const P1: f32 = 1.3981999507e-3;
+const P2: f32 = 8.3334519073e-3;
+const P3: f32 = 4.1665795894e-2;
+const P4: f32 = 1.6666665459e-1;
+const P5: f32 = 5.0000001201e-1;
+
+/** σ(z) = 1 / (1 + e^−z) of four float32 lanes. */
+// @ts-ignore: decorator
+@inline function sigmoid4(z: v128): v128 {
+  let x = f32x4.neg(z);
+  x = f32x4.min(f32x4.max(x, f32x4.splat(EXP_MIN)), f32x4.splat(EXP_MAX));
+  const n = f32x4.nearest(f32x4.mul(x, f32x4.splat(LOG2E)));
+  const r = f32x4.sub(f32x4.sub(x, f32x4.mul(n, f32x4.splat(LN2_HI))), f32x4.mul(n, f32x4.splat(LN2_LO)));
+  let p = f32x4.add(f32x4.mul(f32x4.splat(P0), r), f32x4.splat(P1));
+  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(P2));
+  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(P3));
+  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(P4));
+  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(P5));
+  const r2 = f32x4.mul(r, r);
+  const e = f32x4.add(f32x4.add(f32x4.mul(p, r2), r), f32x4.splat(1));
+  const scale = i32x4.shl(i32x4.add(i32x4.trunc_sat_f32x4_s(n), i32x4.splat(127)), 23);
+  const one = f32x4.splat(1);
+  return f32x4.div(one, f32x4.add(one, f32x4.mul(e, scale)));
+}
+
+/** The same σ for one float32 (same operations, same bits as a lane of {@link sigmoid4}). */
+// @ts-ignore: decorator
+@inline function sigmoid1(z: f32): f32 {
+  let x = -z;
+  x = min(max(x, EXP_MIN), EXP_MAX);
+  const n = nearest(x * LOG2E);
+  const r = x - n * LN2_HI - n * LN2_LO;
+  let p = P0 * r + P1;
+  p = p * r + P2;
+  p = p * r + P3;
+  p = p * r + P4;
+  p = p * r + P5;
+  const e = p * (r * r) + r + <f32>1;
+  const scale = reinterpret<f32>((<i32>n + 127) << 23);
+  return <f32>1 / (<f32>1 + e * scale);
+}
+
+/** A[i, j] = σ(A[i, j]) for j in [j0, j1) of every row: vectors from j0, then single values. */
+function sigmoidRows(A: usize, lda: i32, m: i32, j0: i32, j1: i32): void {
+  for (let i = 0; i < m; i++) {
+    const row = A + <usize>(i * lda) * 4;
+    let j = j0;
+    for (; j + 4 <= j1; j += 4) {
+      const p = row + (<usize>j << 2);
+      v128.store(p, sigmoid4(v128.load(p)));
+    }
+    for (; j < j1; j++) {
+      const p = row + (<usize>j << 2);
+      store<f32>(p, sigmoid1(load<f32>(p)));
+    }
+  }
+}
+
 /**
  * Forward pass of neurons [j0, j1): A[i, j] = σ(Σ_k X[i, k]·W[j, k] + b[j])
  * (act = 1) or the pre-activation (act = 0). Rows of W are ldw values apart,
@@ -90,6 +157,8 @@ export function forward<T>(
   const bytes: usize = <usize>step * size;
   const rowW = <usize>ldw * size;
   const kv = nIn - (nIn % step);
+  // float64 applies σ as each value is stored; float32 in one vector pass at the end.
+  const fused = sizeof<T>() == 8 ? act : 0;
   let i = 0;
   for (; i + 2 <= m; i += 2) {
     const x0 = load<usize>(rows + (<usize>i << alignof<usize>()));
@@ -135,14 +204,14 @@ export function forward<T>(
       const bj = b + <usize>j * size;
       const o0 = a0 + <usize>j * size;
       const o1 = a1 + <usize>j * size;
-      finish<T>(o0, t00, bj, act);
-      finish<T>(o0 + size, t01, bj + size, act);
-      finish<T>(o0 + 2 * size, t02, bj + 2 * size, act);
-      finish<T>(o0 + 3 * size, t03, bj + 3 * size, act);
-      finish<T>(o1, t10, bj, act);
-      finish<T>(o1 + size, t11, bj + size, act);
-      finish<T>(o1 + 2 * size, t12, bj + 2 * size, act);
-      finish<T>(o1 + 3 * size, t13, bj + 3 * size, act);
+      finish<T>(o0, t00, bj, fused);
+      finish<T>(o0 + size, t01, bj + size, fused);
+      finish<T>(o0 + 2 * size, t02, bj + 2 * size, fused);
+      finish<T>(o0 + 3 * size, t03, bj + 3 * size, fused);
+      finish<T>(o1, t10, bj, fused);
+      finish<T>(o1 + size, t11, bj + size, fused);
+      finish<T>(o1 + 2 * size, t12, bj + 2 * size, fused);
+      finish<T>(o1 + 3 * size, t13, bj + 3 * size, fused);
     }
     if (j + 2 <= j1) {
       // Two neurons left: 4 vector sums, each in the same order as dot().
@@ -172,26 +241,27 @@ export function forward<T>(
       const bj = b + <usize>j * size;
       const o0 = a0 + <usize>j * size;
       const o1 = a1 + <usize>j * size;
-      finish<T>(o0, t00, bj, act);
-      finish<T>(o0 + size, t01, bj + size, act);
-      finish<T>(o1, t10, bj, act);
-      finish<T>(o1 + size, t11, bj + size, act);
+      finish<T>(o0, t00, bj, fused);
+      finish<T>(o0 + size, t01, bj + size, fused);
+      finish<T>(o1, t10, bj, fused);
+      finish<T>(o1 + size, t11, bj + size, fused);
       j += 2;
     }
     for (; j < j1; j++) {
       const w0 = W + <usize>j * rowW;
       const bj = b + <usize>j * size;
-      finish<T>(a0 + <usize>j * size, dot<T>(x0, w0, nIn), bj, act);
-      finish<T>(a1 + <usize>j * size, dot<T>(x1, w0, nIn), bj, act);
+      finish<T>(a0 + <usize>j * size, dot<T>(x0, w0, nIn), bj, fused);
+      finish<T>(a1 + <usize>j * size, dot<T>(x1, w0, nIn), bj, fused);
     }
   }
   for (; i < m; i++) {
     const x0 = load<usize>(rows + (<usize>i << alignof<usize>()));
     const a0 = A + <usize>(i * lda) * size;
     for (let j = j0; j < j1; j++) {
-      finish<T>(a0 + <usize>j * size, dot<T>(x0, W + <usize>j * rowW, nIn), b + <usize>j * size, act);
+      finish<T>(a0 + <usize>j * size, dot<T>(x0, W + <usize>j * rowW, nIn), b + <usize>j * size, fused);
     }
   }
+  if (sizeof<T>() == 4 && act != 0) sigmoidRows(A, lda, m, j0, j1);
 }
 
 /**
