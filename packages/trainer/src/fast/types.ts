@@ -10,9 +10,10 @@ export type FastCostName = 'quadratic' | 'cross-entropy' | 'log-likelihood';
 export type EnginePath = 'ts' | 'wasm-simd' | 'wasm-relaxed';
 
 /**
- * Starts a Web Worker or a node worker thread that runs `url`'s module. The
- * engine hands it the wasm memory and module with `postMessage` and talks to
- * it only through messages and atomics on the shared memory.
+ * Starts one worker (a Web Worker or a node worker thread) running
+ * `WORKER_SOURCE`. The engine posts it the kernel module, the shared memory
+ * and its thread index, waits for `'ready'`, and from then on talks to it only
+ * through atomics on the shared memory.
  */
 export type WorkerFactory = () => FastWorker;
 
@@ -43,11 +44,12 @@ export interface EpochEngineOptions {
   /** Which code runs the epoch; `'auto'` (default) picks the fastest available. */
   path?: EnginePath | 'auto';
   /**
-   * Threads sharing each layer's neurons (wasm paths only; default 1). `'auto'`
-   * uses 2 where shared memory and a worker factory are available, else 1.
+   * Threads sharing each layer's neurons (wasm paths only). `'auto'` (the
+   * default of `createEpochEngine`) uses 2 where shared WebAssembly memory and
+   * workers are available, else 1; `createEpochEngineSync` runs 1.
    */
   threads?: number | 'auto';
-  /** Starts worker threads (see `nodeWorkerFactory` in `@mlisp/trainer/node`); needed when threads > 1. */
+  /** Starts the worker threads (default: `defaultWorkerFactory()`, node worker_threads or Web Workers). */
   workerFactory?: WorkerFactory;
 }
 
