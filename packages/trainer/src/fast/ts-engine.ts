@@ -11,6 +11,7 @@ import type { EngineLayer, EpochEngine } from './types.js';
  * copy only ever sees one typed-array type and V8 keeps it monomorphic.
  */
 export interface TsKernelSet {
+  readonly gatherRows: typeof kernels.gatherRows;
   readonly forwardLayer: typeof kernels.forwardLayer;
   readonly softmaxRows: typeof kernels.softmaxRows;
   readonly outputDelta: typeof kernels.outputDelta;
@@ -81,19 +82,12 @@ export class TsEpochEngine implements EpochEngine {
     const T = targets.data;
     const A0 = this.acts[0] as FloatArray;
     const Y = this.batchTargets;
-    const { forwardLayer, softmaxRows, outputDelta, backwardDelta, updateLayer } = this.k;
+    const { gatherRows, forwardLayer, softmaxRows, outputDelta, backwardDelta, updateLayer } =
+      this.k;
     for (let start = 0; start < count; start += batchSize) {
       const m = start + batchSize <= count ? batchSize : count - start;
-      // Gather the batch's rows (converting dtype when the data's differs).
-      for (let i = 0; i < m; i++) {
-        const r = order[start + i] as number;
-        const src = r * n0;
-        const dst = i * n0;
-        for (let k = 0; k < n0; k++) A0[dst + k] = X[src + k] as number;
-        const srcY = r * nL;
-        const dstY = i * nL;
-        for (let k = 0; k < nL; k++) Y[dstY + k] = T[srcY + k] as number;
-      }
+      gatherRows(X, n0, order, start, m, A0);
+      gatherRows(T, nL, order, start, m, Y);
       for (let l = 1; l <= L; l++) {
         const layer = this.params[l - 1] as EngineLayer;
         const out = this.acts[l] as FloatArray;

@@ -9,6 +9,25 @@ import type { FloatArray } from '@mlisp/tensor';
 // each output once.
 
 /**
+ * Copies the batch's rows order[start..start+m) of `data` (rows of n values)
+ * into `out` (m x n), converting to out's element type.
+ */
+export function gatherRows(
+  data: FloatArray,
+  n: number,
+  order: ArrayLike<number>,
+  start: number,
+  m: number,
+  out: FloatArray,
+): void {
+  for (let i = 0; i < m; i++) {
+    const src = (order[start + i] as number) * n;
+    const dst = i * n;
+    for (let k = 0; k < n; k++) out[dst + k] = data[src + k] as number;
+  }
+}
+
+/**
  * Forward pass of a dense layer: A[i, j] = σ(Σ_k X[i, k]·W[j, k] + b[j]) for a
  * sigmoid layer, or the plain pre-activation z when `sigmoid` is false (the
  * softmax output, finished by {@link softmaxRows}). Blocks of 2 samples x 4
