@@ -29,13 +29,13 @@ export class UntrainableNetworkError extends Error {
 export class DivergenceError extends Error {
   /** The epoch (from 1). */
   readonly epoch: number;
-  /** The mini-batch index within the epoch (from 0), or null when an epoch's cost was at fault. */
+  /** The mini-batch within the epoch (from 1, like the epoch), or null when an epoch's cost was at fault. */
   readonly batch: number | null;
 
   /**
    * @param message - what became non-finite, and where
    * @param epoch - the epoch (from 1)
-   * @param batch - the mini-batch index, or null
+   * @param batch - the mini-batch within the epoch (from 1), or null
    */
   constructor(message: string, epoch: number, batch: number | null) {
     super(message);

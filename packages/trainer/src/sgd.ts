@@ -197,9 +197,9 @@ function runMiniBatch(run: Run, b: number, epoch: number, onBatch: TrainOptions[
   );
   if (!finite) {
     throw new DivergenceError(
-      `training diverged: a weight or bias became NaN or infinite in epoch ${epoch}, mini-batch ${b} (of ${run.batches}), with eta = ${eta}; try a smaller eta`,
+      `training diverged: a weight or bias became NaN or infinite in epoch ${epoch}, mini-batch ${b + 1} (of ${run.batches}), with eta = ${eta}; try a smaller eta`,
       epoch,
-      b,
+      b + 1,
     );
   }
   if (onBatch !== undefined) {
