@@ -75,11 +75,14 @@ export async function defaultWorkerFactory(): Promise<WorkerFactory | undefined>
     };
     return () => {
       const worker = new threads.Worker(WORKER_SOURCE, { eval: true });
-      worker.unref();
       return {
         postMessage: (message) => worker.postMessage(message),
         onMessage: (handler) => {
-          worker.on('message', handler);
+          worker.on('message', (message) => {
+            handler(message);
+            // Once started, a worker never keeps the process alive.
+            if (message === 'ready') worker.unref();
+          });
           worker.on('error', (error) => handler(`error: ${(error as Error).message}`));
         },
         terminate: () => {
@@ -103,6 +106,12 @@ export async function defaultWorkerFactory(): Promise<WorkerFactory | undefined>
     };
   };
 }
+
+/** Stops the workers of engines that were garbage-collected without close(). */
+const finalizer =
+  typeof FinalizationRegistry === 'function'
+    ? new FinalizationRegistry<WorkerTeam>((team) => team.stop())
+    : undefined;
 
 /**
  * Starts `threads − 1` workers on the engine's memory and resolves once each
@@ -156,4 +165,7 @@ export async function attachWorkers(
     },
   };
   engine.attachTeam(team);
+  // An engine dropped without close() still stops its workers once it is garbage-collected.
+  finalizer?.register(engine, team, engine);
+  engine.onClose = () => finalizer?.unregister(engine);
 }

@@ -205,6 +205,10 @@ export class WasmEpochEngine implements EpochEngine {
     if (this.team !== undefined) {
       this.team.stop();
       this.team = undefined;
+      this.onClose?.();
     }
   }
+
+  /** Called once by close() after the workers stopped (threads.ts forgets its finalizer). */
+  onClose: (() => void) | undefined;
 }
