@@ -9,6 +9,23 @@ export { assertDataset, backprop, createGradients } from './backprop.js';
 export { assertTrainable, DivergenceError, UntrainableNetworkError } from './errors.js';
 export { type EvaluateOptions, type Evaluation, evaluate, learningSpeeds } from './evaluate.js';
 export {
+  availablePaths,
+  createEpochEngine,
+  createEpochEngineSync,
+  defaultWorkerFactory,
+  type EngineLayer,
+  type EnginePath,
+  type EpochEngine,
+  type EpochEngineOptions,
+  type FastCostName,
+  type FastWorker,
+  hasSharedWasmMemory,
+  hasWasmRelaxedSimd,
+  hasWasmSimd,
+  WORKER_SOURCE,
+  type WorkerFactory,
+} from './fast/index.js';
+export {
   type GradientCheckBlock,
   type GradientCheckOptions,
   type GradientCheckReport,
