@@ -46,5 +46,6 @@ export type {
   StopReason,
   TrainerState,
   TrainOptions,
+  TrainPath,
   TrainResult,
 } from './types.js';

@@ -159,9 +159,16 @@ describe('trainInPlace against a per-sample network.py reference', () => {
     ],
     ['tanh hidden, momentum, 2 epochs', [3, 4, 4, 2], 'tanh', 'quadratic', 17, 6, 0.8, 0.2, 0.6, 2],
   ];
-  it.each(cases)(
-    '%s: every weight and bias agrees within 1e-9',
-    (_name, sizes, hidden, cost, n, m, eta, lambda, momentum, epochs) => {
+  const engines = ['reference', 'ts', 'auto'] as const;
+  // The fast engine trains sigmoid networks without momentum; the tanh case runs the reference loop only.
+  const runs: [(typeof engines)[number], ...(typeof cases)[number]][] = cases.flatMap((c) =>
+    (c[2] === 'sigmoid' && c[8] === 0 ? engines : engines.slice(0, 1)).map(
+      (engine): [(typeof engines)[number], ...(typeof cases)[number]] => [engine, ...c],
+    ),
+  );
+  it.each(runs)(
+    'engine %s, %s: every weight and bias agrees within 1e-9',
+    (engine, _name, sizes, hidden, cost, n, m, eta, lambda, momentum, epochs) => {
       const rng = new Rng(n);
       const net = createNetwork(sizes, {
         activation: hidden,
@@ -188,8 +195,10 @@ describe('trainInPlace against a per-sample network.py reference', () => {
         shuffle: false,
         monitor: noMonitor,
         learningSpeedSamples: 0,
+        engine,
       });
       expect(result.stopReason).toBe('completed');
+      if (engine !== 'auto') expect(result.path).toBe(engine);
       expect(result.history).toHaveLength(epochs);
       expectSameParameters(net, ref, 1e-9);
     },
@@ -375,6 +384,7 @@ describe('training behaviour', () => {
       epochs: 2,
       batchSize: 8,
       evaluationData: classification(4, 20),
+      engine: 'reference', // per-batch costs come from the reference loop
       onBatch: (e) => {
         batches.push([e.epoch, e.batch, e.size]);
         expect(e.batches).toBe(7);
@@ -443,6 +453,7 @@ describe('training behaviour', () => {
       eta: 1,
       epochs: 3,
       batchSize: 10,
+      engine: 'reference', // the engine stops after a chunk of mini-batches
       signal: controller.signal,
       onBatch: () => {
         calls++;

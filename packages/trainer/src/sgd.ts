@@ -2,6 +2,7 @@ import { l2Penalty } from '@mlisp/costs';
 import type { Network } from '@mlisp/neurons';
 import { dtypeOf, type FloatArray, type Matrix, zeros } from '@mlisp/tensor';
 import { assertDataset, backpropInto } from './backprop.js';
+import { EngineLoop, resolveEngine } from './engine-loop.js';
 import { assertTrainable, DivergenceError, toCost } from './errors.js';
 import {
   createAccumulators,
@@ -18,6 +19,7 @@ import type {
   LearningSpeeds,
   StopReason,
   TrainOptions,
+  TrainPath,
   TrainResult,
 } from './types.js';
 import { createWorkspace, gatherRows, viewRows, type Workspace } from './workspace.js';
@@ -220,7 +222,13 @@ function finiteCost(value: number, what: string, epoch: number): number {
 }
 
 /** Evaluates the epoch's figures (not timed as training). */
-function measureEpoch(run: Run, epoch: number, eta: number, seconds: number): EpochEvent {
+function measureEpoch(
+  run: Run,
+  epoch: number,
+  eta: number,
+  seconds: number,
+  path: TrainPath,
+): EpochEvent {
   const { network, data, o, evalWs, totals } = run;
   let trainingCost: number | null = null;
   let trainingAccuracy: number | null = null;
@@ -272,6 +280,7 @@ function measureEpoch(run: Run, epoch: number, eta: number, seconds: number): Ep
     evaluationCost,
     evaluationAccuracy,
     learningSpeeds,
+    path,
   });
 }
 
@@ -316,7 +325,9 @@ function stepSchedule(run: Run, event: EpochEvent): StopReason | null {
  * only on the generator), or takes it in order with `shuffle: false`; the
  * mini-batches are consecutive slices of that order and the last one may be
  * smaller (it is averaged over its own size). Nothing is allocated per
- * mini-batch. Never prints: progress goes to `onEpoch` / `onBatch`.
+ * mini-batch. Never prints: progress goes to `onEpoch` / `onBatch`. Sigmoid
+ * networks without momentum train on the fast epoch engine by default (see
+ * `options.engine`); `path` of the result says which code ran.
  *
  * @param network - the network to train (mutated)
  * @param trainingData - inputs (n x sizes[0]), targets (n x sizes[L]) and optional labels
@@ -338,7 +349,10 @@ export function trainInPlace(
   assertDataset(network, trainingData, 'trainingData');
   const o = resolveOptions(options, cost);
   if (o.evaluationData !== null) assertDataset(network, o.evaluationData, 'evaluationData');
+  const engineChoice = resolveEngine(network, o, options.engine);
   const run = startRun(network, trainingData, o, options);
+  const loop = engineChoice === 'reference' ? null : new EngineLoop(run, engineChoice);
+  const path: TrainPath = loop === null ? 'reference' : loop.path;
   const { counters, order, history } = run;
   const { signal, onEpoch, onBatch } = options;
   const checkpoint = () => exportState(counters, order, o.rng, run.velocities, history);
@@ -355,7 +369,8 @@ export function trainInPlace(
     }
     const eta = counters.eta;
     const started = performance.now();
-    for (let b = counters.batch; b < run.batches; b++) {
+    if (loop !== null) loop.runEpoch(epoch, onBatch, signal);
+    for (let b = counters.batch; loop === null && b < run.batches; b++) {
       runMiniBatch(run, b, epoch, onBatch);
       counters.batch = b + 1;
       if (aborted(signal) && counters.batch < run.batches) break;
@@ -367,7 +382,7 @@ export function trainInPlace(
     }
     counters.batch = 0;
     counters.epoch = epoch;
-    const event = measureEpoch(run, epoch, eta, seconds);
+    const event = measureEpoch(run, epoch, eta, seconds, path);
     history.push(event);
     const stop = stepSchedule(run, event);
     onEpoch?.(event, checkpoint);
@@ -376,5 +391,5 @@ export function trainInPlace(
       break;
     }
   }
-  return { history: history.slice(), state: checkpoint(), stopReason };
+  return { history: history.slice(), state: checkpoint(), stopReason, path };
 }

@@ -1,5 +1,9 @@
 import type { Cost, CostName } from '@mlisp/costs';
 import type { Matrix, RandomState, Rng } from '@mlisp/tensor';
+import type { EnginePath } from './fast/types.js';
+
+/** The code that trained: the matrix backprop loop (`'reference'`) or a path of the fast epoch engine. */
+export type TrainPath = 'reference' | EnginePath;
 
 /**
  * A data set: one sample per row. `inputs` is n x sizes[0], `targets` n x sizes[L]
@@ -88,6 +92,8 @@ export interface EpochEvent {
   readonly evaluationAccuracy: number | null;
   /** Per-layer speed of learning after the epoch, on the first `learningSpeedSamples` training samples. */
   readonly learningSpeeds: LearningSpeeds | null;
+  /** The code that trained this epoch (see `TrainOptions.engine`). */
+  readonly path: TrainPath;
 }
 
 /** What one mini-batch did (only computed when `onBatch` is given). */
@@ -100,8 +106,11 @@ export interface BatchEvent {
   readonly batches: number;
   /** Samples in this mini-batch (the last one may be smaller). */
   readonly size: number;
-  /** Mean C_x of the mini-batch before its update (without the L2 term). */
-  readonly cost: number;
+  /**
+   * Mean C_x of the mini-batch before its update (without the L2 term), or
+   * null when the fast epoch engine ran it (it computes no per-batch cost).
+   */
+  readonly cost: number | null;
   /** The learning rate η used. */
   readonly eta: number;
 }
@@ -181,12 +190,30 @@ export interface TrainOptions {
   readonly evaluationChunk?: number;
   /** Called after each epoch, with a function that returns the trainer state at that point. */
   readonly onEpoch?: (event: EpochEvent, checkpoint: () => TrainerState) => void;
-  /** Called after each mini-batch. */
+  /**
+   * Called after each mini-batch (on the engine path: for each mini-batch of a
+   * chunk of up to 25, once the chunk has run).
+   */
   readonly onBatch?: (event: BatchEvent) => void;
-  /** Training stops after the current mini-batch once this is aborted. */
+  /**
+   * Training stops after the current mini-batch once this is aborted (on the
+   * engine path: after the current chunk of up to 25 mini-batches).
+   */
   readonly signal?: AbortSignal;
   /** Continue a run from a saved state (the network must hold the weights saved with it). */
   readonly resumeFrom?: TrainerState;
+  /**
+   * Which code trains (default `'auto'`). `'reference'` is the matrix backprop
+   * loop, which trains every network. `'auto'` uses the fast epoch engine
+   * (`createEpochEngineSync`, its fastest path: relaxed SIMD, SIMD, then
+   * TypeScript) when the network has only sigmoid layers (quadratic or
+   * cross-entropy cost) or sigmoid hidden layers and a softmax output with
+   * log-likelihood, and momentum is 0; otherwise the reference loop. An
+   * {@link EnginePath} forces that engine path, and throws a TypeError saying
+   * why when the run does not fit it. `TrainResult.path` and each
+   * `EpochEvent.path` say which code ran. Resuming is bit-identical on the same path.
+   */
+  readonly engine?: 'auto' | 'reference' | EnginePath;
 }
 
 /** What `trainInPlace` returns. */
@@ -197,4 +224,6 @@ export interface TrainResult {
   readonly state: TrainerState;
   /** Why training ended. */
   readonly stopReason: StopReason;
+  /** The code that trained: `'reference'` or the engine path (see `TrainOptions.engine`). */
+  readonly path: TrainPath;
 }

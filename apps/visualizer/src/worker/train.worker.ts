@@ -107,10 +107,14 @@ function slice(single: boolean): boolean {
     learningSpeedSamples: 500,
     signal: controller.signal,
     resumeFrom: state,
+    // One step is one mini-batch; the fast engine would run a chunk of them.
+    engine: single ? 'reference' : 'auto',
     onBatch: (event) => {
       last = event;
-      costSum += event.cost;
-      costCount++;
+      if (event.cost !== null) {
+        costSum += event.cost;
+        costCount++;
+      }
       if (single || performance.now() - started > SLICE_MS) controller.abort();
     },
   });
@@ -118,7 +122,13 @@ function slice(single: boolean): boolean {
   if (last) {
     const { epoch, batch, batches } = last;
     post({ type: 'progress', epoch, batch: batch + 1, batches });
-    post({ type: 'batch-cost', at: epoch - 1 + (batch + 1) / batches, cost: costSum / costCount });
+    if (costCount > 0) {
+      post({
+        type: 'batch-cost',
+        at: epoch - 1 + (batch + 1) / batches,
+        cost: costSum / costCount,
+      });
+    }
   }
   for (const event of result.history.slice(done)) {
     post({

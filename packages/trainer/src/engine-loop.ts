@@ -1,0 +1,171 @@
+import type { Network } from '@mlisp/neurons';
+import { dtypeOf } from '@mlisp/tensor';
+import { DivergenceError } from './errors.js';
+import { createEpochEngineSync } from './fast/engine.js';
+import type { EngineLayer, EnginePath, EpochEngine } from './fast/types.js';
+import type { ResolvedOptions } from './options.js';
+import type { RunCounters } from './state.js';
+import type { Dataset, TrainOptions } from './types.js';
+
+/** Mini-batches per `runEpoch` call: events, the abort signal and finiteness are checked between chunks. */
+export const BATCHES_PER_CHUNK = 25;
+
+/** Why the fast engine cannot train this run, or null when it can. */
+function ineligible(network: Network, o: ResolvedOptions): string | null {
+  const acts = network.layers.map((layer) => layer.activation.name);
+  const output = acts[acts.length - 1];
+  const cost = o.cost.name;
+  const sigmoidOut = output === 'sigmoid' && (cost === 'quadratic' || cost === 'cross-entropy');
+  const softmaxOut = output === 'softmax' && cost === 'log-likelihood';
+  if (!acts.slice(0, -1).every((a) => a === 'sigmoid') || !(sigmoidOut || softmaxOut)) {
+    return `it needs sigmoid layers with the quadratic or cross-entropy cost, or a softmax output with log-likelihood; got activations ${acts.join(', ')} and the ${cost} cost`;
+  }
+  if (o.momentum > 0)
+    return 'it needs momentum 0 (checkpoints need velocities the engine keeps to itself)';
+  return null;
+}
+
+/**
+ * The path `requested` resolves to for this run: `'reference'` (the matrix
+ * backprop loop), `'auto'` (the engine's fastest path) or a forced engine path.
+ *
+ * @throws TypeError for an unknown value, or a forced engine path the run cannot use
+ */
+export function resolveEngine(
+  network: Network,
+  o: ResolvedOptions,
+  requested: TrainOptions['engine'],
+): 'reference' | 'auto' | EnginePath {
+  const engine = requested ?? 'auto';
+  const known = ['auto', 'reference', 'ts', 'wasm-simd', 'wasm-relaxed'];
+  if (!known.includes(engine)) {
+    throw new TypeError(`engine must be one of ${known.join(', ')}, got ${String(engine)}`);
+  }
+  if (engine === 'reference') return engine;
+  const why = ineligible(network, o);
+  if (why === null) return engine;
+  if (engine === 'auto') return 'reference';
+  throw new TypeError(`engine '${engine}' cannot train this network: ${why}`);
+}
+
+function finite(layers: readonly EngineLayer[]): boolean {
+  let check = 0;
+  for (const layer of layers) {
+    for (const v of layer.weights.data) check += v - v;
+    for (const v of layer.biases.data) check += v - v;
+  }
+  return check === 0;
+}
+
+/** What the engine loop needs of a run (sgd.ts's Run). */
+export interface EngineRun {
+  readonly network: Network;
+  readonly data: Dataset;
+  readonly o: ResolvedOptions;
+  readonly n: number;
+  readonly batches: number;
+  readonly order: Int32Array;
+  readonly counters: RunCounters;
+}
+
+/**
+ * Runs the mini-batches of an epoch on the fast epoch engine, in chunks of
+ * {@link BATCHES_PER_CHUNK}. The engine trains its own copy of the weights,
+ * written back to the network after every chunk; it is made from the network
+ * (so resuming from a state is exact) and made again when η changes.
+ */
+export class EngineLoop {
+  /** The engine path that runs. */
+  readonly path: EnginePath;
+  private engine: EpochEngine;
+  private eta: number;
+
+  /**
+   * @param run - the run (network, data, options, order, counters)
+   * @param path - `'auto'` or the engine path to force
+   */
+  constructor(
+    private readonly run: EngineRun,
+    path: 'auto' | EnginePath,
+  ) {
+    this.eta = run.counters.eta;
+    this.engine = this.create(path);
+    this.path = this.engine.path;
+  }
+
+  private create(path: 'auto' | EnginePath): EpochEngine {
+    const { network, o, n } = this.run;
+    return createEpochEngineSync(network, {
+      cost: o.cost,
+      eta: this.eta,
+      lambda: o.lambda,
+      batchSize: o.batchSize,
+      n,
+      dtype: dtypeOf((network.layers[0] as Network['layers'][number]).weights),
+      path,
+    });
+  }
+
+  /** Runs mini-batches `first` to `end − 1` of the current order. */
+  private runBatches(first: number, end: number): void {
+    const { data, order, o, n } = this.run;
+    const m = o.batchSize;
+    this.engine.runEpoch(
+      data.inputs,
+      data.targets,
+      order.subarray(first * m, Math.min(end * m, n)),
+    );
+  }
+
+  /**
+   * Runs the rest of the epoch from `counters.batch`, advancing it after each
+   * chunk, and returns early (mid-epoch) when `signal` is aborted.
+   *
+   * @param epoch - the epoch number, from 1
+   * @param onBatch - called for every mini-batch after its chunk ran (cost null)
+   * @param signal - checked after every chunk
+   * @throws DivergenceError naming the first mini-batch that made a weight or bias NaN or infinite
+   */
+  runEpoch(epoch: number, onBatch: TrainOptions['onBatch'], signal: AbortSignal | undefined): void {
+    const { counters, batches } = this.run;
+    const eta = counters.eta;
+    if (eta !== this.eta) {
+      this.eta = eta;
+      this.engine = this.create(this.path);
+    }
+    while (counters.batch < batches) {
+      const first = counters.batch;
+      const end = Math.min(first + BATCHES_PER_CHUNK, batches);
+      this.runBatches(first, end);
+      if (!finite(this.engine.layers())) this.diverged(epoch, first, end);
+      this.engine.syncToNetwork();
+      counters.batch = end;
+      if (onBatch !== undefined) {
+        for (let b = first; b < end; b++) {
+          const size = Math.min(this.run.o.batchSize, this.run.n - b * this.run.o.batchSize);
+          onBatch({ epoch, batch: b, batches, size, cost: null, eta });
+        }
+      }
+      if (signal?.aborted === true && counters.batch < batches) return;
+    }
+  }
+
+  /** Replays the chunk from the network's weights (its state before the chunk) one batch at a time, and throws at the first bad one. */
+  private diverged(epoch: number, first: number, end: number): never {
+    this.engine.loadFromNetwork();
+    let bad = end - 1;
+    for (let b = first; b < end; b++) {
+      this.runBatches(b, b + 1);
+      if (!finite(this.engine.layers())) {
+        bad = b;
+        break;
+      }
+    }
+    this.engine.syncToNetwork();
+    throw new DivergenceError(
+      `training diverged: a weight or bias became NaN or infinite in epoch ${epoch}, mini-batch ${bad + 1} (of ${this.run.batches}), with eta = ${this.eta}; try a smaller eta`,
+      epoch,
+      bad + 1,
+    );
+  }
+}
