@@ -41,7 +41,7 @@ export interface WorkerInput {
   train: WorkerSet;
   test: WorkerSet;
   checkpointPath: string | null;
-  /** Int32 flag: set to 1 by the main thread to stop after the current mini-batch. */
+  /** Int32 flag: set to 1 by the main thread to stop at the next mini-batch boundary the trainer checks. */
   stop: SharedArrayBuffer;
   /** Post a message per mini-batch (for the progress bar). */
   progress: boolean;

@@ -64,7 +64,7 @@ describe('checkpoint and resume', () => {
     expect(resumed.map(strip)).toEqual(referenceLines.slice(2, 4).map(strip));
   });
 
-  it('Ctrl-C stops after the current mini-batch, saves the checkpoint, and resuming gives the same weights', async () => {
+  it('Ctrl-C stops at a mini-batch boundary, saves the checkpoint, and resuming gives the same weights', async () => {
     const ckpt = join(dir, 'sigint.ckpt.json');
     let sent = false;
     const stopped = await run(

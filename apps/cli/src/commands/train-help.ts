@@ -9,7 +9,7 @@ Examples:
   $ mlisp train --epochs 5 --out net.json
   $ mlisp train --sizes 784,100,10 --activation relu --output softmax --cost log-likelihood --eta 0.1
   $ mlisp train --train 1000 --test 500 --epochs 3 --json
-  $ mlisp train --epochs 30 --checkpoint run.ckpt.json     (Ctrl-C stops after the current mini-batch)
+  $ mlisp train --epochs 30 --checkpoint run.ckpt.json     (Ctrl-C stops at the next mini-batch boundary)
   $ mlisp train --resume run.ckpt.json --out net.json
   $ mlisp train --data ~/mnist --out full.json             (the four MNIST IDX files, plain or .gz)
 

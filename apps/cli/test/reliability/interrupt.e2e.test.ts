@@ -5,7 +5,7 @@
 // complete state or a newer complete one — never absent once written, never
 // half-written — and the chain of resumed runs must end with weights
 // bit-identical to a run that was never interrupted. Some legs get SIGINT
-// instead (Ctrl-C): training stops after the current mini-batch, saves, exits
+// instead (Ctrl-C): training stops at a mini-batch boundary, saves, exits
 // 130, and resuming from that mid-epoch state changes nothing either.
 //
 // mlisp is spawned as `node dist/cli.js` (no shell, no pnpm in between), so
@@ -216,7 +216,7 @@ describe('killed and resumed at random moments', () => {
         const lines = jsonLines(ended.stdout);
         const done = lines.at(-1);
         if (ended.code === 130) {
-          // Ctrl-C: stopped after the current mini-batch, saved, reported, exit 130.
+          // Ctrl-C: stopped at a mini-batch boundary, saved, reported, exit 130.
           counts.sigints++;
           expect(mode).toBe('sigint');
           expect(ended.stderr).toContain('stopping after this mini-batch');
