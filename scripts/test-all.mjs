@@ -30,6 +30,8 @@ function run(name, command, args) {
 
 const steps = [];
 const turbo = ['exec', 'turbo', 'run'];
+// The visualizer's browser tests need Debian's Chromium: installed here when missing.
+steps.push(['chromium', run('chromium', 'bash', ['scripts/ensure-chromium.sh'])]);
 steps.push(['lint', run('lint', 'pnpm', ['exec', 'biome', 'check', '.'])]);
 steps.push(['build', run('build', 'pnpm', [...turbo, 'build'])]);
 steps.push(['typecheck', run('typecheck', 'pnpm', [...turbo, 'typecheck'])]);
