@@ -1,5 +1,6 @@
 import { Rng } from '@mlisp/tensor';
 import { median } from './timing.js';
+import { type CliRun, cliScript, runCli } from './train-cli.js';
 import { createEngine, type EngineSpec, engineSpecs, loadFastEngine } from './train-engines.js';
 import { targetChecks } from './train-format.js';
 import { hasNumpy, numpyPeerScript, runNumpyPeer, writeIdxFolder } from './train-numpy.js';
@@ -21,7 +22,8 @@ export { formatTrainReport } from './train-format.js';
 /** Seconds per epoch and accuracy of one contender on one workload. */
 export interface TrainRow {
   readonly name: string;
-  readonly kind: 'mlisp' | 'peer';
+  /** 'cli': the `mlisp train` command, which trains through the same engine (not in the targets). */
+  readonly kind: 'mlisp' | 'peer' | 'cli';
   readonly epochs: number;
   readonly seconds: readonly number[];
   readonly medianSeconds: number;
@@ -60,6 +62,8 @@ interface Plan {
   readonly tfjsWasmEpochs: number;
   /** Numpy peer runs (interleaved with the rounds) and epochs per run. */
   readonly numpyEpochs: number;
+  /** Epochs of the one `mlisp train` run (in the first round). */
+  readonly cliEpochs: number;
 }
 
 function row(
@@ -112,6 +116,10 @@ async function runWorkload(
   const notes: string[] = [];
   for (const e of engines) e.engine.runEpoch(data.inputs, data.targets, orders[0] as Int32Array);
 
+  // One tfjs model per backend, each made (and always run) with its backend active,
+  // so that no tensor moves between backends inside a timed epoch.
+  await useTfjsBackend('wasm');
+  const tfjsWasm = createTfjsTrainer(w, workloadNetwork(w, SEED), data.inputs, data.targets);
   await useTfjsBackend('cpu');
   const tfjsCpu = createTfjsTrainer(w, workloadNetwork(w, SEED), data.inputs, data.targets);
   const cpuSeconds: number[] = [];
@@ -120,8 +128,10 @@ async function runWorkload(
   const numpy32: number[] = [];
   let numpyAccuracy = { f64: Number.NaN, f32: Number.NaN };
   const script = numpyPeerScript();
+  const cli = cliScript();
+  let cliRun: CliRun | undefined;
 
-  // Interleaved rounds: one epoch of every MLISP path (order rotating), then a peer's turn.
+  // Interleaved rounds: one epoch of every MLISP path (order rotating), then the peers' turns.
   for (let r = 0; r < plan.epochs; r++) {
     const order = orders[r + 1] as Int32Array;
     for (let q = 0; q < engines.length; q++) {
@@ -130,7 +140,14 @@ async function runWorkload(
       e.engine.runEpoch(data.inputs, data.targets, order);
       e.seconds.push((performance.now() - start) / 1000);
     }
-    if (r < plan.tfjsCpuEpochs) cpuSeconds.push(await tfjsCpu.epoch(order));
+    if (r < plan.tfjsWasmEpochs) {
+      await useTfjsBackend('wasm');
+      wasmSeconds.push(await tfjsWasm.epoch(order));
+    }
+    if (r < plan.tfjsCpuEpochs) {
+      await useTfjsBackend('cpu');
+      cpuSeconds.push(await tfjsCpu.epoch(order));
+    }
     if (script !== undefined && idxDir !== undefined && r < 2) {
       const f64 = runNumpyPeer(script, idxDir, w.name, plan.numpyEpochs, SEED, 'float64');
       const f32 = runNumpyPeer(script, idxDir, w.name, plan.numpyEpochs, SEED, 'float32');
@@ -140,17 +157,14 @@ async function runWorkload(
       if (r === 0)
         notes.push(`numpy ${f64.numpy} (OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE unset for it)`);
     }
+    if (r === 0 && cli !== undefined) cliRun = await runCli(cli, w, plan.cliEpochs, SEED);
   }
-  const cpuAccuracy = tfjsCpu.accuracy(data.testInputs, data.testLabels);
-  tfjsCpu.dispose();
-
   await useTfjsBackend('wasm');
-  const tfjsWasm = createTfjsTrainer(w, workloadNetwork(w, SEED), data.inputs, data.targets);
-  for (let r = 0; r < plan.tfjsWasmEpochs; r++)
-    wasmSeconds.push(await tfjsWasm.epoch(orders[r + 1] as Int32Array));
   const wasmAccuracy = tfjsWasm.accuracy(data.testInputs, data.testLabels);
   tfjsWasm.dispose();
   await useTfjsBackend('cpu');
+  const cpuAccuracy = tfjsCpu.accuracy(data.testInputs, data.testLabels);
+  tfjsCpu.dispose();
 
   const rows: TrainRow[] = engines.map((e) => {
     e.engine.syncToNetwork();
@@ -165,6 +179,17 @@ async function runWorkload(
     rows.push(row('numpy f32', 'peer', numpy32, flops, numpyAccuracy.f32, plan.numpyEpochs));
   } else {
     notes.push('numpy peer skipped: python3 with numpy or shared/bench/numpy_peer.py not found');
+  }
+  if (cliRun === undefined) {
+    notes.push('mlisp train skipped: apps/cli/dist/cli.js not built (pnpm build)');
+  } else {
+    const { trainingSeconds, wallSeconds, accuracy, epochs } = cliRun;
+    rows.push(row('cli: training', 'cli', trainingSeconds, flops, accuracy, epochs));
+    rows.push(row('cli: whole epoch', 'cli', wallSeconds, flops, accuracy, epochs));
+    notes.push(
+      `cli = \`mlisp train --json\` (float64, one thread); "training" is its epoch events' seconds, ` +
+        '"whole epoch" the time between epoch events (training plus the training cost, test cost and accuracy it prints)',
+    );
   }
   return { workload: w, gflopPerEpoch: flops / 1e9, rows, notes };
 }
@@ -192,7 +217,13 @@ export async function runTrainBench(options: { quick?: boolean } = {}): Promise<
     await runWorkload(
       WORKLOAD_A,
       data,
-      { epochs: quick ? 2 : 6, tfjsCpuEpochs: quick ? 1 : 2, tfjsWasmEpochs: 2, numpyEpochs: 3 },
+      {
+        epochs: quick ? 2 : 6,
+        tfjsCpuEpochs: quick ? 1 : 2,
+        tfjsWasmEpochs: quick ? 1 : 6,
+        numpyEpochs: 3,
+        cliEpochs: quick ? 2 : 5,
+      },
       idxDir,
     ),
   );
@@ -200,7 +231,13 @@ export async function runTrainBench(options: { quick?: boolean } = {}): Promise<
     await runWorkload(
       WORKLOAD_B,
       data,
-      { epochs: quick ? 2 : 4, tfjsCpuEpochs: 1, tfjsWasmEpochs: quick ? 1 : 2, numpyEpochs: 2 },
+      {
+        epochs: quick ? 2 : 4,
+        tfjsCpuEpochs: 1,
+        tfjsWasmEpochs: quick ? 1 : 4,
+        numpyEpochs: 2,
+        cliEpochs: quick ? 2 : 4,
+      },
       idxDir,
     ),
   );
