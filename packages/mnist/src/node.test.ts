@@ -216,3 +216,155 @@ describe('readIdxFile', () => {
     expect(e.message).toBe(`${join(dir, 'b.idx')}: file not found`);
   });
 });
+
+/** An IDX header: magic (type code, dimension count) and the dims, big-endian. */
+function idxHeader(code: number, dims: readonly number[]): Uint8Array {
+  const bytes = new Uint8Array(4 + 4 * dims.length);
+  const view = new DataView(bytes.buffer);
+  bytes[2] = code;
+  bytes[3] = dims.length;
+  for (const [i, d] of dims.entries()) view.setUint32(4 + 4 * i, d);
+  return bytes;
+}
+
+/**
+ * A gzip bomb: `head` compressed, then the same gzip member of 1 MiB of zeros
+ * `mebibytes` times (gunzip reads concatenated members as one stream). About 1 KB
+ * per MiB, so its 4.4 MB inflate to more than 4 GiB, more than a Buffer can hold:
+ * a reader that decompressed it all could not get past it.
+ */
+function gzipBomb(head: Uint8Array, mebibytes: number): Uint8Array {
+  const member = gzipSync(new Uint8Array(1 << 20));
+  return Buffer.concat([gzipSync(head), ...Array.from({ length: mebibytes }, () => member)]);
+}
+const BOMB_MIB = 4100;
+
+/** N of "stopped decompressing at N bytes". */
+const stoppedAt = (message: string) =>
+  Number(/stopped decompressing at (\d+) bytes$/.exec(message)?.[1]);
+
+describe('gzip-compressed IDX files are decompressed no further than their header promises', () => {
+  it('refuses a gzip bomb behind a valid header within one chunk of what the header promises', async () => {
+    const dir = freshDir();
+    mkdirSync(dir);
+    const file = join(dir, 'train-images-idx3-ubyte.gz');
+    const valid = encodeIdx({ type: 'uint8', dims: [10, 28, 28], data: new Uint8Array(7840) });
+    writeFileSync(file, gzipBomb(valid, BOMB_MIB));
+    const e = await rejection(readIdxFile(file));
+    expect(e.file).toBe(file);
+    expect(
+      e.message.startsWith(
+        `${file}: the gzip data decompresses to more than the 7856 bytes its IDX header promises (10x28x28 uint8); stopped decompressing at `,
+      ),
+    ).toBe(true);
+    // Stopped within one 64 KiB output chunk past the promise, of the 4 GiB on offer.
+    expect(stoppedAt(e.message)).toBeGreaterThan(7856);
+    expect(stoppedAt(e.message)).toBeLessThanOrEqual(7856 + 64 * 1024);
+
+    // The same through readMnistFolder, which names the file it found.
+    writeFileSync(
+      join(dir, MNIST_FILES.trainLabels),
+      encodeIdx({ type: 'uint8', dims: [10], data: new Uint8Array(10) }),
+    );
+    const f = await rejection(readMnistFolder(dir));
+    expect(f.file).toBe(file);
+    expect(f.message).toContain('decompresses to more than the 7856 bytes its IDX header promises');
+  });
+
+  it('refuses a header whose dims promise more than 2 GiB without decompressing the rest', async () => {
+    const dir = freshDir();
+    mkdirSync(dir);
+    const file = join(dir, 'huge.idx.gz');
+    const max = 0xffffffff;
+    writeFileSync(file, gzipBomb(idxHeader(0x0e, [max, max, max]), BOMB_MIB));
+    const e = await rejection(readIdxFile(file));
+    expect(e.message).toBe(
+      `${file}: the IDX header declares ${max}x${max}x${max} float64, so ${16 + max ** 3 * 8} bytes, more than the 2147483647 bytes (2 GiB) a gzip-compressed IDX file may decompress to; not decompressing it`,
+    );
+    // One byte over the limit is refused the same way ...
+    writeFileSync(file, gzipSync(idxHeader(0x08, [2 ** 31 - 8])));
+    expect((await rejection(readIdxFile(file))).message).toBe(
+      `${file}: the IDX header declares 2147483640 uint8, so 2147483648 bytes, more than the 2147483647 bytes (2 GiB) a gzip-compressed IDX file may decompress to; not decompressing it`,
+    );
+    // ... while at the limit the data is read and found truncated.
+    writeFileSync(file, gzipSync(idxHeader(0x08, [2 ** 31 - 9])));
+    expect((await rejection(readIdxFile(file))).message).toBe(
+      `${file}: truncated IDX data: the header declares 2147483639 uint8, so expected 2147483647 bytes, got 8`,
+    );
+  });
+
+  it('reports a .gz holding less data than its header promises as truncated, with the byte counts', async () => {
+    const dir = freshDir();
+    const [images] = await writeMnistFolder(dir, sample);
+    const gz = `${images}.gz`;
+    writeFileSync(gz, gzipSync(readFileSync(images!).subarray(0, 1000)));
+    rmSync(images!);
+    const e = await rejection(readMnistFolder(dir));
+    expect(e.file).toBe(gz);
+    expect(e.message).toBe(
+      `${gz}: truncated IDX data: the header declares 30x28x28 uint8, so expected 23536 bytes, got 1000`,
+    );
+    // A forged 10^9-image header (784 GB promised) behind a small body, likewise.
+    const forged = Uint8Array.from(readFileSync(join(dir, MNIST_FILES.trainLabels)));
+    new DataView(forged.buffer).setUint32(4, 1e9);
+    writeFileSync(join(dir, 'forged.gz'), gzipSync(forged));
+    expect((await rejection(readIdxFile(join(dir, 'forged.gz')))).message).toMatch(
+      /truncated IDX data: the header declares 1000000000 uint8, so expected 1000000008 bytes, got 38$/,
+    );
+  });
+
+  it('refuses a few bytes more than promised, and reads exactly the promise', async () => {
+    const dir = freshDir();
+    mkdirSync(dir);
+    const file = join(dir, 'a.idx.gz');
+    const bytes = encodeIdx({ type: 'int16', dims: [3], data: Int16Array.from([1, -2, 3]) });
+    writeFileSync(file, gzipSync(Buffer.concat([bytes, Buffer.from([0, 0, 0, 0])])));
+    const e = await rejection(readIdxFile(file));
+    expect(e.message).toBe(
+      `${file}: the gzip data decompresses to more than the 14 bytes its IDX header promises (3 int16); stopped decompressing at 18 bytes`,
+    );
+    writeFileSync(file, gzipSync(bytes));
+    expect(Array.from((await readIdxFile(file)).data)).toEqual([1, -2, 3]);
+  });
+
+  it('reads every IDX type from .gz, and reports header errors as parseIdx does', async () => {
+    const dir = freshDir();
+    mkdirSync(dir);
+    const file = join(dir, 't.idx.gz');
+    const arrays = [
+      { type: 'uint8', data: Uint8Array.from([0, 255]) },
+      { type: 'int8', data: Int8Array.from([-128, 127]) },
+      { type: 'int16', data: Int16Array.from([-300, 300]) },
+      { type: 'int32', data: Int32Array.from([-70000, 70000]) },
+      { type: 'float32', data: Float32Array.from([0.5, -1.25]) },
+      { type: 'float64', data: Float64Array.from([Math.PI, -Math.E]) },
+    ] as const;
+    for (const { type, data } of arrays) {
+      writeFileSync(file, gzipSync(encodeIdx({ type, dims: [1, 2], data })));
+      const back = await readIdxFile(file);
+      expect(back.type).toBe(type);
+      expect(back.dims).toEqual([1, 2]);
+      expect(Array.from(back.data)).toEqual(Array.from(data));
+    }
+    const cases: [Uint8Array, RegExp][] = [
+      [Uint8Array.from([1, 0, 8, 1, 0, 0, 0, 0]), /wrong magic number 0x01000801/],
+      [idxHeader(0x0a, [2]), /unsupported IDX type code 0x0a/],
+      [Uint8Array.from([0, 0, 8, 0]), /IDX header declares 0 dimensions/],
+      [
+        idxHeader(0x08, [1, 2, 3]).subarray(0, 10),
+        /truncated IDX header: 3 dimensions need 16 bytes, got 10/,
+      ],
+      [Uint8Array.from([0, 0]), /truncated IDX header: expected at least 4 bytes, got 2/],
+      [new Uint8Array(0), /truncated IDX header: expected at least 4 bytes, got 0/],
+    ];
+    for (const [bytes, message] of cases) {
+      writeFileSync(file, gzipSync(bytes));
+      const e = await rejection(readIdxFile(file));
+      expect(e.file).toBe(file);
+      expect(e.message).toMatch(message);
+    }
+    // A wrong magic number behind which a bomb waits: refused at the first chunk.
+    writeFileSync(file, gzipBomb(Uint8Array.from([0x41, 0x41, 0x41, 0x41]), BOMB_MIB));
+    expect((await rejection(readIdxFile(file))).message).toMatch(/wrong magic number 0x41414141/);
+  });
+});

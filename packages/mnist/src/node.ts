@@ -8,7 +8,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { gunzipSync, gzipSync } from 'node:zlib';
+import { createGunzip, gzipSync } from 'node:zlib';
 import { parseBundled } from './bundled.js';
 import {
   assertDataset,
@@ -78,19 +78,105 @@ export function loadBundledSync(options: LoadBundledOptions = {}): MnistSplit {
   return parseBundled(readFileSync(path));
 }
 
-function gunzip(bytes: Uint8Array, file: string): Uint8Array {
-  try {
-    return gunzipSync(bytes);
-  } catch (e) {
-    throw new IdxFormatError(`not valid gzip data (${(e as Error).message})`, file);
+/** Name and bytes per element of each IDX type code (the same table as `parseIdx`'s). */
+const IDX_TYPES = new Map<number, readonly [string, number]>([
+  [0x08, ['uint8', 1]],
+  [0x09, ['int8', 1]],
+  [0x0b, ['int16', 2]],
+  [0x0c, ['int32', 4]],
+  [0x0d, ['float32', 4]],
+  [0x0e, ['float64', 8]],
+]);
+
+/**
+ * The most a gzip-compressed IDX file may decompress to: 2 GiB - 1, the most
+ * `readFile` reads of a plain file.
+ */
+const MAX_GUNZIPPED = 2 ** 31 - 1;
+
+/** What the header at the start of `prefix` promises, or undefined while `prefix` is too short. */
+function idxPromise(
+  prefix: Uint8Array,
+  file: string,
+): { bytes: number; shape: string } | undefined {
+  if (prefix.length < 4) return undefined;
+  const type = IDX_TYPES.get(prefix[2] as number);
+  const ndims = prefix[3] as number;
+  if (prefix[0] !== 0 || prefix[1] !== 0 || type === undefined || ndims === 0) {
+    parseIdx(prefix, file); // throws the header's error (wrong magic, type code, 0 dimensions)
+    throw new IdxFormatError('bad IDX header', file); // not reached while the tables agree
   }
+  const header = 4 + 4 * ndims;
+  if (prefix.length < header) return undefined;
+  const view = new DataView(prefix.buffer, prefix.byteOffset, header);
+  const dims: number[] = [];
+  let count = 1;
+  for (let i = 0; i < ndims; i++) {
+    dims.push(view.getUint32(4 + 4 * i));
+    count *= dims[i] as number;
+  }
+  return { bytes: header + count * type[1], shape: `${dims.join('x')} ${type[0]}` };
 }
 
-/** Reads a file, gunzipping it when it is gzip-compressed (by name or by content). */
+/**
+ * Gunzips an IDX file without ever holding more than its header promises: the
+ * output is read as it is inflated, and reading stops with an error as soon as
+ * it outgrows the size the IDX header declares (or 2 GiB). A small `.gz` that
+ * inflates to gigabytes (a gzip bomb) is refused after at most one chunk past
+ * that size. Data shorter than promised is returned as is, for `parseIdx` to
+ * report as truncated.
+ */
+async function gunzipIdx(bytes: Uint8Array, file: string): Promise<Uint8Array> {
+  const gunzip = createGunzip({ chunkSize: 64 * 1024 });
+  gunzip.end(bytes);
+  const chunks: Buffer[] = [];
+  let total = 0;
+  let promise: { bytes: number; shape: string } | undefined;
+  let problem: IdxFormatError | undefined;
+  try {
+    for await (const chunk of gunzip as AsyncIterable<Buffer>) {
+      chunks.push(chunk);
+      total += chunk.length;
+      if (promise === undefined) {
+        try {
+          promise = idxPromise(chunks.length === 1 ? chunk : Buffer.concat(chunks), file);
+        } catch (e) {
+          problem = e as IdxFormatError;
+          break;
+        }
+        if (promise !== undefined && promise.bytes > MAX_GUNZIPPED) {
+          problem = new IdxFormatError(
+            `the IDX header declares ${promise.shape}, so ${promise.bytes} bytes, more than the ${MAX_GUNZIPPED} bytes (2 GiB) a gzip-compressed IDX file may decompress to; not decompressing it`,
+            file,
+          );
+          break;
+        }
+      }
+      if (promise !== undefined && total > promise.bytes) {
+        problem = new IdxFormatError(
+          `the gzip data decompresses to more than the ${promise.bytes} bytes its IDX header promises (${promise.shape}); stopped decompressing at ${total} bytes`,
+          file,
+        );
+        break;
+      }
+    }
+  } catch (e) {
+    throw new IdxFormatError(`not valid gzip data (${(e as Error).message})`, file);
+  } finally {
+    gunzip.destroy();
+  }
+  if (problem !== undefined) throw problem;
+  return chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, total);
+}
+
+/**
+ * Reads a file, gunzipping it when it is gzip-compressed (by name or by
+ * content), never past the size its IDX header promises.
+ */
 async function readMaybeGz(path: string): Promise<Uint8Array> {
   const bytes = await readFile(path);
   const gz = path.endsWith('.gz') || (bytes[0] === 0x1f && bytes[1] === 0x8b);
-  return gz ? gunzip(bytes, path) : bytes;
+  return gz ? gunzipIdx(bytes, path) : bytes;
 }
 
 /**
