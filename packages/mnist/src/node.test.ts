@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import {
   existsSync,
   mkdirSync,
@@ -112,6 +113,49 @@ describe('writeMnistFolder / readMnistFolder', () => {
     await expect(writeMnistFolder(bad, broken)).rejects.toThrow(RangeError);
     await expect(writeMnistFolder(bad, null as unknown as MnistSplit)).rejects.toThrow(TypeError);
     expect(existsSync(bad)).toBe(false);
+  });
+});
+
+/** The pid of a process that has certainly ended: a child that ran and was reaped. */
+function deadPid(): number {
+  for (;;) {
+    const { pid } = spawnSync(process.execPath, ['-e', '']);
+    if (pid === undefined) throw new Error('could not spawn node');
+    try {
+      process.kill(pid, 0); // reused already: try another
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ESRCH') return pid;
+    }
+  }
+}
+
+describe('stale temporary files', () => {
+  it("a write removes its targets' temporary files left by dead processes, and nothing else", async () => {
+    const dir = freshDir();
+    mkdirSync(dir);
+    const dead = deadPid();
+    const images = MNIST_FILES.trainImages;
+    const stale = [
+      `${images}.${dead}.1.tmp`,
+      `${images}.${dead}.12.tmp`,
+      `${MNIST_FILES.testLabels}.${dead}.3.tmp`,
+    ];
+    const kept = [
+      `${images}.${process.pid}.999.tmp`, // this process: alive
+      `${images}.1.1.tmp`, // pid 1 (init): alive, or EPERM, which means alive
+      `${images}.gz.${dead}.1.tmp`, // another target (the .gz is not written)
+      `${images}.${dead}.x.tmp`,
+      `${images}.${dead}.1.tmp.bak`,
+      `${images}.0${dead}.1.tmp`,
+      `${images}.${dead}.tmp`,
+      `.${images}.${dead}.0a1b2c3d.tmp`, // the CLI's naming, not this package's
+      `other.${dead}.1.tmp`,
+    ];
+    for (const name of [...stale, ...kept]) writeFileSync(join(dir, name), 'half-written');
+    await writeMnistFolder(dir, sample);
+    const names = Object.values(MNIST_FILES) as string[];
+    expect(readdirSync(dir).sort()).toEqual([...names, ...kept].sort());
+    expect((await readMnistFolder(dir)).train.images.data).toEqual(sample.train.images.data);
   });
 });
 

@@ -5,8 +5,8 @@
  * @packageDocumentation
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { mkdir, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { mkdir, readdir, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createGunzip, gzipSync } from 'node:zlib';
 import { parseBundled } from './bundled.js';
@@ -244,7 +244,43 @@ export interface WriteMnistOptions {
 
 let tempCounter = 0;
 
+/** False only when no process `pid` exists (`kill(pid, 0)` fails with ESRCH; EPERM means alive). */
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code !== 'ESRCH';
+  }
+}
+
+/**
+ * Removes the temporary files of `path` (`<path>.<pid>.<n>.tmp`, as
+ * {@link writeAtomic} names them) that a process which no longer runs left
+ * behind, say because it was killed mid-write. Temporary files of running
+ * processes, and every other name, are left alone. Best effort: a file that
+ * cannot be listed or removed is skipped.
+ */
+async function removeStaleTemps(path: string): Promise<void> {
+  const name = basename(path);
+  let entries: string[];
+  try {
+    entries = await readdir(dirname(path));
+  } catch {
+    return; // the write itself reports a missing or unreadable folder
+  }
+  for (const entry of entries) {
+    if (!entry.startsWith(`${name}.`) || !entry.endsWith('.tmp')) continue;
+    const match = /^([1-9]\d*)\.[1-9]\d*$/.exec(entry.slice(name.length + 1, -'.tmp'.length));
+    if (match === null) continue;
+    const pid = Number(match[1]);
+    if (!Number.isSafeInteger(pid) || pid === process.pid || processAlive(pid)) continue;
+    await unlink(join(dirname(path), entry)).catch(() => undefined);
+  }
+}
+
 async function writeAtomic(path: string, bytes: Uint8Array): Promise<void> {
+  await removeStaleTemps(path);
   tempCounter += 1;
   const tmp = `${path}.${process.pid}.${tempCounter}.tmp`;
   try {
@@ -259,6 +295,8 @@ async function writeAtomic(path: string, bytes: Uint8Array): Promise<void> {
 /**
  * Writes a train and a test set as the four standard MNIST IDX files, pixels
  * as round(255 * v), each written atomically (temporary file, then rename).
+ * Temporary files of these targets left by a process that no longer runs (one
+ * killed mid-write) are removed first.
  * The other variant of each file (plain when writing `.gz`, and the reverse) is
  * removed if present, so that {@link readMnistFolder} reads back what was written.
  *
