@@ -2,7 +2,7 @@ import type { Network } from '@mlisp/neurons';
 import { dtypeOf } from '@mlisp/tensor';
 import { DivergenceError } from './errors.js';
 import { createEpochEngineSync } from './fast/engine.js';
-import type { EngineLayer, EnginePath, EpochEngine } from './fast/types.js';
+import type { EnginePath, EpochEngine } from './fast/types.js';
 import type { ResolvedOptions } from './options.js';
 import type { RunCounters } from './state.js';
 import type { Dataset, TrainOptions } from './types.js';
@@ -46,15 +46,6 @@ export function resolveEngine(
   if (why === null) return engine;
   if (engine === 'auto') return 'reference';
   throw new TypeError(`engine '${engine}' cannot train this network: ${why}`);
-}
-
-function finite(layers: readonly EngineLayer[]): boolean {
-  let check = 0;
-  for (const layer of layers) {
-    for (const v of layer.weights.data) check += v - v;
-    for (const v of layer.biases.data) check += v - v;
-  }
-  return check === 0;
 }
 
 /** What the engine loop needs of a run (sgd.ts's Run). */
@@ -137,7 +128,7 @@ export class EngineLoop {
       const first = counters.batch;
       const end = Math.min(first + BATCHES_PER_CHUNK, batches);
       this.runBatches(first, end);
-      if (!finite(this.engine.layers())) this.diverged(epoch, first, end);
+      if (!this.engine.allFinite()) this.diverged(epoch, first, end);
       this.engine.syncToNetwork();
       counters.batch = end;
       if (onBatch !== undefined) {
@@ -156,7 +147,7 @@ export class EngineLoop {
     let bad = end - 1;
     for (let b = first; b < end; b++) {
       this.runBatches(b, b + 1);
-      if (!finite(this.engine.layers())) {
+      if (!this.engine.allFinite()) {
         bad = b;
         break;
       }

@@ -1,5 +1,5 @@
 import type { Network } from '@mlisp/neurons';
-import type { DType, Matrix } from '@mlisp/tensor';
+import type { DType, FloatArray, Matrix } from '@mlisp/tensor';
 import type { EpochEngineOptions, FastCostName } from './types.js';
 
 /** The validated, resolved settings every engine path works from. */
@@ -144,4 +144,14 @@ export function l2Factors(config: EngineConfig, rows: number): { decay: number; 
   const n = config.n ?? rows;
   const wd = (config.eta * config.lambda) / n;
   return { decay: 1 - wd, wd };
+}
+
+/** True when every value of `values` is finite (one pass, no branch per value). */
+export function finiteValues(values: FloatArray): boolean {
+  let check = 0;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i] as number;
+    check += v - v;
+  }
+  return check === 0;
 }

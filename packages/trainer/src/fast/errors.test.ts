@@ -2,7 +2,7 @@ import './build-if-missing.test-helper.js';
 import { createNetwork } from '@mlisp/neurons';
 import { zeros } from '@mlisp/tensor';
 import { describe, expect, it } from 'vitest';
-import { createEpochEngine, createEpochEngineSync } from './engine.js';
+import { availablePaths, createEpochEngine, createEpochEngineSync } from './engine.js';
 import type { EpochEngineOptions } from './types.js';
 
 const base: EpochEngineOptions = { cost: 'quadratic', eta: 1, batchSize: 2 };
@@ -97,6 +97,47 @@ describe('fast engine: bad arguments', () => {
     engine.loadFromNetwork();
     expect(Array.from(engine.layers()[0]?.weights.data ?? []).every((v) => v === 0)).toBe(true);
   });
+});
+
+describe('fast engine: allFinite', () => {
+  for (const path of availablePaths()) {
+    for (const dtype of ['float64', 'float32'] as const) {
+      it(`${path} ${dtype}: false once a weight or bias is NaN or infinite, true again when repaired`, () => {
+        const own = createNetwork([19, 5, 2], { seed: 3, dtype });
+        const engine = createEpochEngineSync(own, { ...base, path, dtype });
+        const X = zeros(4, 19);
+        X.data.fill(0.25);
+        engine.runEpoch(X, zeros(4, 2), [0, 1, 2, 3]);
+        expect(engine.allFinite()).toBe(true);
+        const w = own.layers[0]?.weights.data as Float64Array;
+        const b = own.layers[1]?.biases.data as Float64Array;
+        w[w.length - 1] = Number.NaN; // last weight of the last row (beside the row padding)
+        engine.loadFromNetwork();
+        expect(engine.allFinite()).toBe(false);
+        w[w.length - 1] = 0;
+        engine.loadFromNetwork();
+        expect(engine.allFinite()).toBe(true);
+        b[1] = Number.NEGATIVE_INFINITY;
+        engine.loadFromNetwork();
+        expect(engine.allFinite()).toBe(false);
+        b[1] = 0;
+        engine.loadFromNetwork();
+        expect(engine.allFinite()).toBe(true);
+        const diverging = createEpochEngineSync(createNetwork([19, 5, 2], { seed: 3, dtype }), {
+          ...base,
+          // w ← (1 − ηλ/n)·w: the first mini-batch scales w by −η/4, the second overflows.
+          eta: dtype === 'float32' ? 1e30 : 1e200,
+          lambda: 1,
+          path,
+          dtype,
+        });
+        diverging.runEpoch(X, zeros(4, 2), [0, 1]);
+        expect(diverging.allFinite()).toBe(true);
+        diverging.runEpoch(X, zeros(4, 2), [2, 3]);
+        expect(diverging.allFinite()).toBe(false);
+      });
+    }
+  }
 });
 
 describe('fast engine: worker failures', () => {

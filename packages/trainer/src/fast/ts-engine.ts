@@ -1,6 +1,6 @@
 import type { Network } from '@mlisp/neurons';
 import type { FloatArray, Matrix } from '@mlisp/tensor';
-import { checkEpochArguments, type EngineConfig, l2Factors } from './config.js';
+import { checkEpochArguments, type EngineConfig, finiteValues, l2Factors } from './config.js';
 import type * as kernels from './ts-kernels.js';
 import type { updateLayer } from './ts-update.js';
 import type { EngineLayer, EpochEngine } from './types.js';
@@ -145,6 +145,10 @@ export class TsEpochEngine implements EpochEngine {
 
   layers(): readonly EngineLayer[] {
     return this.params;
+  }
+
+  allFinite(): boolean {
+    return this.params.every((p) => finiteValues(p.weights.data) && finiteValues(p.biases.data));
   }
 
   syncToNetwork(): void {

@@ -84,6 +84,11 @@ export interface EpochEngine {
   runEpoch(inputs: Matrix, targets: Matrix, order: ArrayLike<number>): void;
   /** The engine's current parameters (read-only views; copied out on each call for wasm paths). */
   layers(): readonly EngineLayer[];
+  /**
+   * True when every weight and bias is a finite number: false once training
+   * diverged. Reads the parameters where they are, copying nothing.
+   */
+  allFinite(): boolean;
   /** Writes the engine's parameters into the network's weights and biases (converting dtype). */
   syncToNetwork(): void;
   /** Reads the network's weights and biases into the engine (after they were changed outside), and clears momentum. */

@@ -1,6 +1,6 @@
 import type { Network } from '@mlisp/neurons';
 import type { FloatArray, Matrix } from '@mlisp/tensor';
-import { checkEpochArguments, type EngineConfig, l2Factors } from './config.js';
+import { checkEpochArguments, type EngineConfig, finiteValues, l2Factors } from './config.js';
 import { copyValues } from './ts-engine.js';
 import type { EngineLayer, EpochEngine } from './types.js';
 import {
@@ -170,14 +170,26 @@ export class WasmEpochEngine implements EpochEngine {
     });
   }
 
-  /** Copies W between a dense nOut x nIn array and linear memory (rows ldw apart). */
+  allFinite(): boolean {
+    // The padding of W's rows holds zeros, so whole rows can be scanned.
+    return this.layout.layers.every(
+      (a) =>
+        finiteValues(this.floats(a.W, a.nOut * a.ldw)) && finiteValues(this.floats(a.b, a.nOut)),
+    );
+  }
+
+  /**
+   * Copies W between a dense nOut x nIn array and linear memory (rows ldw
+   * apart), a row at a time with typed-array `set` (which converts between
+   * float64 and float32 as an element assignment does).
+   */
   private copyWeights(a: LayerAddresses, dense: FloatArray, direction: 'in' | 'out'): void {
     const rows = this.floats(a.W, a.nOut * a.ldw);
     for (let j = 0; j < a.nOut; j++) {
-      for (let k = 0; k < a.nIn; k++) {
-        if (direction === 'in') rows[j * a.ldw + k] = dense[j * a.nIn + k] as number;
-        else dense[j * a.nIn + k] = rows[j * a.ldw + k] as number;
-      }
+      const d = j * a.nIn;
+      const r = j * a.ldw;
+      if (direction === 'in') rows.set(dense.subarray(d, d + a.nIn), r);
+      else dense.set(rows.subarray(r, r + a.nIn), d);
     }
   }
 
