@@ -6,7 +6,10 @@
 // half-written — and the chain of resumed runs must end with weights
 // bit-identical to a run that was never interrupted. Some legs get SIGINT
 // instead (Ctrl-C): training stops at a mini-batch boundary, saves, exits
-// 130, and resuming from that mid-epoch state changes nothing either.
+// 130, and resuming from that mid-epoch state changes nothing either. A kill
+// inside a write leaves its temporary file behind; the next leg's checkpoint
+// write must remove it (its process is gone), and no temporary file may be
+// left once a chain has run to the end.
 //
 // mlisp is spawned as `node dist/cli.js` (no shell, no pnpm in between), so
 // the signal reaches the process that runs the CLI; training runs in a worker
@@ -104,6 +107,7 @@ describe('killed and resumed at random moments', () => {
       sigints: 0,
       sigintsMidEpoch: 0,
       legs: 0,
+      staleRemoved: 0,
     };
     const byEpoch = new Map<number, string>(); // epoch-end states seen, timings aside
     let chains = 0;
@@ -115,6 +119,8 @@ describe('killed and resumed at random moments', () => {
       const ckpt = join(home, 'run.ckpt.json');
       const out = join(home, 'net.json');
       let previous: { text: string; state: State } | null = null;
+      // Temporary files that killed legs of this chain left behind.
+      let leftover = new Set<string>();
       for (;;) {
         counts.legs++;
         const args =
@@ -162,8 +168,11 @@ describe('killed and resumed at random moments', () => {
             if (mode === 'kill') killer = sleep(delay).then(() => kill(c));
             if (mode === 'kill-in-write') {
               const seen = new Set<string>();
+              // Only this leg's own temporary files (the watcher also sees stale ones removed).
+              const own = `.${c.pid}.`;
               watcher = watch(home, (_event, name) => {
-                if (name === null || !name.endsWith('.tmp') || seen.has(name)) return;
+                if (name === null || !name.endsWith('.tmp') || !name.includes(own)) return;
+                if (seen.has(name)) return;
                 seen.add(name);
                 if (seen.size !== nthWrite) return;
                 if (writeDelay === 0) kill(c);
@@ -183,13 +192,22 @@ describe('killed and resumed at random moments', () => {
         expect(child).not.toBeNull();
         expect(ended.timedOut, `leg ${counts.legs} timed out: ${ended.stderr}`).toBe(false);
 
-        // Half-written temporary files show the kill landed inside a checkpoint write.
+        // New half-written temporary files show the kill landed inside a write. They stay:
+        // the next write of the same file must remove them, their process being gone.
         const temps = readdirSync(home).filter((n) => n.endsWith('.tmp'));
-        if (temps.length > 0) {
+        if (temps.some((t) => !leftover.has(t))) {
           expect(ended.signal).toBe('SIGKILL');
           counts.killsMidWrite++;
-          for (const t of temps) rmSync(join(home, t));
         }
+        // A leg that replaced the checkpoint ran its atomic write, which removed the
+        // checkpoint's temporary files of earlier (dead) legs.
+        const replaced = existsSync(ckpt) && readFileSync(ckpt, 'utf8') !== previous?.text;
+        for (const t of leftover) {
+          if (!replaced || !t.startsWith('.run.ckpt.json.')) continue;
+          expect(temps, `stale ${t} survived a checkpoint write`).not.toContain(t);
+          counts.staleRemoved++;
+        }
+        leftover = new Set(temps);
 
         // A SIGINT that arrives only after training ended (the Ctrl-C handler is gone) ends
         // the process like a kill: the same rules hold for what it leaves behind.
@@ -241,11 +259,13 @@ describe('killed and resumed at random moments', () => {
         expect(readFileSync(out, 'utf8')).toBe(referenceModel);
         const final = validCheckpoint(ckpt, readFileSync(ckpt, 'utf8'));
         expect(final).toEqual({ epoch: EPOCHS, batch: 0 });
+        // Checkpoint and model both written since the last kill: no stale temporary file is left.
+        expect(readdirSync(home).filter((n) => n.endsWith('.tmp'))).toEqual([]);
         break;
       }
     }
     console.info(
-      `interrupts: ${counts.kills} SIGKILLs survived (${counts.killsMidWrite} inside a checkpoint write, ${counts.killsBeforeFirst} before the first checkpoint), ${counts.sigints} SIGINTs (${counts.sigintsMidEpoch} saved mid-epoch), ${counts.legs} runs in ${chains} chains`,
+      `interrupts: ${counts.kills} SIGKILLs survived (${counts.killsMidWrite} inside a write, ${counts.killsBeforeFirst} before the first checkpoint), ${counts.sigints} SIGINTs (${counts.sigintsMidEpoch} saved mid-epoch), ${counts.legs} runs in ${chains} chains, ${counts.staleRemoved} stale temporary files removed by the next checkpoint write`,
     );
     expect(counts.kills).toBeGreaterThanOrEqual(20);
     expect(counts.sigints).toBeGreaterThanOrEqual(1);
