@@ -82,6 +82,15 @@ const BY_CODE = new Map<number, IdxType>(
   (Object.keys(TYPES) as IdxType[]).map((t) => [TYPES[t].code, t]),
 );
 
+/**
+ * Name and bytes per element of an IDX type code, or undefined for a code the
+ * format does not have (internal: node.ts sizes gzip output with it).
+ */
+export function idxTypeOfCode(code: number): { type: IdxType; size: number } | undefined {
+  const type = BY_CODE.get(code);
+  return type === undefined ? undefined : { type, size: TYPES[type].size };
+}
+
 const hex = (n: number, width = 2) => `0x${n.toString(16).padStart(width, '0')}`;
 
 /**

@@ -18,7 +18,7 @@ import {
   type MnistSplit,
 } from './dataset.js';
 import { IdxFormatError } from './errors.js';
-import { type IdxArray, parseIdx } from './idx.js';
+import { type IdxArray, idxTypeOfCode, parseIdx } from './idx.js';
 
 /** The four standard MNIST file names (without `.gz`). */
 export const MNIST_FILES = {
@@ -78,16 +78,6 @@ export function loadBundledSync(options: LoadBundledOptions = {}): MnistSplit {
   return parseBundled(readFileSync(path));
 }
 
-/** Name and bytes per element of each IDX type code (the same table as `parseIdx`'s). */
-const IDX_TYPES = new Map<number, readonly [string, number]>([
-  [0x08, ['uint8', 1]],
-  [0x09, ['int8', 1]],
-  [0x0b, ['int16', 2]],
-  [0x0c, ['int32', 4]],
-  [0x0d, ['float32', 4]],
-  [0x0e, ['float64', 8]],
-]);
-
 /**
  * The most a gzip-compressed IDX file may decompress to: 2 GiB - 1, the most
  * `readFile` reads of a plain file.
@@ -100,7 +90,7 @@ function idxPromise(
   file: string,
 ): { bytes: number; shape: string } | undefined {
   if (prefix.length < 4) return undefined;
-  const type = IDX_TYPES.get(prefix[2] as number);
+  const type = idxTypeOfCode(prefix[2] as number);
   const ndims = prefix[3] as number;
   if (prefix[0] !== 0 || prefix[1] !== 0 || type === undefined || ndims === 0) {
     parseIdx(prefix, file); // throws the header's error (wrong magic, type code, 0 dimensions)
@@ -115,7 +105,7 @@ function idxPromise(
     dims.push(view.getUint32(4 + 4 * i));
     count *= dims[i] as number;
   }
-  return { bytes: header + count * type[1], shape: `${dims.join('x')} ${type[0]}` };
+  return { bytes: header + count * type.size, shape: `${dims.join('x')} ${type.type}` };
 }
 
 /**
