@@ -3,7 +3,7 @@
 // thread then calls epoch32 / epoch64 with its own index, and the threads meet
 // at barriers in shared memory between the phases that need each other's work.
 
-import { forward, outputDelta, softmaxDelta } from './kernels';
+import { finiteCheck, forward, outputDelta, softmaxDelta, softmaxRows } from './kernels';
 import { deltaBelow, updateBiases, updateWeights } from './backward';
 
 // Plan header, in 32-bit words.
@@ -166,6 +166,73 @@ export function epoch32(plan: usize, thread: i32, count: i32, batchSize: i32, et
 /** One epoch in float64 (f64x2) as thread `thread` of the plan's threads. */
 export function epoch64(plan: usize, thread: i32, count: i32, batchSize: i32, eta: f64, decay: f64, wd: f64, mu: f64): void {
   epoch<f64>(plan, thread, count, batchSize, eta, decay, wd, mu);
+}
+
+/**
+ * The output activations of `count` rows stored one after another at
+ * `inputs` (sizes[0] values each), fed forward in order in batches of
+ * `batchSize` rows through the layers' batch buffers; row i's outputs go to
+ * `out` + i·sizes[L] values. Runs every neuron on the calling thread (workers
+ * stay asleep), as thread 0's row table.
+ */
+function forwardSet<T>(plan: usize, inputs: usize, count: i32, batchSize: i32, out: usize): void {
+  const size = sizeof<T>();
+  const L = header(plan, P_LAYERS);
+  const softmax = (header(plan, P_FLAGS) & 2) != 0;
+  const n0 = field(plan, 1, L_IN);
+  const nL = field(plan, L, L_OUT);
+  const A = <usize>field(plan, L, L_A);
+  const lda = field(plan, L, L_LDA);
+  const rowX = <usize>header(plan, P_ROWS);
+  for (let start = 0; start < count; start += batchSize) {
+    const m = start + batchSize <= count ? batchSize : count - start;
+    for (let i = 0; i < m; i++) {
+      store<usize>(rowX + (<usize>i << alignof<usize>()), inputs + <usize>(start + i) * <usize>n0 * size);
+    }
+    for (let l = 1; l <= L; l++) {
+      const rows = l == 1 ? rowX : <usize>field(plan, l - 1, L_ROWS);
+      const nOut = field(plan, l, L_OUT);
+      forward<T>(rows, m, field(plan, l, L_IN), field(plan, l, L_W), field(plan, l, L_LDW), field(plan, l, L_B), nOut, 0, nOut, field(plan, l, L_A), field(plan, l, L_LDA), l == L && softmax ? 0 : 1);
+    }
+    if (softmax) softmaxRows<T>(A, m, nL, lda);
+    for (let i = 0; i < m; i++) {
+      const src = A + <usize>(i * lda) * size;
+      const dst = out + <usize>(start + i) * <usize>nL * size;
+      for (let j = 0; j < nL; j++) store<T>(dst + <usize>j * size, load<T>(src + <usize>j * size));
+    }
+  }
+}
+
+/** Output activations of `count` consecutive rows in float32 (see forwardSet). */
+export function forwardSet32(plan: usize, inputs: usize, count: i32, batchSize: i32, out: usize): void {
+  forwardSet<f32>(plan, inputs, count, batchSize, out);
+}
+
+/** Output activations of `count` consecutive rows in float64 (see forwardSet). */
+export function forwardSet64(plan: usize, inputs: usize, count: i32, batchSize: i32, out: usize): void {
+  forwardSet<f64>(plan, inputs, count, batchSize, out);
+}
+
+/** 1 when every weight and bias is finite, else 0 (rows of W are scanned with their zero padding). */
+function allFinite<T>(plan: usize): i32 {
+  const L = header(plan, P_LAYERS);
+  let s: T = 0;
+  for (let l = 1; l <= L; l++) {
+    const nOut = field(plan, l, L_OUT);
+    s += finiteCheck<T>(<usize>field(plan, l, L_W), nOut * field(plan, l, L_LDW));
+    s += finiteCheck<T>(<usize>field(plan, l, L_B), nOut);
+  }
+  return s == 0 ? 1 : 0;
+}
+
+/** allFinite of float32 parameters. */
+export function allFinite32(plan: usize): i32 {
+  return allFinite<f32>(plan);
+}
+
+/** allFinite of float64 parameters. */
+export function allFinite64(plan: usize): i32 {
+  return allFinite<f64>(plan);
 }
 
 /** First free byte after the module's static data: the host lays out its buffers from here. */

@@ -284,6 +284,47 @@ export function outputDelta<T>(
   }
 }
 
+/** Σ (v − v) over the `count` values at `p`: 0 when every value is finite, NaN otherwise. */
+export function finiteCheck<T>(p: usize, count: i32): T {
+  const step = lanes<T>();
+  let acc = v128.splat<T>(0);
+  let k = 0;
+  for (; k + step <= count; k += step) {
+    const v = v128.load(p);
+    acc = v128.add<T>(acc, v128.sub<T>(v, v));
+    p += 16;
+  }
+  let s = hsum<T>(acc);
+  for (; k < count; k++) {
+    const v = load<T>(p);
+    s += v - v;
+    p += sizeof<T>();
+  }
+  return s;
+}
+
+/** Row-wise softmax of Z (m x n, rows lda apart) in place: exp(z − max) / Σ exp(z − max). */
+export function softmaxRows<T>(Z: usize, m: i32, n: i32, lda: i32): void {
+  const size = sizeof<T>();
+  for (let i = 0; i < m; i++) {
+    const r = Z + <usize>(i * lda) * size;
+    let max = load<T>(r);
+    for (let j = 1; j < n; j++) max = max < load<T>(r + <usize>j * size) ? load<T>(r + <usize>j * size) : max;
+    let sum: T = 0;
+    for (let j = 0; j < n; j++) {
+      const p = r + <usize>j * size;
+      const e: T = sizeof<T>() == 4 ? <T>Mathf.exp(<f32>(load<T>(p) - max)) : <T>Math.exp(<f64>(load<T>(p) - max));
+      store<T>(p, e);
+      sum += e;
+    }
+    const inv = <T>1 / sum;
+    for (let j = 0; j < n; j++) {
+      const p = r + <usize>j * size;
+      store<T>(p, load<T>(p) * inv);
+    }
+  }
+}
+
 /** Row-wise softmax of Z (m x n, rows lda apart) in place, then δ = a − y (log-likelihood). */
 export function softmaxDelta<T>(Z: usize, targetRows: usize, D: usize, m: i32, n: i32, lda: i32): void {
   const size = sizeof<T>();

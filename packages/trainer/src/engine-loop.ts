@@ -1,6 +1,7 @@
 import type { Network } from '@mlisp/neurons';
 import { dtypeOf } from '@mlisp/tensor';
 import { DivergenceError } from './errors.js';
+import type { EvaluationTotals } from './evaluate.js';
 import { createEpochEngineSync } from './fast/engine.js';
 import type { EnginePath, EpochEngine } from './fast/types.js';
 import type { ResolvedOptions } from './options.js';
@@ -139,6 +140,20 @@ export class EngineLoop {
       }
       if (signal?.aborted === true && counters.batch < batches) return;
     }
+  }
+
+  /**
+   * Σ C_x and the correct count of `set` with the engine's parameters (the
+   * network's after an epoch), fed forward by the engine.
+   *
+   * @param set - the data set
+   * @param labels - the class of each sample (from labelsOf)
+   * @param totals - receives the sums (overwritten)
+   */
+  evaluate(set: Dataset, labels: Int32Array, totals: EvaluationTotals): void {
+    const result = this.engine.evaluate(set.inputs, set.targets, labels);
+    totals.costSum = result.costSum;
+    totals.correct = result.correct;
   }
 
   /** Replays the chunk from the network's weights (its state before the chunk) one batch at a time, and throws at the first bad one. */

@@ -13,6 +13,7 @@ export {
   createEpochEngine,
   createEpochEngineSync,
   defaultWorkerFactory,
+  type EngineEvaluation,
   type EngineLayer,
   type EnginePath,
   type EpochEngine,

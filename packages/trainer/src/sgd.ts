@@ -22,71 +22,8 @@ import type {
   TrainPath,
   TrainResult,
 } from './types.js';
+import { updateMiniBatch, type Velocities } from './update.js';
 import { createWorkspace, gatherRows, viewRows, type Workspace } from './workspace.js';
-
-type Velocities = { weights: FloatArray[]; biases: FloatArray[] };
-
-/**
- * One step of gradient descent from the gradients in `ws` (already computed by
- * backprop for the mini-batch), written into the network's weights and biases:
- *
- * - without momentum, as network2.py: w ← (1 − ηλ/n)·w − η·∇w, b ← b − η·∇b;
- * - with momentum μ: v ← μ·v − η·(∇w + (λ/n)·w), w ← w + v (biases likewise, without λ).
- *
- * ∇ is the mean over the mini-batch, so η·∇ is the book's (η/m)·Σ.
- *
- * @returns false when a weight or bias became NaN or ±Infinity
- */
-function updateMiniBatch(
-  network: Network,
-  ws: Workspace,
-  eta: number,
-  etaLambdaOverN: number,
-  momentum: number,
-  velocities: Velocities | null,
-): boolean {
-  const layers = network.layers;
-  const decay = 1 - etaLambdaOverN;
-  let check = 0;
-  for (let l = 0; l < layers.length; l++) {
-    const layer = layers[l] as Network['layers'][number];
-    const w = layer.weights.data;
-    const gw = (ws.gradWeights[l] as Matrix).data;
-    const b = layer.biases.data;
-    const gb = (ws.gradBiases[l] as Matrix).data;
-    if (velocities === null) {
-      for (let i = 0; i < w.length; i++) {
-        const v = decay * (w[i] as number) - eta * (gw[i] as number);
-        w[i] = v;
-        check += v - v;
-      }
-      for (let j = 0; j < b.length; j++) {
-        const v = (b[j] as number) - eta * (gb[j] as number);
-        b[j] = v;
-        check += v - v;
-      }
-    } else {
-      const vw = velocities.weights[l] as FloatArray;
-      const vb = velocities.biases[l] as FloatArray;
-      for (let i = 0; i < w.length; i++) {
-        const wi = w[i] as number;
-        const v = momentum * (vw[i] as number) - etaLambdaOverN * wi - eta * (gw[i] as number);
-        vw[i] = v;
-        const next = wi + v;
-        w[i] = next;
-        check += next - next;
-      }
-      for (let j = 0; j < b.length; j++) {
-        const v = momentum * (vb[j] as number) - eta * (gb[j] as number);
-        vb[j] = v;
-        const next = (b[j] as number) + v;
-        b[j] = next;
-        check += next - next;
-      }
-    }
-  }
-  return check === 0;
-}
 
 function aborted(signal: AbortSignal | undefined): boolean {
   return signal?.aborted === true;
@@ -111,14 +48,22 @@ interface Run {
   readonly history: EpochEvent[];
 }
 
-function startRun(network: Network, data: Dataset, o: ResolvedOptions, options: TrainOptions): Run {
+function startRun(
+  network: Network,
+  data: Dataset,
+  o: ResolvedOptions,
+  options: TrainOptions,
+  reference: boolean,
+): Run {
   const n = data.inputs.rows;
   const batches = Math.ceil(n / o.batchSize);
   const ws = createWorkspace(network, Math.min(o.batchSize, n));
   if (n % o.batchSize !== 0 && n > o.batchSize) viewRows(ws, n % o.batchSize);
   const nEval = o.evaluationData === null ? 0 : o.evaluationData.inputs.rows;
   const speedSamples = Math.min(o.learningSpeedSamples, n);
-  const needsEval = o.trainingCost || o.trainingAccuracy || nEval > 0 || speedSamples > 0;
+  // The engine evaluates with its own buffers; the reference feedforward and learning speeds need a workspace.
+  const needsEval =
+    speedSamples > 0 || (reference && (o.trainingCost || o.trainingAccuracy || nEval > 0));
   const evalWs = needsEval
     ? createWorkspace(network, Math.min(o.evaluationChunk, Math.max(n, nEval)))
     : null;
@@ -221,9 +166,10 @@ function finiteCost(value: number, what: string, epoch: number): number {
   return value;
 }
 
-/** Evaluates the epoch's figures (not timed as training). */
+/** Evaluates the epoch's figures (not timed as training): on the engine when it trains, else with the reference feedforward. */
 function measureEpoch(
   run: Run,
+  loop: EngineLoop | null,
   epoch: number,
   eta: number,
   seconds: number,
@@ -235,8 +181,12 @@ function measureEpoch(
   let evaluationCost: number | null = null;
   let evaluationAccuracy: number | null = null;
   let learningSpeeds: LearningSpeeds | null = null;
-  if (evalWs !== null && run.trainLabels !== null) {
-    evaluateInto(network, o.cost, data, run.trainLabels, evalWs, totals);
+  const score = (set: Dataset, labels: Int32Array): void => {
+    if (loop !== null) loop.evaluate(set, labels, totals);
+    else evaluateInto(network, o.cost, set, labels, evalWs as Workspace, totals);
+  };
+  if (run.trainLabels !== null) {
+    score(data, run.trainLabels);
     if (o.trainingCost) {
       const c = totals.costSum / run.n + l2Penalty(network, o.lambda, run.n);
       trainingCost = finiteCost(c, 'training cost', epoch);
@@ -244,9 +194,9 @@ function measureEpoch(
     if (o.trainingAccuracy) trainingAccuracy = totals.correct / run.n;
   }
   const ev = o.evaluationData;
-  if (evalWs !== null && ev !== null && run.evalLabels !== null) {
+  if (ev !== null && run.evalLabels !== null) {
     const nEval = ev.inputs.rows;
-    evaluateInto(network, o.cost, ev, run.evalLabels, evalWs, totals);
+    score(ev, run.evalLabels);
     if (o.evaluationCost) {
       const c = totals.costSum / nEval + l2Penalty(network, o.lambda, nEval);
       evaluationCost = finiteCost(c, 'evaluation cost', epoch);
@@ -350,7 +300,7 @@ export function trainInPlace(
   const o = resolveOptions(options, cost);
   if (o.evaluationData !== null) assertDataset(network, o.evaluationData, 'evaluationData');
   const engineChoice = resolveEngine(network, o, options.engine);
-  const run = startRun(network, trainingData, o, options);
+  const run = startRun(network, trainingData, o, options, engineChoice === 'reference');
   const loop = engineChoice === 'reference' ? null : new EngineLoop(run, engineChoice);
   const path: TrainPath = loop === null ? 'reference' : loop.path;
   const { counters, order, history } = run;
@@ -382,7 +332,7 @@ export function trainInPlace(
     }
     counters.batch = 0;
     counters.epoch = epoch;
-    const event = measureEpoch(run, epoch, eta, seconds, path);
+    const event = measureEpoch(run, loop, epoch, eta, seconds, path);
     history.push(event);
     const stop = stepSchedule(run, event);
     onEpoch?.(event, checkpoint);

@@ -6,6 +6,8 @@ import type { EpochEngineOptions, FastCostName } from './types.js';
 export interface EngineConfig {
   /** Neurons per layer, inputs first. */
   readonly sizes: readonly number[];
+  /** The cost's name. */
+  readonly cost: FastCostName;
   /** True for the quadratic cost: δ^L = (a − y)·σ'(z). */
   readonly quadratic: boolean;
   /** True when the output layer is softmax (log-likelihood cost). */
@@ -92,6 +94,7 @@ export function resolveConfig(network: Network, options: EpochEngineOptions): En
   });
   return {
     sizes: [...sizes],
+    cost: costName as FastCostName,
     quadratic: costName === 'quadratic',
     softmax: costName === 'log-likelihood',
     eta: options.eta,
@@ -137,6 +140,25 @@ export function checkEpochArguments(
     }
   }
   return order.length;
+}
+
+/** Throws unless inputs, targets and labels fit the network (for an evaluation). */
+export function checkEvaluationArguments(
+  sizes: readonly number[],
+  inputs: Matrix,
+  targets: Matrix,
+  labels: ArrayLike<number> | undefined,
+): void {
+  checkEpochArguments(sizes, inputs, targets, []);
+  if (labels === undefined) return;
+  if (labels === null || typeof labels !== 'object' || typeof labels.length !== 'number') {
+    throw new TypeError('labels must be an array of classes, one per row, or undefined');
+  }
+  if (labels.length !== inputs.rows) {
+    throw new RangeError(
+      `labels has ${labels.length} classes but inputs are ${inputs.rows}x${inputs.cols}`,
+    );
+  }
 }
 
 /** The factors of the update: decay = 1 − ηλ/n and wd = ηλ/n. */

@@ -8,6 +8,7 @@
 export { availablePaths, createEpochEngine, createEpochEngineSync } from './engine.js';
 export { defaultWorkerFactory, WORKER_SOURCE } from './threads.js';
 export type {
+  EngineEvaluation,
   EngineLayer,
   EnginePath,
   EpochEngine,

@@ -1,9 +1,17 @@
+import { type Cost, costByName } from '@mlisp/costs';
 import type { Network } from '@mlisp/neurons';
 import type { FloatArray, Matrix } from '@mlisp/tensor';
-import { checkEpochArguments, type EngineConfig, finiteValues, l2Factors } from './config.js';
+import {
+  checkEpochArguments,
+  checkEvaluationArguments,
+  type EngineConfig,
+  finiteValues,
+  l2Factors,
+} from './config.js';
+import { type ScoreTotals, scoreRows } from './score.js';
 import type * as kernels from './ts-kernels.js';
 import type { updateLayer } from './ts-update.js';
-import type { EngineLayer, EpochEngine } from './types.js';
+import type { EngineEvaluation, EngineLayer, EpochEngine } from './types.js';
 
 /**
  * The kernels a {@link TsEpochEngine} calls: ts-kernels.ts and ts-update.ts
@@ -18,6 +26,9 @@ export interface TsKernelSet {
   readonly backwardDelta: typeof kernels.backwardDelta;
   readonly updateLayer: typeof updateLayer;
 }
+
+/** Rows fed forward at a time by evaluate(). */
+const EVALUATION_ROWS = 64;
 
 function allocate(dtype: EngineConfig['dtype'], length: number): FloatArray {
   return dtype === 'float32' ? new Float32Array(length) : new Float64Array(length);
@@ -43,9 +54,13 @@ export class TsEpochEngine implements EpochEngine {
   private readonly deltas: FloatArray[];
   private readonly batchTargets: FloatArray;
   private readonly k: TsKernelSet;
+  private readonly cost: Cost;
+  /** evaluate()'s activations, EVALUATION_ROWS x sizes[l] per layer (inputs first), made on first use. */
+  private evaluationActs: FloatArray[] | undefined;
 
   constructor(network: Network, config: EngineConfig, kernelSet: TsKernelSet) {
     this.k = kernelSet;
+    this.cost = costByName(config.cost);
     this.network = network;
     this.config = config;
     this.dtype = config.dtype;
@@ -141,6 +156,41 @@ export class TsEpochEngine implements EpochEngine {
         );
       }
     }
+  }
+
+  evaluate(inputs: Matrix, targets: Matrix, labels?: ArrayLike<number>): EngineEvaluation {
+    const { sizes, softmax, dtype } = this.config;
+    checkEvaluationArguments(sizes, inputs, targets, labels);
+    this.evaluationActs ??= sizes.map((n) => allocate(dtype, EVALUATION_ROWS * n));
+    const acts = this.evaluationActs;
+    const { forwardLayer, softmaxRows } = this.k;
+    const L = sizes.length - 1;
+    const n0 = sizes[0] as number;
+    const totals: ScoreTotals = { costSum: 0, correct: 0 };
+    for (let start = 0; start < inputs.rows; start += EVALUATION_ROWS) {
+      const m = Math.min(EVALUATION_ROWS, inputs.rows - start);
+      // set() converts to the engine's dtype as an element assignment does.
+      (acts[0] as FloatArray).set(inputs.data.subarray(start * n0, (start + m) * n0));
+      for (let l = 1; l <= L; l++) {
+        const layer = this.params[l - 1] as EngineLayer;
+        const out = acts[l] as FloatArray;
+        const isSoftmax = softmax && l === L;
+        const n = sizes[l] as number;
+        forwardLayer(
+          acts[l - 1] as FloatArray,
+          m,
+          sizes[l - 1] as number,
+          layer.weights.data,
+          layer.biases.data,
+          n,
+          out,
+          !isSoftmax,
+        );
+        if (isSoftmax) softmaxRows(out, m, n);
+      }
+      scoreRows(this.cost, acts[L] as FloatArray, targets, labels, start, m, totals);
+    }
+    return totals;
   }
 
   layers(): readonly EngineLayer[] {

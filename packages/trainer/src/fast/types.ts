@@ -61,6 +61,14 @@ export interface EngineLayer {
   readonly biases: Matrix;
 }
 
+/** What {@link EpochEngine.evaluate} finds. */
+export interface EngineEvaluation {
+  /** Σ_x C_x over the samples, without the L2 term (add it yourself: `l2Penalty` of @mlisp/costs). */
+  readonly costSum: number;
+  /** Samples whose predicted class (the largest output; for one output neuron, output > 0.5) is their label. */
+  readonly correct: number;
+}
+
 /**
  * Runs whole epochs of mini-batch SGD for a dense sigmoid network, allocating
  * nothing per batch. It trains its own copy of the network's parameters:
@@ -82,6 +90,19 @@ export interface EpochEngine {
    * @param order - the epoch's permutation: the row indices in the order they are used (length ≤ N)
    */
   runEpoch(inputs: Matrix, targets: Matrix, order: ArrayLike<number>): void;
+  /**
+   * Feeds a data set forward with the engine's current parameters (no
+   * training) and scores it: the cost summed over the samples and the number
+   * classified correctly, as the trainer's `evaluate` computes them. The wasm
+   * paths copy the inputs into WebAssembly memory the first time a matrix is
+   * seen (the training set is already there) and run the rows in order, in
+   * mini-batches, on the calling thread.
+   *
+   * @param inputs - N x sizes[0], one sample per row
+   * @param targets - N x sizes[L], the desired outputs (the cost compares with these)
+   * @param labels - the class of each sample (N of them); default: the argmax of each target row (for one output neuron: target > 0.5)
+   */
+  evaluate(inputs: Matrix, targets: Matrix, labels?: ArrayLike<number>): EngineEvaluation;
   /** The engine's current parameters (read-only views; copied out on each call for wasm paths). */
   layers(): readonly EngineLayer[];
   /**

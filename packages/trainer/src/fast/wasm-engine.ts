@@ -1,8 +1,15 @@
+import { type Cost, costByName } from '@mlisp/costs';
 import type { Network } from '@mlisp/neurons';
 import type { FloatArray, Matrix } from '@mlisp/tensor';
-import { checkEpochArguments, type EngineConfig, finiteValues, l2Factors } from './config.js';
+import {
+  checkEpochArguments,
+  checkEvaluationArguments,
+  type EngineConfig,
+  l2Factors,
+} from './config.js';
+import { type ScoreTotals, scoreRows } from './score.js';
 import { copyValues } from './ts-engine.js';
-import type { EngineLayer, EpochEngine } from './types.js';
+import type { EngineEvaluation, EngineLayer, EpochEngine } from './types.js';
 import {
   dataAddresses,
   type LayerAddresses,
@@ -19,6 +26,8 @@ import {
 } from './wasm-support.js';
 
 const PAGE = 65536;
+
+const align = (bytes: number): number => Math.ceil(bytes / 64) * 64;
 
 /** Worker threads taking part in the epochs (see threads.ts). */
 export interface WorkerTeam {
@@ -45,8 +54,11 @@ export class WasmEpochEngine implements EpochEngine {
   private dataRows = -1;
   private dataInputs: FloatArray | undefined;
   private dataTargets: FloatArray | undefined;
-  private dataAt: { order: number; inputs: number; targets: number } | undefined;
+  private dataAt: { order: number; inputs: number; targets: number; end: number } | undefined;
   private writtenThreads = 0;
+  private readonly cost: Cost;
+  /** The evaluation set in linear memory (after the training set), by the array it was copied from. */
+  private evaluationSet: { data: FloatArray; rows: number; at: number; end: number } | undefined;
 
   /**
    * @param module - a kernel module of `level`, built for shared memory when `threads` > 1
@@ -61,6 +73,7 @@ export class WasmEpochEngine implements EpochEngine {
   ) {
     this.network = network;
     this.config = config;
+    this.cost = costByName(config.cost);
     this.dtype = config.dtype;
     this.path = level === 'relaxed' ? 'wasm-relaxed' : 'wasm-simd';
     this.size = config.dtype === 'float32' ? 4 : 8;
@@ -133,6 +146,8 @@ export class WasmEpochEngine implements EpochEngine {
     this.floats(at.inputs, inputs.data.length).set(inputs.data);
     this.floats(at.targets, targets.data.length).set(targets.data);
     writeDataAddresses(this.words(), this.layout, at);
+    // The evaluation set lives after the training set: this one may have overwritten it.
+    this.evaluationSet = undefined;
     this.dataAt = at;
     this.dataInputs = inputs.data;
     this.dataTargets = targets.data;
@@ -156,6 +171,43 @@ export class WasmEpochEngine implements EpochEngine {
     else this.kernels.epoch64(plan, 0, count, batchSize, eta, decay, wd, momentum);
   }
 
+  /** Byte address of `inputs` in linear memory: the training set's, or the evaluation set's (copied when new). */
+  private evaluationInputs(inputs: Matrix): number {
+    if (
+      this.dataAt !== undefined &&
+      inputs.data === this.dataInputs &&
+      inputs.rows === this.dataRows
+    )
+      return this.dataAt.inputs;
+    const set = this.evaluationSet;
+    if (set !== undefined && inputs.data === set.data && inputs.rows === set.rows) return set.at;
+    const at = align(this.dataAt?.end ?? this.layout.dataStart);
+    const end = align(at + inputs.data.length * this.size);
+    this.reserve(end);
+    this.floats(at, inputs.data.length).set(inputs.data);
+    this.evaluationSet = { data: inputs.data, rows: inputs.rows, at, end };
+    return at;
+  }
+
+  evaluate(inputs: Matrix, targets: Matrix, labels?: ArrayLike<number>): EngineEvaluation {
+    const { sizes, batchSize } = this.config;
+    checkEvaluationArguments(sizes, inputs, targets, labels);
+    const rows = inputs.rows;
+    const nL = sizes[sizes.length - 1] as number;
+    const at = this.evaluationInputs(inputs);
+    const out = Math.max(
+      this.dataAt?.end ?? this.layout.dataStart,
+      this.evaluationSet?.end ?? this.layout.dataStart,
+    );
+    this.reserve(out + rows * nL * this.size);
+    const plan = this.layout.plan;
+    if (this.size === 4) this.kernels.forwardSet32(plan, at, rows, batchSize, out);
+    else this.kernels.forwardSet64(plan, at, rows, batchSize, out);
+    const totals: ScoreTotals = { costSum: 0, correct: 0 };
+    scoreRows(this.cost, this.floats(out, rows * nL), targets, labels, 0, rows, totals);
+    return totals;
+  }
+
   layers(): readonly EngineLayer[] {
     return this.layout.layers.map((a) => {
       const weights =
@@ -171,10 +223,9 @@ export class WasmEpochEngine implements EpochEngine {
   }
 
   allFinite(): boolean {
-    // The padding of W's rows holds zeros, so whole rows can be scanned.
-    return this.layout.layers.every(
-      (a) =>
-        finiteValues(this.floats(a.W, a.nOut * a.ldw)) && finiteValues(this.floats(a.b, a.nOut)),
+    const plan = this.layout.plan;
+    return (
+      (this.size === 4 ? this.kernels.allFinite32(plan) : this.kernels.allFinite64(plan)) === 1
     );
   }
 

@@ -1,0 +1,68 @@
+import type { Network } from '@mlisp/neurons';
+import type { FloatArray, Matrix } from '@mlisp/tensor';
+import type { Workspace } from './workspace.js';
+
+/** Momentum velocities per layer, flat like the weights. */
+export type Velocities = { weights: FloatArray[]; biases: FloatArray[] };
+
+/**
+ * One step of gradient descent from the gradients in `ws` (already computed by
+ * backprop for the mini-batch), written into the network's weights and biases:
+ *
+ * - without momentum, as network2.py: w ← (1 − ηλ/n)·w − η·∇w, b ← b − η·∇b;
+ * - with momentum μ: v ← μ·v − η·(∇w + (λ/n)·w), w ← w + v (biases likewise, without λ).
+ *
+ * ∇ is the mean over the mini-batch, so η·∇ is the book's (η/m)·Σ.
+ *
+ * @returns false when a weight or bias became NaN or ±Infinity
+ */
+export function updateMiniBatch(
+  network: Network,
+  ws: Workspace,
+  eta: number,
+  etaLambdaOverN: number,
+  momentum: number,
+  velocities: Velocities | null,
+): boolean {
+  const layers = network.layers;
+  const decay = 1 - etaLambdaOverN;
+  let check = 0;
+  for (let l = 0; l < layers.length; l++) {
+    const layer = layers[l] as Network['layers'][number];
+    const w = layer.weights.data;
+    const gw = (ws.gradWeights[l] as Matrix).data;
+    const b = layer.biases.data;
+    const gb = (ws.gradBiases[l] as Matrix).data;
+    if (velocities === null) {
+      for (let i = 0; i < w.length; i++) {
+        const v = decay * (w[i] as number) - eta * (gw[i] as number);
+        w[i] = v;
+        check += v - v;
+      }
+      for (let j = 0; j < b.length; j++) {
+        const v = (b[j] as number) - eta * (gb[j] as number);
+        b[j] = v;
+        check += v - v;
+      }
+    } else {
+      const vw = velocities.weights[l] as FloatArray;
+      const vb = velocities.biases[l] as FloatArray;
+      for (let i = 0; i < w.length; i++) {
+        const wi = w[i] as number;
+        const v = momentum * (vw[i] as number) - etaLambdaOverN * wi - eta * (gw[i] as number);
+        vw[i] = v;
+        const next = wi + v;
+        w[i] = next;
+        check += next - next;
+      }
+      for (let j = 0; j < b.length; j++) {
+        const v = momentum * (vb[j] as number) - eta * (gb[j] as number);
+        vb[j] = v;
+        const next = (b[j] as number) + v;
+        b[j] = next;
+        check += next - next;
+      }
+    }
+  }
+  return check === 0;
+}
