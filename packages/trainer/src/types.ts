@@ -186,7 +186,11 @@ export interface TrainOptions {
   readonly earlyStopping?: EarlyStoppingOptions;
   /** Training samples the per-epoch learning speeds use (the first ones; default 1000, 0 for none). */
   readonly learningSpeedSamples?: number;
-  /** Rows per chunk when evaluating and measuring learning speeds (default 500). */
+  /**
+   * Rows per chunk when the reference loop evaluates, and when learning speeds
+   * are measured (default 500). On the engine path the engine evaluates, in
+   * mini-batches of `batchSize`.
+   */
   readonly evaluationChunk?: number;
   /** Called after each epoch, with a function that returns the trainer state at that point. */
   readonly onEpoch?: (event: EpochEvent, checkpoint: () => TrainerState) => void;
@@ -210,7 +214,9 @@ export interface TrainOptions {
    * cross-entropy cost) or sigmoid hidden layers and a softmax output with
    * log-likelihood, and momentum is 0; otherwise the reference loop. An
    * {@link EnginePath} forces that engine path, and throws a TypeError saying
-   * why when the run does not fit it. `TrainResult.path` and each
+   * why when the run does not fit it. On an engine path the per-epoch costs
+   * and accuracies are computed by the engine's forward pass too (the same
+   * figures within float rounding). `TrainResult.path` and each
    * `EpochEvent.path` say which code ran. Resuming is bit-identical on the same path.
    */
   readonly engine?: 'auto' | 'reference' | EnginePath;
