@@ -1,3 +1,6 @@
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+
 /** One thing to time: `run` does one unit of work (for example one GEMM call). */
 export interface Contender {
   readonly name: string;
@@ -81,4 +84,19 @@ export function measure(
     result.set(c.name, { seconds, relativeIqr: (quantile(x, 0.75) - quantile(x, 0.25)) / seconds });
   });
   return result;
+}
+
+let gc: (() => void) | undefined;
+
+/**
+ * Runs a full garbage collection (V8's `gc`, exposed on first use), so that a
+ * contender does not pay, inside its timed epoch, for the garbage the previous
+ * one left (tfjs allocates tensors every mini-batch).
+ */
+export function collectGarbage(): void {
+  if (gc === undefined) {
+    setFlagsFromString('--expose-gc');
+    gc = runInNewContext('gc') as () => void;
+  }
+  gc();
 }

@@ -1,5 +1,5 @@
 import { Rng } from '@mlisp/tensor';
-import { median } from './timing.js';
+import { collectGarbage, median } from './timing.js';
 import { type CliRun, cliScript, runCli } from './train-cli.js';
 import { createEngine, type EngineSpec, engineSpecs, loadFastEngine } from './train-engines.js';
 import { targetChecks } from './train-format.js';
@@ -136,16 +136,19 @@ async function runWorkload(
     const order = orders[r + 1] as Int32Array;
     for (let q = 0; q < engines.length; q++) {
       const e = engines[(q + r) % engines.length] as (typeof engines)[number];
+      collectGarbage();
       const start = performance.now();
       e.engine.runEpoch(data.inputs, data.targets, order);
       e.seconds.push((performance.now() - start) / 1000);
     }
     if (r < plan.tfjsWasmEpochs) {
       await useTfjsBackend('wasm');
+      collectGarbage();
       wasmSeconds.push(await tfjsWasm.epoch(order));
     }
     if (r < plan.tfjsCpuEpochs) {
       await useTfjsBackend('cpu');
+      collectGarbage();
       cpuSeconds.push(await tfjsCpu.epoch(order));
     }
     if (script !== undefined && idxDir !== undefined && r < 2) {
@@ -232,10 +235,10 @@ export async function runTrainBench(options: { quick?: boolean } = {}): Promise<
       WORKLOAD_B,
       data,
       {
-        epochs: quick ? 2 : 4,
+        epochs: quick ? 2 : 6,
         tfjsCpuEpochs: 1,
-        tfjsWasmEpochs: quick ? 1 : 4,
-        numpyEpochs: 2,
+        tfjsWasmEpochs: quick ? 1 : 5,
+        numpyEpochs: 3,
         cliEpochs: quick ? 2 : 4,
       },
       idxDir,
