@@ -2,8 +2,8 @@ import type { Network } from '@mlisp/neurons';
 import { dtypeOf } from '@mlisp/tensor';
 import { DivergenceError } from './errors.js';
 import type { EvaluationTotals } from './evaluate.js';
-import { createEpochEngineSync } from './fast/engine.js';
-import type { EnginePath, EpochEngine } from './fast/types.js';
+import { createEpochEngine, createEpochEngineSync } from './fast/engine.js';
+import type { EnginePath, EpochEngine, EpochEngineOptions, WorkerFactory } from './fast/types.js';
 import type { ResolvedOptions } from './options.js';
 import type { RunCounters } from './state.js';
 import type { Dataset, TrainOptions } from './types.js';
@@ -12,7 +12,7 @@ import type { Dataset, TrainOptions } from './types.js';
 export const BATCHES_PER_CHUNK = 25;
 
 /** Why the fast engine cannot train this run, or null when it can. */
-function ineligible(network: Network, o: ResolvedOptions): string | null {
+export function referenceReason(network: Network, o: ResolvedOptions): string | null {
   const acts = network.layers.map((layer) => layer.activation.name);
   const output = acts[acts.length - 1];
   const cost = o.cost.name;
@@ -43,13 +43,13 @@ export function resolveEngine(
     throw new TypeError(`engine must be one of ${known.join(', ')}, got ${String(engine)}`);
   }
   if (engine === 'reference') return engine;
-  const why = ineligible(network, o);
+  const why = referenceReason(network, o);
   if (why === null) return engine;
   if (engine === 'auto') return 'reference';
   throw new TypeError(`engine '${engine}' cannot train this network: ${why}`);
 }
 
-/** What the engine loop needs of a run (sgd.ts's Run). */
+/** What the engine loop needs of a run (run.ts's Run). */
 export interface EngineRun {
   readonly network: Network;
   readonly data: Dataset;
@@ -60,42 +60,77 @@ export interface EngineRun {
   readonly counters: RunCounters;
 }
 
+/** The engine options of a run: its cost, η, λ, batch size, n and dtype, and the path. */
+function engineOptions(run: EngineRun, path: 'auto' | EnginePath): EpochEngineOptions {
+  const { network, o, n } = run;
+  return {
+    cost: o.cost,
+    eta: run.counters.eta,
+    lambda: o.lambda,
+    batchSize: o.batchSize,
+    n,
+    dtype: dtypeOf((network.layers[0] as Network['layers'][number]).weights),
+    path,
+  };
+}
+
+/**
+ * An engine loop on a one-thread engine made synchronously (`createEpochEngineSync`).
+ *
+ * @param run - the run (network, data, options, order, counters)
+ * @param path - `'auto'` or the engine path to force
+ */
+export function createEngineLoopSync(run: EngineRun, path: 'auto' | EnginePath): EngineLoop {
+  return new EngineLoop(run, createEpochEngineSync(run.network, engineOptions(run, path)));
+}
+
+/**
+ * An engine loop on an engine made by `createEpochEngine`, whose layers may be
+ * split over worker threads.
+ *
+ * @param run - the run (network, data, options, order, counters)
+ * @param path - `'auto'` or the engine path to force
+ * @param threads - threads to split each layer over, or `'auto'`
+ * @param workerFactory - starts the workers (default: the runtime's)
+ */
+export async function createEngineLoop(
+  run: EngineRun,
+  path: 'auto' | EnginePath,
+  threads: number | 'auto',
+  workerFactory: WorkerFactory | undefined,
+): Promise<EngineLoop> {
+  const options: EpochEngineOptions = {
+    ...engineOptions(run, path),
+    threads,
+    ...(workerFactory === undefined ? {} : { workerFactory }),
+  };
+  return new EngineLoop(run, await createEpochEngine(run.network, options));
+}
+
 /**
  * Runs the mini-batches of an epoch on the fast epoch engine, in chunks of
  * {@link BATCHES_PER_CHUNK}. The engine trains its own copy of the weights,
  * written back to the network after every chunk; it is made from the network
- * (so resuming from a state is exact) and made again when η changes.
+ * (so resuming from a state is exact), and told when η changes.
  */
 export class EngineLoop {
   /** The engine path that runs. */
   readonly path: EnginePath;
-  private engine: EpochEngine;
+  /** Threads that share each layer's work. */
+  readonly threads: number;
   private eta: number;
 
   /**
    * @param run - the run (network, data, options, order, counters)
-   * @param path - `'auto'` or the engine path to force
+   * @param engine - an engine made from the run's network with the run's options and current η
    */
   constructor(
     private readonly run: EngineRun,
-    path: 'auto' | EnginePath,
+    private readonly engine: EpochEngine,
   ) {
     this.eta = run.counters.eta;
-    this.engine = this.create(path);
-    this.path = this.engine.path;
-  }
-
-  private create(path: 'auto' | EnginePath): EpochEngine {
-    const { network, o, n } = this.run;
-    return createEpochEngineSync(network, {
-      cost: o.cost,
-      eta: this.eta,
-      lambda: o.lambda,
-      batchSize: o.batchSize,
-      n,
-      dtype: dtypeOf((network.layers[0] as Network['layers'][number]).weights),
-      path,
-    });
+    this.path = engine.path;
+    this.threads = engine.threads;
   }
 
   /** Runs mini-batches `first` to `end − 1` of the current order. */
@@ -111,19 +146,25 @@ export class EngineLoop {
 
   /**
    * Runs the rest of the epoch from `counters.batch`, advancing it after each
-   * chunk, and returns early (mid-epoch) when `signal` is aborted.
+   * chunk, and yields after every chunk (a step of the caller's loop; it may
+   * wait there); returns early (mid-epoch) when `signal` is aborted after a
+   * chunk.
    *
    * @param epoch - the epoch number, from 1
    * @param onBatch - called for every mini-batch after its chunk ran (cost null)
    * @param signal - checked after every chunk
    * @throws DivergenceError naming the first mini-batch that made a weight or bias NaN or infinite
    */
-  runEpoch(epoch: number, onBatch: TrainOptions['onBatch'], signal: AbortSignal | undefined): void {
+  *runEpoch(
+    epoch: number,
+    onBatch: TrainOptions['onBatch'],
+    signal: AbortSignal | undefined,
+  ): Generator<void, void, void> {
     const { counters, batches } = this.run;
     const eta = counters.eta;
     if (eta !== this.eta) {
       this.eta = eta;
-      this.engine = this.create(this.path);
+      this.engine.setEta(eta);
     }
     while (counters.batch < batches) {
       const first = counters.batch;
@@ -138,6 +179,7 @@ export class EngineLoop {
           onBatch({ epoch, batch: b, batches, size, cost: null, eta });
         }
       }
+      yield;
       if (signal?.aborted === true && counters.batch < batches) return;
     }
   }
@@ -154,6 +196,11 @@ export class EngineLoop {
     const result = this.engine.evaluate(set.inputs, set.targets, labels);
     totals.costSum = result.costSum;
     totals.correct = result.correct;
+  }
+
+  /** Stops the engine's worker threads (none on one thread). */
+  close(): void {
+    this.engine.close();
   }
 
   /** Replays the chunk from the network's weights (its state before the chunk) one batch at a time, and throws at the first bad one. */

@@ -23,6 +23,7 @@ export {
   hasSharedWasmMemory,
   hasWasmRelaxedSimd,
   hasWasmSimd,
+  MAX_THREADS,
   WORKER_SOURCE,
   type WorkerFactory,
 } from './fast/index.js';
@@ -33,7 +34,7 @@ export {
   gradientCheck,
   gradientCheckReport,
 } from './gradient-check.js';
-export { trainInPlace } from './sgd.js';
+export { trainInPlace, trainInPlaceAsync } from './sgd.js';
 export type {
   BatchEvent,
   Dataset,
@@ -45,6 +46,7 @@ export type {
   MonitorOptions,
   ScheduleOptions,
   StopReason,
+  TrainAsyncOptions,
   TrainerState,
   TrainOptions,
   TrainPath,

@@ -1,6 +1,6 @@
 import type { Cost, CostName } from '@mlisp/costs';
 import type { Matrix, RandomState, Rng } from '@mlisp/tensor';
-import type { EnginePath } from './fast/types.js';
+import type { EnginePath, WorkerFactory } from './fast/types.js';
 
 /** The code that trained: the matrix backprop loop (`'reference'`) or a path of the fast epoch engine. */
 export type TrainPath = 'reference' | EnginePath;
@@ -154,7 +154,7 @@ export interface TrainerState {
   readonly history: EpochEvent[];
 }
 
-/** Options of `trainInPlace`. */
+/** Options of `trainInPlace` (and of `trainInPlaceAsync`, which adds {@link TrainAsyncOptions.threads}). */
 export interface TrainOptions {
   /** The cost function, or its name. */
   readonly cost: Cost | CostName;
@@ -202,6 +202,9 @@ export interface TrainOptions {
   /**
    * Training stops after the current mini-batch once this is aborted (on the
    * engine path: after the current chunk of up to 25 mini-batches).
+   * `trainInPlaceAsync` lets the event loop run after each chunk (and, on the
+   * reference loop, every 25 mini-batches), so an abort sent from a timer,
+   * an I/O callback or a message is seen there.
    */
   readonly signal?: AbortSignal;
   /** Continue a run from a saved state (the network must hold the weights saved with it). */
@@ -209,7 +212,8 @@ export interface TrainOptions {
   /**
    * Which code trains (default `'auto'`). `'reference'` is the matrix backprop
    * loop, which trains every network. `'auto'` uses the fast epoch engine
-   * (`createEpochEngineSync`, its fastest path: relaxed SIMD, SIMD, then
+   * (`createEpochEngineSync`, or `createEpochEngine` with `threads` in
+   * `trainInPlaceAsync`; its fastest path: relaxed SIMD, SIMD, then
    * TypeScript) when the network has only sigmoid layers (quadratic or
    * cross-entropy cost) or sigmoid hidden layers and a softmax output with
    * log-likelihood, and momentum is 0; otherwise the reference loop. An
@@ -222,7 +226,24 @@ export interface TrainOptions {
   readonly engine?: 'auto' | 'reference' | EnginePath;
 }
 
-/** What `trainInPlace` returns. */
+/** Options of `trainInPlaceAsync`: those of `trainInPlace`, and the threads of the fast engine. */
+export interface TrainAsyncOptions extends TrainOptions {
+  /**
+   * Threads that share each layer's neurons on the fast epoch engine
+   * (`createEpochEngine`), or `'auto'` (the default): 2 where shared
+   * WebAssembly memory and workers exist (Node; browser pages only when
+   * cross-origin isolated) and a wasm path runs, else 1. An integer from 1 to
+   * `MAX_THREADS`; more than 1 needs the fast engine on a wasm path (a
+   * TypeError says why when the run cannot have them). Threads never change
+   * the results: weights, history and states are bit-identical for every
+   * thread count, so a run may be resumed with another one.
+   */
+  readonly threads?: number | 'auto';
+  /** Starts the engine's worker threads (default: `defaultWorkerFactory()`). */
+  readonly workerFactory?: WorkerFactory;
+}
+
+/** What `trainInPlace` and `trainInPlaceAsync` return. */
 export interface TrainResult {
   /** One event per completed epoch (including those before a resume). */
   readonly history: EpochEvent[];
@@ -232,4 +253,6 @@ export interface TrainResult {
   readonly stopReason: StopReason;
   /** The code that trained: `'reference'` or the engine path (see `TrainOptions.engine`). */
   readonly path: TrainPath;
+  /** Threads that trained (1 unless `trainInPlaceAsync` split the engine's layers over workers). */
+  readonly threads: number;
 }

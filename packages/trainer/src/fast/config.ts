@@ -161,6 +161,16 @@ export function checkEvaluationArguments(
   }
 }
 
+/**
+ * `config` with another learning rate (for {@link EpochEngine.setEta}).
+ *
+ * @throws TypeError unless `eta` is a positive finite number
+ */
+export function withEta(config: EngineConfig, eta: number): EngineConfig {
+  assertNumber('eta', eta, (v) => v > 0, 'a positive number');
+  return { ...config, eta };
+}
+
 /** The factors of the update: decay = 1 − ηλ/n and wd = ηλ/n. */
 export function l2Factors(config: EngineConfig, rows: number): { decay: number; wd: number } {
   const n = config.n ?? rows;

@@ -57,7 +57,12 @@ function tsEngine(network: Network, config: EngineConfig): EpochEngine {
   return new TsEpochEngine(network, config, config.dtype === 'float32' ? TS_FLOAT32 : TS_FLOAT64);
 }
 
-function checkThreads(threads: unknown): void {
+/**
+ * Checks a `threads` option: `'auto'`, undefined, or an integer from 1 to MAX_THREADS.
+ *
+ * @throws TypeError naming the value and what is allowed
+ */
+export function checkThreads(threads: unknown): void {
   if (threads === undefined || threads === 'auto') return;
   if (
     typeof threads !== 'number' ||

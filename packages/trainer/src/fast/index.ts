@@ -17,4 +17,5 @@ export type {
   FastWorker,
   WorkerFactory,
 } from './types.js';
+export { MAX_THREADS } from './wasm-layout.js';
 export { hasSharedWasmMemory, hasWasmRelaxedSimd, hasWasmSimd } from './wasm-support.js';

@@ -7,6 +7,7 @@ import {
   type EngineConfig,
   finiteValues,
   l2Factors,
+  withEta,
 } from './config.js';
 import { type ScoreTotals, scoreRows } from './score.js';
 import type * as kernels from './ts-kernels.js';
@@ -43,7 +44,7 @@ export class TsEpochEngine implements EpochEngine {
   readonly path = 'ts' as const;
   readonly threads = 1;
   readonly dtype: EngineConfig['dtype'];
-  private readonly config: EngineConfig;
+  private config: EngineConfig;
   private readonly network: Network;
   private readonly params: EngineLayer[];
   private readonly velocityW: FloatArray[];
@@ -217,6 +218,10 @@ export class TsEpochEngine implements EpochEngine {
       (this.velocityW[l] as FloatArray).fill(0);
       (this.velocityB[l] as FloatArray).fill(0);
     });
+  }
+
+  setEta(eta: number): void {
+    this.config = withEta(this.config, eta);
   }
 
   close(): void {}

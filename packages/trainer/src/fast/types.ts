@@ -114,6 +114,15 @@ export interface EpochEngine {
   syncToNetwork(): void;
   /** Reads the network's weights and biases into the engine (after they were changed outside), and clears momentum. */
   loadFromNetwork(): void;
+  /**
+   * Changes the learning rate η of the following epochs (e.g. a schedule's
+   * reductions), keeping the parameters, the training set and the workers.
+   * The next epochs compute exactly what an engine made with this η would.
+   *
+   * @param eta - the new learning rate (> 0)
+   * @throws TypeError unless `eta` is a positive finite number
+   */
+  setEta(eta: number): void;
   /** Stops worker threads; the engine keeps working on one thread afterwards. No-op without workers. */
   close(): void;
 }

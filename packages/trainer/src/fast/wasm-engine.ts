@@ -6,6 +6,7 @@ import {
   checkEvaluationArguments,
   type EngineConfig,
   l2Factors,
+  withEta,
 } from './config.js';
 import { type ScoreTotals, scoreRows } from './score.js';
 import { copyValues } from './ts-engine.js';
@@ -45,7 +46,7 @@ export class WasmEpochEngine implements EpochEngine {
   readonly dtype: EngineConfig['dtype'];
   readonly memory: WebAssembly.Memory;
   readonly layout: MemoryLayout;
-  private readonly config: EngineConfig;
+  private config: EngineConfig;
   private readonly network: Network;
   private readonly kernels: KernelExports;
   private readonly size: number;
@@ -262,6 +263,10 @@ export class WasmEpochEngine implements EpochEngine {
       if (a.VW !== 0) this.floats(a.VW, a.nOut * a.ldw).fill(0);
       if (a.Vb !== 0) this.floats(a.Vb, a.nOut).fill(0);
     });
+  }
+
+  setEta(eta: number): void {
+    this.config = withEta(this.config, eta);
   }
 
   close(): void {

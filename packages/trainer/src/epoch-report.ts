@@ -1,0 +1,124 @@
+// What an epoch reports (its figures) and what follows from it (the schedule and early stopping).
+import { l2Penalty } from '@mlisp/costs';
+import type { EngineLoop } from './engine-loop.js';
+import { DivergenceError } from './errors.js';
+import { evaluateInto, learningSpeedsInto } from './evaluate.js';
+import type { Run } from './run.js';
+import type { Dataset, EpochEvent, LearningSpeeds, StopReason, TrainPath } from './types.js';
+import type { Workspace } from './workspace.js';
+
+function finiteCost(value: number, what: string, epoch: number): number {
+  if (!Number.isFinite(value)) {
+    throw new DivergenceError(
+      `training diverged: the ${what} is ${value} after epoch ${epoch}`,
+      epoch,
+      null,
+    );
+  }
+  return value;
+}
+
+/**
+ * Evaluates the epoch's figures (not timed as training): on the engine when
+ * it trains, else with the reference feedforward; learning speeds with the
+ * reference backprop.
+ *
+ * @throws DivergenceError when a cost is NaN or infinite
+ */
+export function measureEpoch(
+  run: Run,
+  loop: EngineLoop | null,
+  epoch: number,
+  eta: number,
+  seconds: number,
+  path: TrainPath,
+): EpochEvent {
+  const { network, data, o, evalWs, totals } = run;
+  let trainingCost: number | null = null;
+  let trainingAccuracy: number | null = null;
+  let evaluationCost: number | null = null;
+  let evaluationAccuracy: number | null = null;
+  let learningSpeeds: LearningSpeeds | null = null;
+  const score = (set: Dataset, labels: Int32Array): void => {
+    if (loop !== null) loop.evaluate(set, labels, totals);
+    else evaluateInto(network, o.cost, set, labels, evalWs as Workspace, totals);
+  };
+  if (run.trainLabels !== null) {
+    score(data, run.trainLabels);
+    if (o.trainingCost) {
+      const c = totals.costSum / run.n + l2Penalty(network, o.lambda, run.n);
+      trainingCost = finiteCost(c, 'training cost', epoch);
+    }
+    if (o.trainingAccuracy) trainingAccuracy = totals.correct / run.n;
+  }
+  const ev = o.evaluationData;
+  if (ev !== null && run.evalLabels !== null) {
+    const nEval = ev.inputs.rows;
+    score(ev, run.evalLabels);
+    if (o.evaluationCost) {
+      const c = totals.costSum / nEval + l2Penalty(network, o.lambda, nEval);
+      evaluationCost = finiteCost(c, 'evaluation cost', epoch);
+    }
+    if (o.evaluationAccuracy) evaluationAccuracy = totals.correct / nEval;
+  }
+  if (evalWs !== null && run.acc !== null) {
+    const count = Math.min(o.learningSpeedSamples, run.n);
+    const s = learningSpeedsInto(
+      network,
+      o.cost,
+      data,
+      count,
+      evalWs,
+      run.acc.weights,
+      run.acc.biases,
+      o.lambda,
+      run.n,
+    );
+    learningSpeeds = Object.freeze({
+      biases: Object.freeze(s.biases),
+      weights: Object.freeze(s.weights),
+    }) as LearningSpeeds;
+  }
+  return Object.freeze({
+    epoch,
+    eta,
+    seconds,
+    trainingCost,
+    trainingAccuracy,
+    evaluationCost,
+    evaluationAccuracy,
+    learningSpeeds,
+    path,
+  });
+}
+
+/** Updates the schedule and early-stopping counters after `event`; returns why to stop, or null. */
+export function stepSchedule(run: Run, event: EpochEvent): StopReason | null {
+  const { o, counters } = run;
+  if (o.schedule === null && o.earlyStopping === null) return null;
+  const value = {
+    'evaluation-accuracy': event.evaluationAccuracy,
+    'evaluation-cost': event.evaluationCost,
+    'training-accuracy': event.trainingAccuracy,
+    'training-cost': event.trainingCost,
+  }[o.improvement] as number;
+  const higherIsBetter = o.improvement.endsWith('accuracy');
+  const best = counters.best;
+  if (best === null || (higherIsBetter ? value > best : value < best)) {
+    counters.best = value;
+    counters.epochsSinceBest = 0;
+    counters.epochsSinceChange = 0;
+  } else {
+    counters.epochsSinceBest++;
+    counters.epochsSinceChange++;
+  }
+  if (o.schedule !== null && counters.epochsSinceChange >= o.schedule.patience) {
+    counters.eta *= o.schedule.factor;
+    counters.halvings++;
+    counters.epochsSinceChange = 0;
+    if (counters.halvings >= o.schedule.maxHalvings) return 'schedule';
+  }
+  if (o.earlyStopping !== null && counters.epochsSinceBest >= o.earlyStopping.patience)
+    return 'early-stopping';
+  return null;
+}

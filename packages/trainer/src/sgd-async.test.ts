@@ -1,0 +1,315 @@
+import './fast/build-if-missing.test-helper.js';
+import { createNetwork, type Network } from '@mlisp/neurons';
+import { type DType, Rng, zeros } from '@mlisp/tensor';
+import {
+  availablePaths,
+  type BatchEvent,
+  DivergenceError,
+  defaultWorkerFactory,
+  type EpochEvent,
+  type FastWorker,
+  MAX_THREADS,
+  type TrainAsyncOptions,
+  type TrainerState,
+  trainInPlace,
+  trainInPlaceAsync,
+  type WorkerFactory,
+} from '@mlisp/trainer';
+import { describe, expect, it } from 'vitest';
+
+function classification(seed: number, n: number, dtype: DType = 'float64') {
+  // one Gaussian blob per class in 5 dimensions, 3 classes, one-hot targets
+  const rng = new Rng(seed);
+  const inputs = zeros(n, 5, { dtype });
+  const targets = zeros(n, 3, { dtype });
+  for (let i = 0; i < n; i++) {
+    const c = rng.int(3);
+    for (let k = 0; k < 5; k++) inputs.data[i * 5 + k] = rng.normal(k === c ? 1.5 : 0, 1);
+    targets.data[i * 3 + c] = 1;
+  }
+  return { inputs, targets };
+}
+
+const withoutSeconds = (h: readonly EpochEvent[]) => h.map(({ seconds: _s, ...rest }) => rest);
+const parameters = (net: Network) =>
+  net.layers.flatMap((l) => [...l.weights.data, ...l.biases.data]);
+const json = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
+
+// 203 samples in mini-batches of 2: 102 mini-batches (the last of 1), five chunks per epoch.
+// The hidden layers are wide enough that two threads both own neurons of every layer.
+const train = classification(1, 203);
+const base = {
+  cost: 'cross-entropy' as const,
+  eta: 0.7,
+  epochs: 4,
+  batchSize: 2,
+  lambda: 0.4,
+  evaluationData: classification(2, 50),
+  schedule: { patience: 1, maxHalvings: 10 },
+  learningSpeedSamples: 30,
+  seed: 99,
+};
+const fresh = (dtype: DType = 'float64') =>
+  createNetwork([5, 40, 24, 3], { init: 'scaled', seed: 3, dtype });
+
+/** The runtime's worker factory, counting the workers it starts and those terminated. */
+async function countingFactory() {
+  const inner = (await defaultWorkerFactory()) as WorkerFactory;
+  const counts = { started: 0, terminated: 0 };
+  const factory: WorkerFactory = () => {
+    const worker = inner();
+    counts.started++;
+    return {
+      postMessage: (message) => worker.postMessage(message),
+      onMessage: (handler) => worker.onMessage(handler),
+      terminate: () => {
+        counts.terminated++;
+        worker.terminate();
+      },
+    } satisfies FastWorker;
+  };
+  return { factory, counts };
+}
+
+describe('trainInPlaceAsync', () => {
+  for (const dtype of ['float64', 'float32'] as const) {
+    it(`${dtype}: threads 1 and 2 give trainInPlace's history and weights bit for bit`, async () => {
+      const reference = fresh(dtype);
+      const sync = trainInPlace(reference, train, base);
+      expect(sync.threads).toBe(1);
+      expect(sync.history.some((e) => e.eta < base.eta)).toBe(true); // the schedule lowered η
+      for (const threads of [1, 2]) {
+        const net = fresh(dtype);
+        const result = await trainInPlaceAsync(net, train, { ...base, threads });
+        expect(result.threads).toBe(threads);
+        expect(result.path).toBe(sync.path);
+        expect(result.stopReason).toBe(sync.stopReason);
+        expect(parameters(net)).toEqual(parameters(reference));
+        expect(withoutSeconds(result.history)).toEqual(withoutSeconds(sync.history));
+        expect(result.state).toEqual({ ...sync.state, history: result.history });
+      }
+    });
+  }
+
+  it("threads 'auto' (the default) uses two threads in Node", async () => {
+    const net = fresh();
+    const result = await trainInPlaceAsync(net, train, { ...base, epochs: 1 });
+    expect(result.threads).toBe(2);
+    expect(result.path).toBe(availablePaths()[0]);
+  });
+
+  it('sends the same onBatch and onEpoch events as trainInPlace', async () => {
+    const record = () => {
+      const events: (BatchEvent | Omit<EpochEvent, 'seconds'>)[] = [];
+      return {
+        events,
+        onBatch: (e: BatchEvent) => events.push(e),
+        onEpoch: ({ seconds: _s, ...e }: EpochEvent) => events.push(e),
+      };
+    };
+    const sync = record();
+    trainInPlace(fresh(), train, { ...base, epochs: 2, ...sync });
+    const two = record();
+    await trainInPlaceAsync(fresh(), train, { ...base, epochs: 2, threads: 2, ...two });
+    expect(two.events).toHaveLength(2 * 102 + 2);
+    expect(two.events).toEqual(sync.events);
+  });
+
+  it('an abort stops at the chunk boundary, and resuming with another thread count is bit-identical', async () => {
+    const whole = fresh();
+    const full = trainInPlace(whole, train, base);
+    for (const [before, after] of [
+      [2, 1],
+      [1, 2],
+    ]) {
+      const part = fresh();
+      const controller = new AbortController();
+      const first = await trainInPlaceAsync(part, train, {
+        ...base,
+        threads: before,
+        signal: controller.signal,
+        onBatch: (e) => {
+          if (e.epoch === 3 && e.batch === 30) controller.abort();
+        },
+      });
+      expect(first.stopReason).toBe('aborted');
+      expect([first.state.epoch, first.state.batch]).toEqual([2, 50]);
+      const rest = await trainInPlaceAsync(part, train, {
+        ...base,
+        threads: after,
+        resumeFrom: json(first.state),
+      });
+      expect(rest.stopReason).toBe('completed');
+      expect(parameters(part)).toEqual(parameters(whole));
+      expect(withoutSeconds(rest.history)).toEqual(withoutSeconds(full.history));
+    }
+  });
+
+  it('a checkpoint of a two-thread run resumes bit-identically in trainInPlace', async () => {
+    const whole = fresh();
+    trainInPlace(whole, train, base);
+    const part = fresh();
+    let saved: TrainerState | null = null;
+    let weights: number[] = [];
+    await trainInPlaceAsync(part, train, {
+      ...base,
+      threads: 2,
+      onEpoch: (e, checkpoint) => {
+        if (e.epoch === 2) {
+          saved = json(checkpoint());
+          weights = parameters(part);
+        }
+      },
+    });
+    expect(parameters(part)).toEqual(parameters(whole));
+    const resumed = fresh();
+    let i = 0;
+    for (const layer of resumed.layers) {
+      for (const m of [layer.weights, layer.biases]) {
+        for (let k = 0; k < m.data.length; k++) m.data[k] = weights[i++] as number;
+      }
+    }
+    trainInPlace(resumed, train, { ...base, resumeFrom: saved as unknown as TrainerState });
+    expect(parameters(resumed)).toEqual(parameters(whole));
+  });
+
+  it('lets the event loop run between chunks, and reads an abort sent from another task', async () => {
+    // An abort sent by an immediate task during the first chunk lands in the pause after it.
+    const controller = new AbortController();
+    const stopped = await trainInPlaceAsync(fresh(), train, {
+      ...base,
+      threads: 2,
+      signal: controller.signal,
+      onBatch: (e) => {
+        if (e.epoch === 1 && e.batch === 0) setImmediate(() => controller.abort());
+      },
+    });
+    expect(stopped.stopReason).toBe('aborted');
+    expect([stopped.state.epoch, stopped.state.batch]).toEqual([0, 25]);
+    // A timer set during the first chunk fires while training goes on.
+    let batches = 0;
+    let firedAt: number | null = null;
+    const result = await trainInPlaceAsync(fresh(), train, {
+      ...base,
+      epochs: 5,
+      threads: 2,
+      onBatch: (e) => {
+        batches++;
+        if (e.epoch === 1 && e.batch === 0)
+          setTimeout(() => {
+            firedAt = batches;
+          }, 0);
+      },
+    });
+    expect(result.stopReason).toBe('completed');
+    expect(firedAt).not.toBeNull();
+    expect(firedAt).toBeLessThan(5 * 102);
+  });
+
+  it('stops its workers when training ends, is aborted, or throws', async () => {
+    const { factory, counts } = await countingFactory();
+    await trainInPlaceAsync(fresh(), train, {
+      ...base,
+      epochs: 1,
+      threads: 2,
+      workerFactory: factory,
+    });
+    expect(counts).toEqual({ started: 1, terminated: 1 });
+
+    const controller = new AbortController();
+    controller.abort();
+    const aborted = await trainInPlaceAsync(fresh(), train, {
+      ...base,
+      threads: 3,
+      workerFactory: factory,
+      signal: controller.signal,
+    });
+    expect(aborted.stopReason).toBe('aborted');
+    expect(counts).toEqual({ started: 3, terminated: 3 });
+
+    const { schedule: _s, ...rest } = base;
+    await expect(
+      trainInPlaceAsync(fresh(), classification(3, 60), {
+        ...rest,
+        eta: 1e308,
+        lambda: 0,
+        threads: 2,
+        workerFactory: factory,
+      }),
+    ).rejects.toBeInstanceOf(DivergenceError);
+    expect(counts).toEqual({ started: 4, terminated: 4 });
+  });
+
+  it('throws DivergenceError naming the same epoch and mini-batch as trainInPlace', async () => {
+    const data = classification(3, 60);
+    const { schedule: _s, ...rest } = base;
+    const diverging = { ...rest, eta: 1e308, lambda: 0 };
+    let expected: DivergenceError | null = null;
+    try {
+      trainInPlace(fresh(), data, diverging);
+    } catch (error) {
+      expected = error as DivergenceError;
+    }
+    expect(expected).toBeInstanceOf(DivergenceError);
+    for (const threads of [1, 2]) {
+      const error = await trainInPlaceAsync(fresh(), data, { ...diverging, threads }).then(
+        () => null,
+        (e: unknown) => e,
+      );
+      expect(error).toBeInstanceOf(DivergenceError);
+      const d = error as DivergenceError;
+      expect([d.epoch, d.batch, d.message]).toEqual([
+        expected?.epoch,
+        expected?.batch,
+        expected?.message,
+      ]);
+    }
+  });
+
+  it('trains the reference loop (momentum) on one thread with threads auto or 1', async () => {
+    const options = { ...base, epochs: 2, momentum: 0.5 };
+    const reference = fresh();
+    const sync = trainInPlace(reference, train, options);
+    for (const threads of ['auto', 1] as const) {
+      const net = fresh();
+      const result = await trainInPlaceAsync(net, train, { ...options, threads });
+      expect([result.path, result.threads]).toEqual(['reference', 1]);
+      expect(parameters(net)).toEqual(parameters(reference));
+      expect(withoutSeconds(result.history)).toEqual(withoutSeconds(sync.history));
+    }
+  });
+
+  it('rejects a bad threads value, or threads > 1 where they cannot run, with a TypeError saying why', async () => {
+    for (const threads of [0, -1, 1.5, MAX_THREADS + 1, Number.NaN, '2', 'two', null]) {
+      await expect(
+        trainInPlaceAsync(fresh(), train, { ...base, threads } as unknown as TrainAsyncOptions),
+      ).rejects.toThrow(
+        new TypeError(
+          `threads must be 'auto' or an integer from 1 to ${MAX_THREADS}, got ${String(threads)}`,
+        ),
+      );
+    }
+    await expect(
+      trainInPlaceAsync(fresh(), train, { ...base, momentum: 0.5, threads: 2 }),
+    ).rejects.toThrow(
+      /^threads: 2 needs the fast epoch engine, but the reference loop trains this run \(it needs momentum 0/,
+    );
+    await expect(
+      trainInPlaceAsync(fresh(), train, { ...base, engine: 'reference', threads: 2 }),
+    ).rejects.toThrow(
+      /threads: 2 needs the fast epoch engine, but engine 'reference' was asked for/,
+    );
+    await expect(
+      trainInPlaceAsync(fresh(), train, { ...base, engine: 'ts', threads: 2 }),
+    ).rejects.toThrow(/threads > 1 need a wasm path/);
+    await expect(
+      trainInPlaceAsync(fresh(), train, { ...base, workerFactory: 1 as never }),
+    ).rejects.toThrow(new TypeError('workerFactory must be a function, got number'));
+    await expect(trainInPlaceAsync(fresh(), train, null as never)).rejects.toThrow(
+      new TypeError('options must be an object, got null'),
+    );
+    await expect(trainInPlaceAsync(fresh(), train, { ...base, eta: -1 })).rejects.toThrow(
+      new TypeError('eta must be a positive number, got -1'),
+    );
+  });
+});
