@@ -79,33 +79,121 @@ export function deltaBelow<T>(
 }
 
 /**
+ * Bit i − i0 set when sample i has a bit set in its two vectors at byte
+ * offset o of its row, for the samples i in [i0, min(i0 + 64, m)).
+ */
+// @ts-ignore: decorator
+@inline function liveSamples(rows: usize, i0: i32, m: i32, o: usize): u64 {
+  let live: u64 = 0;
+  const end = min(i0 + 64, m);
+  for (let i = i0; i < end; i++) {
+    const x = load<usize>(rows + (<usize>i << alignof<usize>())) + o;
+    live |= <u64>v128.any_true(v128.or(v128.load(x), v128.load(x, 16))) << <u64>(i - i0);
+  }
+  return live;
+}
+
+/** The step of a 4 x 2 block of weights at p (rows rowW apart) from its 8 gradient vectors. */
+// @ts-ignore: decorator
+@inline function step4x2<T>(
+  p: usize, rowW: usize, velocity: usize, g0a: v128, g0b: v128, g1a: v128, g1b: v128, g2a: v128, g2b: v128, g3a: v128, g3b: v128,
+  lr: v128, decay: v128, wd: v128, mu: v128, momentum: bool,
+): void {
+  stepVector<T>(p, p + velocity, g0a, lr, decay, wd, mu, momentum);
+  stepVector<T>(p + 16, p + 16 + velocity, g0b, lr, decay, wd, mu, momentum);
+  stepVector<T>(p + rowW, p + rowW + velocity, g1a, lr, decay, wd, mu, momentum);
+  stepVector<T>(p + rowW + 16, p + rowW + 16 + velocity, g1b, lr, decay, wd, mu, momentum);
+  stepVector<T>(p + 2 * rowW, p + 2 * rowW + velocity, g2a, lr, decay, wd, mu, momentum);
+  stepVector<T>(p + 2 * rowW + 16, p + 2 * rowW + 16 + velocity, g2b, lr, decay, wd, mu, momentum);
+  stepVector<T>(p + 3 * rowW, p + 3 * rowW + velocity, g3a, lr, decay, wd, mu, momentum);
+  stepVector<T>(p + 3 * rowW + 16, p + 3 * rowW + 16 + velocity, g3b, lr, decay, wd, mu, momentum);
+}
+
+/**
  * The SGD step of weights W[j, k] for j in [j0, j1), k in [k0, k1) (BP4 and
  * the update fused): g = Σ_i D[i, j]·X[i, k] over the batch, then
- * {@link stepVector}. Blocks of 4 neurons x 2 vectors keep 8 sums over the
- * batch: 6 loads feed 8 multiply-adds, and each weight is read and written once.
+ * {@link stepVector}. Strips of 2 vectors along k, and in each, blocks of 4
+ * neurons keep 8 sums over the batch: 6 loads feed 8 multiply-adds, and each
+ * weight is read and written once.
+ *
+ * A strip where some samples' two vectors are all zero (MNIST's pixels: 3 in
+ * 5 float32 strips) runs sparse: its blocks add only the live samples' terms,
+ * in order. A skipped term is D·0 = ±0, which changes nothing (a sum that
+ * starts at +0 is never −0), so with finite D every gradient has the plain
+ * sum's bits.
  * Rows of D are ldd values apart, rows of W (and VW) ldw.
  */
 export function updateWeights<T>(
   D: usize, m: i32, ldd: i32, rows: usize, W: usize, ldw: i32, VW: usize,
   j0: i32, j1: i32, k0: i32, k1: i32, lrS: T, decayS: T, wdS: T, muS: T,
 ): void {
+  if (muS != 0) updateWith<T>(D, m, ldd, rows, W, ldw, VW, j0, j1, k0, k1, lrS, decayS, wdS, muS, true);
+  else updateWith<T>(D, m, ldd, rows, W, ldw, VW, j0, j1, k0, k1, lrS, decayS, wdS, muS, false);
+}
+
+/** {@link updateWeights} with or without momentum (a constant: no test in the blocks' steps). */
+// @ts-ignore: decorator
+@inline function updateWith<T>(
+  D: usize, m: i32, ldd: i32, rows: usize, W: usize, ldw: i32, VW: usize,
+  j0: i32, j1: i32, k0: i32, k1: i32, lrS: T, decayS: T, wdS: T, muS: T, momentum: bool,
+): void {
   const size = sizeof<T>();
   const step = 16 / <i32>sizeof<T>();
   const rowW = <usize>ldw * size;
   const rowD = <usize>ldd * size;
-  const momentum = muS != 0;
   const lr = v128.splat<T>(lrS), decay = v128.splat<T>(decayS), wd = v128.splat<T>(wdS), mu = v128.splat<T>(muS);
   const velocity = VW - W;
-  let j = j0;
-  for (; j + 4 <= j1; j += 4) {
-    const w0 = W + <usize>j * rowW;
-    const d0 = D + <usize>j * size;
-    let k = k0;
-    for (; k + 2 * step <= k1; k += 2 * step) {
-      const o = <usize>k * size;
+  const allLive: u64 = m >= 64 ? <u64>-1 : (<u64>1 << <u64>m) - 1;
+  let k = k0;
+  for (; k + 2 * step <= k1; k += 2 * step) {
+    const o = <usize>k * size;
+    const live0 = liveSamples(rows, 0, m, o);
+    let j = j0;
+    if (live0 != allLive || m > 64) {
+      // Sparse: each block adds the terms of the live samples only.
+      for (; j + 4 <= j1; j += 4) {
+        const dj = D + <usize>j * size;
+        let g0a = v128.splat<T>(0), g0b = v128.splat<T>(0), g1a = v128.splat<T>(0), g1b = v128.splat<T>(0);
+        let g2a = v128.splat<T>(0), g2b = v128.splat<T>(0), g3a = v128.splat<T>(0), g3b = v128.splat<T>(0);
+        for (let i0 = 0; i0 < m; i0 += 64) {
+          let live = i0 == 0 ? live0 : liveSamples(rows, i0, m, o);
+          while (live != 0) {
+            const i = i0 + <i32>ctz(live);
+            live &= live - 1;
+            const x = load<usize>(rows + (<usize>i << alignof<usize>())) + o;
+            const d = dj + <usize>i * rowD;
+            const xa = v128.load(x);
+            const xb = v128.load(x, 16);
+            let e0: v128, e1: v128, e2: v128, e3: v128;
+            if (sizeof<T>() == 4) {
+              e0 = v128.load32_splat(d);
+              e1 = v128.load32_splat(d, 4);
+              e2 = v128.load32_splat(d, 8);
+              e3 = v128.load32_splat(d, 12);
+            } else {
+              e0 = v128.load64_splat(d);
+              e1 = v128.load64_splat(d, 8);
+              e2 = v128.load64_splat(d, 16);
+              e3 = v128.load64_splat(d, 24);
+            }
+            g0a = madd<T>(e0, xa, g0a);
+            g0b = madd<T>(e0, xb, g0b);
+            g1a = madd<T>(e1, xa, g1a);
+            g1b = madd<T>(e1, xb, g1b);
+            g2a = madd<T>(e2, xa, g2a);
+            g2b = madd<T>(e2, xb, g2b);
+            g3a = madd<T>(e3, xa, g3a);
+            g3b = madd<T>(e3, xb, g3b);
+          }
+        }
+        step4x2<T>(W + <usize>j * rowW + o, rowW, velocity, g0a, g0b, g1a, g1b, g2a, g2b, g3a, g3b, lr, decay, wd, mu, momentum);
+      }
+    }
+    // Dense strips (a sparse one has had every block above).
+    for (; j + 4 <= j1; j += 4) {
       let g0a = v128.splat<T>(0), g0b = v128.splat<T>(0), g1a = v128.splat<T>(0), g1b = v128.splat<T>(0);
       let g2a = v128.splat<T>(0), g2b = v128.splat<T>(0), g3a = v128.splat<T>(0), g3b = v128.splat<T>(0);
-      let d = d0;
+      let d = D + <usize>j * size;
       let r = rows;
       for (let i = 0; i < m; i++) {
         const x = load<usize>(r) + o;
@@ -134,60 +222,31 @@ export function updateWeights<T>(
         d += rowD;
         r += sizeof<usize>();
       }
-      const p = w0 + o;
-      stepVector<T>(p, p + velocity, g0a, lr, decay, wd, mu, momentum);
-      stepVector<T>(p + 16, p + 16 + velocity, g0b, lr, decay, wd, mu, momentum);
-      stepVector<T>(p + rowW, p + rowW + velocity, g1a, lr, decay, wd, mu, momentum);
-      stepVector<T>(p + rowW + 16, p + rowW + 16 + velocity, g1b, lr, decay, wd, mu, momentum);
-      stepVector<T>(p + 2 * rowW, p + 2 * rowW + velocity, g2a, lr, decay, wd, mu, momentum);
-      stepVector<T>(p + 2 * rowW + 16, p + 2 * rowW + 16 + velocity, g2b, lr, decay, wd, mu, momentum);
-      stepVector<T>(p + 3 * rowW, p + 3 * rowW + velocity, g3a, lr, decay, wd, mu, momentum);
-      stepVector<T>(p + 3 * rowW + 16, p + 3 * rowW + 16 + velocity, g3b, lr, decay, wd, mu, momentum);
+      step4x2<T>(W + <usize>j * rowW + o, rowW, velocity, g0a, g0b, g1a, g1b, g2a, g2b, g3a, g3b, lr, decay, wd, mu, momentum);
     }
-    for (let q = 0; q < 4; q++) {
-      updateRowTail<T>(D, m, rowD, rows, W, VW, j + q, rowW, k, k1, lrS, decayS, wdS, muS);
-    }
-  }
-  if (j + 2 <= j1) {
-    // Two neurons left: 2 x 2 vectors of sums over the batch.
-    const w0 = W + <usize>j * rowW;
-    const d0 = D + <usize>j * size;
-    let k = k0;
-    for (; k + 2 * step <= k1; k += 2 * step) {
-      const o = <usize>k * size;
-      let g0a = v128.splat<T>(0), g0b = v128.splat<T>(0), g1a = v128.splat<T>(0), g1b = v128.splat<T>(0);
-      let d = d0;
-      let r = rows;
-      for (let i = 0; i < m; i++) {
-        const x = load<usize>(r) + o;
-        const xa = v128.load(x);
-        const xb = v128.load(x, 16);
-        let e0: v128, e1: v128;
-        if (sizeof<T>() == 4) {
-          e0 = v128.load32_splat(d);
-          e1 = v128.load32_splat(d, 4);
-        } else {
-          e0 = v128.load64_splat(d);
-          e1 = v128.load64_splat(d, 8);
+    for (; j < j1; j++) {
+      // Neurons left, one at a time: 2 sums over the live samples (all of a dense strip's).
+      const dj = D + <usize>j * size;
+      let ga = v128.splat<T>(0), gb = v128.splat<T>(0);
+      for (let i0 = 0; i0 < m; i0 += 64) {
+        let live = i0 == 0 ? live0 : liveSamples(rows, i0, m, o);
+        while (live != 0) {
+          const i = i0 + <i32>ctz(live);
+          live &= live - 1;
+          const x = load<usize>(rows + (<usize>i << alignof<usize>())) + o;
+          const e = splatLoad<T>(dj + <usize>i * rowD);
+          ga = madd<T>(e, v128.load(x), ga);
+          gb = madd<T>(e, v128.load(x, 16), gb);
         }
-        g0a = madd<T>(e0, xa, g0a);
-        g0b = madd<T>(e0, xb, g0b);
-        g1a = madd<T>(e1, xa, g1a);
-        g1b = madd<T>(e1, xb, g1b);
-        d += rowD;
-        r += sizeof<usize>();
       }
-      const p = w0 + o;
-      stepVector<T>(p, p + velocity, g0a, lr, decay, wd, mu, momentum);
-      stepVector<T>(p + 16, p + 16 + velocity, g0b, lr, decay, wd, mu, momentum);
-      stepVector<T>(p + rowW, p + rowW + velocity, g1a, lr, decay, wd, mu, momentum);
-      stepVector<T>(p + rowW + 16, p + rowW + 16 + velocity, g1b, lr, decay, wd, mu, momentum);
+      const p = W + <usize>j * rowW + o;
+      stepVector<T>(p, p + velocity, ga, lr, decay, wd, mu, momentum);
+      stepVector<T>(p + 16, p + 16 + velocity, gb, lr, decay, wd, mu, momentum);
     }
-    updateRowTail<T>(D, m, rowD, rows, W, VW, j, rowW, k, k1, lrS, decayS, wdS, muS);
-    updateRowTail<T>(D, m, rowD, rows, W, VW, j + 1, rowW, k, k1, lrS, decayS, wdS, muS);
-    j += 2;
   }
-  for (; j < j1; j++) updateRowTail<T>(D, m, rowD, rows, W, VW, j, rowW, k0, k1, lrS, decayS, wdS, muS);
+  if (k < k1) {
+    for (let j = j0; j < j1; j++) updateRowTail<T>(D, m, rowD, rows, W, VW, j, rowW, k, k1, lrS, decayS, wdS, muS);
+  }
 }
 
 /** The step of W[j, k] for k in [k0, k1) of one neuron: single vectors, then scalars. */

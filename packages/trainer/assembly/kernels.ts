@@ -143,11 +143,76 @@ function sigmoidRows(A: usize, lda: i32, m: i32, j0: i32, j1: i32): void {
 }
 
 /**
+ * Bit s − from set when the vector at byte 16·s of x0 or of x1 has a bit set,
+ * for the steps s in [from, min(from + 64, to)).
+ */
+// @ts-ignore: decorator
+@inline function nonzeroSteps(x0: usize, x1: usize, from: i32, to: i32): u64 {
+  let mask: u64 = 0;
+  const end = min(from + 64, to);
+  for (let s = from; s < end; s++) {
+    const o = <usize>s << 4;
+    mask |= <u64>v128.any_true(v128.or(v128.load(x0 + o), v128.load(x1 + o))) << <u64>(s - from);
+  }
+  return mask;
+}
+
+/** The steps' mask from `from` on: one of the four a pair keeps, else computed. */
+// @ts-ignore: decorator
+@inline function stepMask(m0: u64, m1: u64, m2: u64, m3: u64, x0: usize, x1: usize, from: i32, to: i32): u64 {
+  if (from < 256) return from == 0 ? m0 : from == 64 ? m1 : from == 128 ? m2 : m3;
+  return nonzeroSteps(x0, x1, from, to);
+}
+
+/**
+ * Stores the 2 x 4 outputs of samples x0, x1 and neurons j..j+3 (rows of W
+ * from w0, rowW bytes apart) from their vector sums: lanes added, the scalar
+ * tail from kv on, then + b (and σ when fused).
+ */
+// @ts-ignore: decorator
+@inline function store2x4<T>(
+  s00: v128, s01: v128, s02: v128, s03: v128, s10: v128, s11: v128, s12: v128, s13: v128,
+  x0: usize, x1: usize, w0: usize, rowW: usize, kv: i32, nIn: i32, b: usize, a0: usize, a1: usize, j: i32, fused: i32,
+): void {
+  const size = sizeof<T>();
+  let t00 = hsum<T>(s00), t01 = hsum<T>(s01), t02 = hsum<T>(s02), t03 = hsum<T>(s03);
+  let t10 = hsum<T>(s10), t11 = hsum<T>(s11), t12 = hsum<T>(s12), t13 = hsum<T>(s13);
+  for (let k = kv; k < nIn; k++) {
+    const o = <usize>k * size;
+    const u = load<T>(x0 + o);
+    const v = load<T>(x1 + o);
+    const c0 = load<T>(w0 + o);
+    const c1 = load<T>(w0 + rowW + o);
+    const c2 = load<T>(w0 + 2 * rowW + o);
+    const c3 = load<T>(w0 + 3 * rowW + o);
+    t00 += u * c0; t01 += u * c1; t02 += u * c2; t03 += u * c3;
+    t10 += v * c0; t11 += v * c1; t12 += v * c2; t13 += v * c3;
+  }
+  const bj = b + <usize>j * size;
+  const o0 = a0 + <usize>j * size;
+  const o1 = a1 + <usize>j * size;
+  finish<T>(o0, t00, bj, fused);
+  finish<T>(o0 + size, t01, bj + size, fused);
+  finish<T>(o0 + 2 * size, t02, bj + 2 * size, fused);
+  finish<T>(o0 + 3 * size, t03, bj + 3 * size, fused);
+  finish<T>(o1, t10, bj, fused);
+  finish<T>(o1 + size, t11, bj + size, fused);
+  finish<T>(o1 + 2 * size, t12, bj + 2 * size, fused);
+  finish<T>(o1 + 3 * size, t13, bj + 3 * size, fused);
+}
+
+/**
  * Forward pass of neurons [j0, j1): A[i, j] = σ(Σ_k X[i, k]·W[j, k] + b[j])
  * (act = 1) or the pre-activation (act = 0). Rows of W are ldw values apart,
  * rows of A lda apart (padded to whole cache lines, so threads owning
  * different columns do not write the same line). Blocks of 2 samples x 4
  * neurons keep 8 vector sums: 6 loads feed 8 multiply-adds.
+ *
+ * Mostly zero inputs (MNIST's pixels: 61% of a pair's vectors are all zero)
+ * run sparse: a pair marks the vector steps where either sample has a bit set
+ * (in 64-step masks) and its blocks visit only those, in order. A skipped step
+ * would add x·w = ±0 to each sum, which changes nothing (a sum that starts at
+ * +0 is never −0), so with finite weights every value has the bits of dot().
  */
 export function forward<T>(
   rows: usize, m: i32, nIn: i32, W: usize, ldw: i32, b: usize, nOut: i32, j0: i32, j1: i32, A: usize, lda: i32, act: i32,
@@ -157,6 +222,7 @@ export function forward<T>(
   const bytes: usize = <usize>step * size;
   const rowW = <usize>ldw * size;
   const kv = nIn - (nIn % step);
+  const steps = kv / step;
   // float64 applies σ as each value is stored; float32 in one vector pass at the end.
   const fused = sizeof<T>() == 8 ? act : 0;
   let i = 0;
@@ -165,7 +231,43 @@ export function forward<T>(
     const x1 = load<usize>(rows + (<usize>(i + 1) << alignof<usize>()));
     const a0 = A + <usize>(i * lda) * size;
     const a1 = a0 + <usize>lda * size;
+    // The pair keeps the masks of its first 256 steps, and runs sparse when at most 7/8 are marked.
+    const m0 = nonzeroSteps(x0, x1, 0, steps);
+    const m1 = nonzeroSteps(x0, x1, 64, steps);
+    const m2 = nonzeroSteps(x0, x1, 128, steps);
+    const m3 = nonzeroSteps(x0, x1, 192, steps);
+    const marked = <i32>(popcnt(m0) + popcnt(m1) + popcnt(m2) + popcnt(m3));
     let j = j0;
+    if (marked * 8 <= min(steps, 256) * 7) {
+      for (; j + 4 <= j1; j += 4) {
+        const w0 = W + <usize>j * rowW;
+        let s00 = v128.splat<T>(0), s01 = v128.splat<T>(0), s02 = v128.splat<T>(0), s03 = v128.splat<T>(0);
+        let s10 = v128.splat<T>(0), s11 = v128.splat<T>(0), s12 = v128.splat<T>(0), s13 = v128.splat<T>(0);
+        for (let from = 0; from < steps; from += 64) {
+          let mask = stepMask(m0, m1, m2, m3, x0, x1, from, steps);
+          while (mask != 0) {
+            const off = <usize>(from + <i32>ctz(mask)) << 4;
+            mask &= mask - 1;
+            const u = v128.load(x0 + off);
+            const v = v128.load(x1 + off);
+            const c0 = v128.load(w0 + off);
+            const c1 = v128.load(w0 + rowW + off);
+            const c2 = v128.load(w0 + 2 * rowW + off);
+            const c3 = v128.load(w0 + 3 * rowW + off);
+            s00 = madd<T>(u, c0, s00);
+            s01 = madd<T>(u, c1, s01);
+            s02 = madd<T>(u, c2, s02);
+            s03 = madd<T>(u, c3, s03);
+            s10 = madd<T>(v, c0, s10);
+            s11 = madd<T>(v, c1, s11);
+            s12 = madd<T>(v, c2, s12);
+            s13 = madd<T>(v, c3, s13);
+          }
+        }
+        store2x4<T>(s00, s01, s02, s03, s10, s11, s12, s13, x0, x1, w0, rowW, kv, nIn, b, a0, a1, j, fused);
+      }
+    }
+    // Dense pairs (the sparse loop above has taken every block of a sparse one).
     for (; j + 4 <= j1; j += 4) {
       const w0 = W + <usize>j * rowW;
       let s00 = v128.splat<T>(0), s01 = v128.splat<T>(0), s02 = v128.splat<T>(0), s03 = v128.splat<T>(0);
@@ -188,45 +290,26 @@ export function forward<T>(
         s12 = madd<T>(v, c2, s12);
         s13 = madd<T>(v, c3, s13);
       }
-      let t00 = hsum<T>(s00), t01 = hsum<T>(s01), t02 = hsum<T>(s02), t03 = hsum<T>(s03);
-      let t10 = hsum<T>(s10), t11 = hsum<T>(s11), t12 = hsum<T>(s12), t13 = hsum<T>(s13);
-      for (let k = kv; k < nIn; k++) {
-        const o = <usize>k * size;
-        const u = load<T>(x0 + o);
-        const v = load<T>(x1 + o);
-        const c0 = load<T>(w0 + o);
-        const c1 = load<T>(w0 + rowW + o);
-        const c2 = load<T>(w0 + 2 * rowW + o);
-        const c3 = load<T>(w0 + 3 * rowW + o);
-        t00 += u * c0; t01 += u * c1; t02 += u * c2; t03 += u * c3;
-        t10 += v * c0; t11 += v * c1; t12 += v * c2; t13 += v * c3;
-      }
-      const bj = b + <usize>j * size;
-      const o0 = a0 + <usize>j * size;
-      const o1 = a1 + <usize>j * size;
-      finish<T>(o0, t00, bj, fused);
-      finish<T>(o0 + size, t01, bj + size, fused);
-      finish<T>(o0 + 2 * size, t02, bj + 2 * size, fused);
-      finish<T>(o0 + 3 * size, t03, bj + 3 * size, fused);
-      finish<T>(o1, t10, bj, fused);
-      finish<T>(o1 + size, t11, bj + size, fused);
-      finish<T>(o1 + 2 * size, t12, bj + 2 * size, fused);
-      finish<T>(o1 + 3 * size, t13, bj + 3 * size, fused);
+      store2x4<T>(s00, s01, s02, s03, s10, s11, s12, s13, x0, x1, w0, rowW, kv, nIn, b, a0, a1, j, fused);
     }
     if (j + 2 <= j1) {
-      // Two neurons left: 4 vector sums, each in the same order as dot().
+      // Two neurons left: 4 vector sums over the marked steps (sparse or dense alike).
       const w0 = W + <usize>j * rowW;
       let s00 = v128.splat<T>(0), s01 = v128.splat<T>(0), s10 = v128.splat<T>(0), s11 = v128.splat<T>(0);
-      const end = <usize>kv * size;
-      for (let off: usize = 0; off < end; off += bytes) {
-        const u = v128.load(x0 + off);
-        const v = v128.load(x1 + off);
-        const c0 = v128.load(w0 + off);
-        const c1 = v128.load(w0 + rowW + off);
-        s00 = madd<T>(u, c0, s00);
-        s01 = madd<T>(u, c1, s01);
-        s10 = madd<T>(v, c0, s10);
-        s11 = madd<T>(v, c1, s11);
+      for (let from = 0; from < steps; from += 64) {
+        let mask = stepMask(m0, m1, m2, m3, x0, x1, from, steps);
+        while (mask != 0) {
+          const off = <usize>(from + <i32>ctz(mask)) << 4;
+          mask &= mask - 1;
+          const u = v128.load(x0 + off);
+          const v = v128.load(x1 + off);
+          const c0 = v128.load(w0 + off);
+          const c1 = v128.load(w0 + rowW + off);
+          s00 = madd<T>(u, c0, s00);
+          s01 = madd<T>(u, c1, s01);
+          s10 = madd<T>(v, c0, s10);
+          s11 = madd<T>(v, c1, s11);
+        }
       }
       let t00 = hsum<T>(s00), t01 = hsum<T>(s01), t10 = hsum<T>(s10), t11 = hsum<T>(s11);
       for (let k = kv; k < nIn; k++) {
