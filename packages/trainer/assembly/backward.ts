@@ -83,9 +83,11 @@ export function deltaBelow<T>(
  * offset o of its row, for the samples i in [i0, min(i0 + 64, m)).
  */
 // @ts-ignore: decorator
-@inline function liveSamples(rows: usize, i0: i32, m: i32, o: usize): u64 {
+@inline function liveSamples(rows: usize, i0: i32, m: i32, o: usize, skip: i32): u64 {
   let live: u64 = 0;
   const end = min(i0 + 64, m);
+  // Without zero-skipping every sample is live: the strip then runs dense.
+  if (skip == 0) return end - i0 >= 64 ? <u64>-1 : end <= i0 ? 0 : (<u64>1 << <u64>(end - i0)) - 1;
   for (let i = i0; i < end; i++) {
     const x = load<usize>(rows + (<usize>i << alignof<usize>())) + o;
     live |= <u64>v128.any_true(v128.or(v128.load(x), v128.load(x, 16))) << <u64>(i - i0);
@@ -120,22 +122,22 @@ export function deltaBelow<T>(
  * 5 float32 strips) runs sparse: its blocks add only the live samples' terms,
  * in order. A skipped term is D·0 = ±0, which changes nothing (a sum that
  * starts at +0 is never −0), so with finite D every gradient has the plain
- * sum's bits.
+ * sum's bits. skip = 0 turns this off: every strip runs dense.
  * Rows of D are ldd values apart, rows of W (and VW) ldw.
  */
 export function updateWeights<T>(
   D: usize, m: i32, ldd: i32, rows: usize, W: usize, ldw: i32, VW: usize,
-  j0: i32, j1: i32, k0: i32, k1: i32, lrS: T, decayS: T, wdS: T, muS: T,
+  j0: i32, j1: i32, k0: i32, k1: i32, lrS: T, decayS: T, wdS: T, muS: T, skip: i32,
 ): void {
-  if (muS != 0) updateWith<T>(D, m, ldd, rows, W, ldw, VW, j0, j1, k0, k1, lrS, decayS, wdS, muS, true);
-  else updateWith<T>(D, m, ldd, rows, W, ldw, VW, j0, j1, k0, k1, lrS, decayS, wdS, muS, false);
+  if (muS != 0) updateWith<T>(D, m, ldd, rows, W, ldw, VW, j0, j1, k0, k1, lrS, decayS, wdS, muS, true, skip);
+  else updateWith<T>(D, m, ldd, rows, W, ldw, VW, j0, j1, k0, k1, lrS, decayS, wdS, muS, false, skip);
 }
 
 /** {@link updateWeights} with or without momentum (a constant: no test in the blocks' steps). */
 // @ts-ignore: decorator
 @inline function updateWith<T>(
   D: usize, m: i32, ldd: i32, rows: usize, W: usize, ldw: i32, VW: usize,
-  j0: i32, j1: i32, k0: i32, k1: i32, lrS: T, decayS: T, wdS: T, muS: T, momentum: bool,
+  j0: i32, j1: i32, k0: i32, k1: i32, lrS: T, decayS: T, wdS: T, muS: T, momentum: bool, skip: i32,
 ): void {
   const size = sizeof<T>();
   const step = 16 / <i32>sizeof<T>();
@@ -147,7 +149,7 @@ export function updateWeights<T>(
   let k = k0;
   for (; k + 2 * step <= k1; k += 2 * step) {
     const o = <usize>k * size;
-    const live0 = liveSamples(rows, 0, m, o);
+    const live0 = liveSamples(rows, 0, m, o, skip);
     let j = j0;
     if (live0 != allLive || m > 64) {
       // Sparse: each block adds the terms of the live samples only.
@@ -156,7 +158,7 @@ export function updateWeights<T>(
         let g0a = v128.splat<T>(0), g0b = v128.splat<T>(0), g1a = v128.splat<T>(0), g1b = v128.splat<T>(0);
         let g2a = v128.splat<T>(0), g2b = v128.splat<T>(0), g3a = v128.splat<T>(0), g3b = v128.splat<T>(0);
         for (let i0 = 0; i0 < m; i0 += 64) {
-          let live = i0 == 0 ? live0 : liveSamples(rows, i0, m, o);
+          let live = i0 == 0 ? live0 : liveSamples(rows, i0, m, o, skip);
           while (live != 0) {
             const i = i0 + <i32>ctz(live);
             live &= live - 1;
@@ -229,7 +231,7 @@ export function updateWeights<T>(
       const dj = D + <usize>j * size;
       let ga = v128.splat<T>(0), gb = v128.splat<T>(0);
       for (let i0 = 0; i0 < m; i0 += 64) {
-        let live = i0 == 0 ? live0 : liveSamples(rows, i0, m, o);
+        let live = i0 == 0 ? live0 : liveSamples(rows, i0, m, o, skip);
         while (live != 0) {
           const i = i0 + <i32>ctz(live);
           live &= live - 1;

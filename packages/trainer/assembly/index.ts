@@ -9,7 +9,7 @@ import { deltaBelow, updateBiases, updateWeights } from './backward';
 // Plan header, in 32-bit words.
 const P_LAYERS = 0; // L
 const P_THREADS = 1; // threads taking part
-const P_FLAGS = 2; // bit 0: quadratic cost, bit 1: softmax output
+const P_FLAGS = 2; // bit 0: quadratic cost, bit 1: softmax output, bit 2: no zero-skipping (dense kernels)
 const P_BARRIER = 3; // address of three i32: arrival count, generation, sleepers
 const P_INPUTS = 4; // training inputs, N x sizes[0]
 const P_TARGETS = 5; // training targets, N x sizes[L]
@@ -98,6 +98,7 @@ function epoch<T>(
   const flags = header(plan, P_FLAGS);
   const quadratic = flags & 1;
   const softmax = (flags & 2) != 0;
+  const skip = (flags & 4) == 0 ? 1 : 0;
   const n0 = field(plan, 1, L_IN);
   const nL = field(plan, L, L_OUT);
   const inputs = <usize>header(plan, P_INPUTS);
@@ -124,7 +125,7 @@ function epoch<T>(
       const A = <usize>field(plan, l, L_A);
       const last = l == L;
       const lda = field(plan, l, L_LDA);
-      forward<T>(rows, m, field(plan, l, L_IN), field(plan, l, L_W), field(plan, l, L_LDW), field(plan, l, L_B), nOut, j0, j1, A, lda, last && softmax ? 0 : 1);
+      forward<T>(rows, m, field(plan, l, L_IN), field(plan, l, L_W), field(plan, l, L_LDW), field(plan, l, L_B), nOut, j0, j1, A, lda, last && softmax ? 0 : 1, skip);
       if (last && !softmax) outputDelta<T>(A, rowY, field(plan, l, L_D), m, lda, j0, j1, quadratic);
       barrier(plan, thread);
     }
@@ -148,10 +149,10 @@ function epoch<T>(
         const k1 = field(plan, l - 1, own + 1);
         const ldb = field(plan, l - 1, L_LDA);
         deltaBelow<T>(D, m, nOut, ldd, W, ldw, k0, k1, field(plan, l - 1, L_A), field(plan, l - 1, L_D), ldb);
-        updateWeights<T>(D, m, ldd, field(plan, l - 1, L_ROWS), W, ldw, field(plan, l, L_VW), 0, nOut, k0, k1, lr, <T>decay, <T>wd, <T>mu);
+        updateWeights<T>(D, m, ldd, field(plan, l - 1, L_ROWS), W, ldw, field(plan, l, L_VW), 0, nOut, k0, k1, lr, <T>decay, <T>wd, <T>mu, skip);
         if (l - 1 > 1) barrier(plan, thread);
       } else {
-        updateWeights<T>(D, m, ldd, rowX, W, ldw, field(plan, l, L_VW), j0, j1, 0, nIn, lr, <T>decay, <T>wd, <T>mu);
+        updateWeights<T>(D, m, ldd, rowX, W, ldw, field(plan, l, L_VW), j0, j1, 0, nIn, lr, <T>decay, <T>wd, <T>mu, skip);
       }
     }
   }
@@ -179,6 +180,7 @@ function forwardSet<T>(plan: usize, inputs: usize, count: i32, batchSize: i32, o
   const size = sizeof<T>();
   const L = header(plan, P_LAYERS);
   const softmax = (header(plan, P_FLAGS) & 2) != 0;
+  const skip = (header(plan, P_FLAGS) & 4) == 0 ? 1 : 0;
   const n0 = field(plan, 1, L_IN);
   const nL = field(plan, L, L_OUT);
   const A = <usize>field(plan, L, L_A);
@@ -192,7 +194,7 @@ function forwardSet<T>(plan: usize, inputs: usize, count: i32, batchSize: i32, o
     for (let l = 1; l <= L; l++) {
       const rows = l == 1 ? rowX : <usize>field(plan, l - 1, L_ROWS);
       const nOut = field(plan, l, L_OUT);
-      forward<T>(rows, m, field(plan, l, L_IN), field(plan, l, L_W), field(plan, l, L_LDW), field(plan, l, L_B), nOut, 0, nOut, field(plan, l, L_A), field(plan, l, L_LDA), l == L && softmax ? 0 : 1);
+      forward<T>(rows, m, field(plan, l, L_IN), field(plan, l, L_W), field(plan, l, L_LDW), field(plan, l, L_B), nOut, 0, nOut, field(plan, l, L_A), field(plan, l, L_LDA), l == L && softmax ? 0 : 1, skip);
     }
     if (softmax) softmaxRows<T>(A, m, nL, lda);
     for (let i = 0; i < m; i++) {

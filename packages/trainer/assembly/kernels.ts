@@ -147,9 +147,11 @@ function sigmoidRows(A: usize, lda: i32, m: i32, j0: i32, j1: i32): void {
  * for the steps s in [from, min(from + 64, to)).
  */
 // @ts-ignore: decorator
-@inline function nonzeroSteps(x0: usize, x1: usize, from: i32, to: i32): u64 {
+@inline function nonzeroSteps(x0: usize, x1: usize, from: i32, to: i32, skip: i32): u64 {
   let mask: u64 = 0;
   const end = min(from + 64, to);
+  // Without zero-skipping every step is marked: the blocks then run dense.
+  if (skip == 0) return end - from >= 64 ? <u64>-1 : end <= from ? 0 : (<u64>1 << <u64>(end - from)) - 1;
   for (let s = from; s < end; s++) {
     const o = <usize>s << 4;
     mask |= <u64>v128.any_true(v128.or(v128.load(x0 + o), v128.load(x1 + o))) << <u64>(s - from);
@@ -159,9 +161,9 @@ function sigmoidRows(A: usize, lda: i32, m: i32, j0: i32, j1: i32): void {
 
 /** The steps' mask from `from` on: one of the four a pair keeps, else computed. */
 // @ts-ignore: decorator
-@inline function stepMask(m0: u64, m1: u64, m2: u64, m3: u64, x0: usize, x1: usize, from: i32, to: i32): u64 {
+@inline function stepMask(m0: u64, m1: u64, m2: u64, m3: u64, x0: usize, x1: usize, from: i32, to: i32, skip: i32): u64 {
   if (from < 256) return from == 0 ? m0 : from == 64 ? m1 : from == 128 ? m2 : m3;
-  return nonzeroSteps(x0, x1, from, to);
+  return nonzeroSteps(x0, x1, from, to, skip);
 }
 
 /**
@@ -213,9 +215,11 @@ function sigmoidRows(A: usize, lda: i32, m: i32, j0: i32, j1: i32): void {
  * (in 64-step masks) and its blocks visit only those, in order. A skipped step
  * would add x·w = ±0 to each sum, which changes nothing (a sum that starts at
  * +0 is never −0), so with finite weights every value has the bits of dot().
+ * skip = 0 turns this off: every pair runs dense.
  */
 export function forward<T>(
   rows: usize, m: i32, nIn: i32, W: usize, ldw: i32, b: usize, nOut: i32, j0: i32, j1: i32, A: usize, lda: i32, act: i32,
+  skip: i32,
 ): void {
   const size = sizeof<T>();
   const step = lanes<T>();
@@ -232,10 +236,10 @@ export function forward<T>(
     const a0 = A + <usize>(i * lda) * size;
     const a1 = a0 + <usize>lda * size;
     // The pair keeps the masks of its first 256 steps, and runs sparse when at most 7/8 are marked.
-    const m0 = nonzeroSteps(x0, x1, 0, steps);
-    const m1 = nonzeroSteps(x0, x1, 64, steps);
-    const m2 = nonzeroSteps(x0, x1, 128, steps);
-    const m3 = nonzeroSteps(x0, x1, 192, steps);
+    const m0 = nonzeroSteps(x0, x1, 0, steps, skip);
+    const m1 = nonzeroSteps(x0, x1, 64, steps, skip);
+    const m2 = nonzeroSteps(x0, x1, 128, steps, skip);
+    const m3 = nonzeroSteps(x0, x1, 192, steps, skip);
     const marked = <i32>(popcnt(m0) + popcnt(m1) + popcnt(m2) + popcnt(m3));
     let j = j0;
     if (marked * 8 <= min(steps, 256) * 7) {
@@ -244,7 +248,7 @@ export function forward<T>(
         let s00 = v128.splat<T>(0), s01 = v128.splat<T>(0), s02 = v128.splat<T>(0), s03 = v128.splat<T>(0);
         let s10 = v128.splat<T>(0), s11 = v128.splat<T>(0), s12 = v128.splat<T>(0), s13 = v128.splat<T>(0);
         for (let from = 0; from < steps; from += 64) {
-          let mask = stepMask(m0, m1, m2, m3, x0, x1, from, steps);
+          let mask = stepMask(m0, m1, m2, m3, x0, x1, from, steps, skip);
           while (mask != 0) {
             const off = <usize>(from + <i32>ctz(mask)) << 4;
             mask &= mask - 1;
@@ -297,7 +301,7 @@ export function forward<T>(
       const w0 = W + <usize>j * rowW;
       let s00 = v128.splat<T>(0), s01 = v128.splat<T>(0), s10 = v128.splat<T>(0), s11 = v128.splat<T>(0);
       for (let from = 0; from < steps; from += 64) {
-        let mask = stepMask(m0, m1, m2, m3, x0, x1, from, steps);
+        let mask = stepMask(m0, m1, m2, m3, x0, x1, from, steps, skip);
         while (mask != 0) {
           const off = <usize>(from + <i32>ctz(mask)) << 4;
           mask &= mask - 1;

@@ -19,6 +19,8 @@ export interface EngineConfig {
   /** Training-set size for the L2 term, or undefined for "the rows of the inputs". */
   readonly n: number | undefined;
   readonly dtype: DType;
+  /** False: the wasm kernels multiply every input, zero or not (see EpochEngineOptions.skipZeros). */
+  readonly skipZeros: boolean;
 }
 
 const COSTS: readonly FastCostName[] = ['quadratic', 'cross-entropy', 'log-likelihood'];
@@ -59,6 +61,9 @@ export function resolveConfig(network: Network, options: EpochEngineOptions): En
   );
   if (options.n !== undefined) {
     assertNumber('n', options.n, (v) => Number.isSafeInteger(v) && v >= 1, 'a positive integer');
+  }
+  if (options.skipZeros !== undefined && typeof options.skipZeros !== 'boolean') {
+    throw new TypeError(`skipZeros must be true or false, got ${String(options.skipZeros)}`);
   }
   const dtype = options.dtype ?? dtypeOfData(network.layers[0]?.weights);
   if (dtype !== 'float64' && dtype !== 'float32') {
@@ -103,6 +108,7 @@ export function resolveConfig(network: Network, options: EpochEngineOptions): En
     batchSize: options.batchSize,
     n: options.n,
     dtype,
+    skipZeros: options.skipZeros ?? true,
   };
 }
 

@@ -142,7 +142,8 @@ export function writePlan(
   words.fill(0, h, h + PLAN.headerWords + L * LAYER.words);
   words[h + PLAN.layers] = L;
   words[h + PLAN.threads] = threads;
-  words[h + PLAN.flags] = (config.quadratic ? 1 : 0) | (config.softmax ? 2 : 0);
+  words[h + PLAN.flags] =
+    (config.quadratic ? 1 : 0) | (config.softmax ? 2 : 0) | (config.skipZeros ? 0 : 4);
   words[h + PLAN.barrier] = layout.barrier;
   words[h + PLAN.rows] = layout.rows;
   words[h + PLAN.canWait] = canWait;
