@@ -25,6 +25,8 @@ export interface EngineSpec {
   readonly threads: number;
   /** True when the path needs a runtime flag (relaxed SIMD on Node 20). */
   readonly flagged: boolean;
+  /** True: the wasm kernels skip all-zero input parts (the engine's default); false: dense, every multiply. */
+  readonly skipZeros: boolean;
 }
 
 // (func (param v128) (result v128) local.get 0 local.get 0 local.get 0 f32x4.relaxed_madd)
@@ -62,34 +64,35 @@ export function engineSpecs(fast: FastModule): EngineSpec[] {
   const paths = fast.availablePaths();
   const flagged = relaxedNeedsFlag === true;
   const specs: EngineSpec[] = [
-    { name: 'ts f64', path: 'ts', dtype: 'float64', threads: 1, flagged: false },
-    { name: 'ts f32', path: 'ts', dtype: 'float32', threads: 1, flagged: false },
+    { name: 'ts f64', path: 'ts', dtype: 'float64', threads: 1, flagged: false, skipZeros: false },
+    { name: 'ts f32', path: 'ts', dtype: 'float32', threads: 1, flagged: false, skipZeros: false },
   ];
+  const wasm = (
+    path: 'wasm-simd' | 'wasm-relaxed',
+    dtype: 'float64' | 'float32',
+    threads: number,
+    skipZeros: boolean,
+  ): EngineSpec => {
+    const isFlagged = path === 'wasm-relaxed' && flagged;
+    const name = `${path} ${dtype === 'float32' ? 'f32' : 'f64'}${threads > 1 ? ' x2' : ''}${skipZeros ? ' skip0' : ''}${isFlagged ? ' (flag)' : ''}`;
+    return { name, path, dtype, threads, flagged: isFlagged, skipZeros };
+  };
   if (paths.includes('wasm-simd')) {
     specs.push(
-      { name: 'wasm-simd f64', path: 'wasm-simd', dtype: 'float64', threads: 1, flagged: false },
-      { name: 'wasm-simd f32', path: 'wasm-simd', dtype: 'float32', threads: 1, flagged: false },
-      { name: 'wasm-simd f32 x2', path: 'wasm-simd', dtype: 'float32', threads: 2, flagged: false },
+      wasm('wasm-simd', 'float64', 1, false),
+      wasm('wasm-simd', 'float32', 1, false),
+      wasm('wasm-simd', 'float32', 2, false),
     );
   }
   if (paths.includes('wasm-relaxed')) {
-    const mark = flagged ? ' (flag)' : '';
     specs.push(
-      {
-        name: `wasm-relaxed f32${mark}`,
-        path: 'wasm-relaxed',
-        dtype: 'float32',
-        threads: 1,
-        flagged,
-      },
-      {
-        name: `wasm-relaxed f32 x2${mark}`,
-        path: 'wasm-relaxed',
-        dtype: 'float32',
-        threads: 2,
-        flagged,
-      },
+      wasm('wasm-relaxed', 'float32', 1, false),
+      wasm('wasm-relaxed', 'float32', 2, false),
     );
+  }
+  // The engine's default: the all-zero parts of the inputs (MNIST's blank pixels) skipped.
+  if (paths.includes('wasm-simd')) {
+    specs.push(wasm('wasm-simd', 'float32', 1, true), wasm('wasm-simd', 'float32', 2, true));
   }
   return specs;
 }
@@ -110,5 +113,6 @@ export function createEngine(
     dtype: spec.dtype,
     path: spec.path,
     threads: spec.threads,
+    skipZeros: spec.skipZeros,
   });
 }
