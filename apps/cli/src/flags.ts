@@ -15,6 +15,12 @@ export const OUTPUT_ACTIVATIONS = ['sigmoid', 'softmax'] as const;
 export const COSTS = ['quadratic', 'cross-entropy', 'log-likelihood'] as const;
 /** Named weight initialisers. */
 export const INITIALISERS = ['normal', 'scaled', 'xavier', 'he'] as const;
+/**
+ * Most threads `--threads` accepts: MAX_THREADS of @mlisp/trainer (a test keeps
+ * them equal; not imported, so that commands other than train start without
+ * loading the trainer).
+ */
+export const MAX_THREADS = 8;
 /** Export formats. */
 export const EXPORT_FORMATS = ['tfjs', 'network2'] as const;
 
@@ -72,6 +78,7 @@ export const FLAGS = {
   data,
   train: P.positiveInt,
   test: P.positiveInt,
+  threads: P.threads(MAX_THREADS),
   out: P.outFile,
   outDir: P.outDir,
   checkpoint: P.outFile,

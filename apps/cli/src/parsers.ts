@@ -89,6 +89,22 @@ export const sizes: Parser<number[]> = (raw, flag) => {
   return values;
 };
 
+/**
+ * Threads of the fast engine: `auto`, or a whole number from 1 to `max`.
+ *
+ * @param max - the most threads allowed (MAX_THREADS of @mlisp/trainer)
+ */
+export function threads(max: number): Parser<number | 'auto'> {
+  return (raw, flag) => {
+    if (raw === 'auto') return 'auto';
+    const n = toNumber(raw);
+    if (!Number.isSafeInteger(n) || n < 1 || n > max) {
+      throw bad(flag, raw, `auto or a whole number from 1 to ${max}`);
+    }
+    return n;
+  };
+}
+
 /** A parser that accepts one of `names` only. */
 export function oneOf<T extends string>(names: readonly T[]): Parser<T> {
   return (raw, flag) => {

@@ -40,6 +40,8 @@ export interface Summary {
   epochs: number;
   seconds: number;
   trainingSeconds: number;
+  /** Threads that trained (see `--threads`). */
+  threads: number;
   evaluation: Evaluation;
   modelPath: string | null;
   checkpointPath: string | null;
@@ -54,7 +56,7 @@ export function printSummary(io: Io, network: Network, data: MnistSplit, s: Summ
   const verb = s.interrupted ? c.yellow('stopped') : c.green('done');
   println(
     io,
-    `${verb}: ${s.epochs} epoch${s.epochs === 1 ? '' : 's'} in ${formatSeconds(s.seconds)} (training ${formatSeconds(s.trainingSeconds)}); test accuracy ${c.bold(formatPercent(e.accuracy))} (${e.correct}/${e.total})`,
+    `${verb}: ${s.epochs} epoch${s.epochs === 1 ? '' : 's'} in ${formatSeconds(s.seconds)} (training ${formatSeconds(s.trainingSeconds)}, ${s.threads} thread${s.threads === 1 ? '' : 's'}); test accuracy ${c.bold(formatPercent(e.accuracy))} (${e.correct}/${e.total})`,
   );
   if (s.modelPath !== null) println(io, `model saved to ${s.modelPath}`);
   else println(io, c.dim('model not saved (add --out FILE to keep it)'));

@@ -104,7 +104,7 @@ export function resolveSettings(flags: TrainFlags, resumed: TrainSettings | null
       if (given !== undefined && JSON.stringify(given) !== JSON.stringify(resumed[key])) {
         const flag = key === 'shuffle' ? '--no-shuffle' : `--${key}`;
         throw new UsageError(
-          `${flag} cannot change when resuming: the checkpoint was trained with ${key} ${JSON.stringify(resumed[key])}; only --epochs, --data, --train, --test, --out and --checkpoint may be given with --resume`,
+          `${flag} cannot change when resuming: the checkpoint was trained with ${key} ${JSON.stringify(resumed[key])}; only --epochs, --data, --train, --test, --out, --checkpoint and --threads may be given with --resume`,
         );
       }
     }

@@ -1,10 +1,12 @@
 /**
- * The training loop of `mlisp train`, in a worker thread. The trainer runs
- * synchronously; keeping it off the main thread leaves the main thread free to
- * draw the progress bar and to receive Ctrl-C, which it passes on through a
- * shared flag that this worker checks after every mini-batch and turns into
- * the trainer's AbortSignal. Checkpoints are written here, atomically, after
- * every epoch and when stopped.
+ * The training loop of `mlisp train`, in a worker thread. The trainer
+ * (`trainInPlaceAsync`, whose fast engine may split the work over further
+ * worker threads) keeps this thread busy between short pauses; running it off
+ * the main thread leaves the main thread free to draw the progress bar and to
+ * receive Ctrl-C at once, which it passes on through a shared flag that this
+ * worker checks after every mini-batch and turns into the trainer's
+ * AbortSignal. Checkpoints are written here, atomically, after every epoch and
+ * when stopped.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { CLASSES, IMAGE_PIXELS, oneHotTargets } from '@mlisp/mnist';
@@ -15,7 +17,7 @@ import {
   DivergenceError,
   type EpochEvent,
   type TrainerState,
-  trainInPlace,
+  trainInPlaceAsync,
   UntrainableNetworkError,
 } from '@mlisp/trainer';
 import { writeCheckpoint } from './checkpoint.js';
@@ -45,14 +47,20 @@ export interface WorkerInput {
   stop: SharedArrayBuffer;
   /** Post a message per mini-batch (for the progress bar). */
   progress: boolean;
+  /** Threads of the fast engine (`--threads`). */
+  threads: number | 'auto';
 }
 
 /** What the worker tells the main thread. */
 export type WorkerMessage =
   | { type: 'batch'; epoch: number; batch: number; batches: number; size: number }
   | { type: 'epoch'; event: EpochEvent }
-  | { type: 'done'; stopReason: string; state: TrainerState; model: ModelJson }
-  | { type: 'error'; kind: 'untrainable' | 'divergence' | 'other'; message: string };
+  | { type: 'done'; stopReason: string; state: TrainerState; model: ModelJson; threads: number }
+  | {
+      type: 'error';
+      kind: 'untrainable' | 'divergence' | 'threads' | 'other';
+      message: string;
+    };
 
 function matrix(images: Float64Array): Matrix {
   return { rows: images.length / IMAGE_PIXELS, cols: IMAGE_PIXELS, data: images };
@@ -66,7 +74,7 @@ function dataset(set: WorkerSet) {
   };
 }
 
-function runWorker(input: WorkerInput, post: (m: WorkerMessage) => void): void {
+async function runWorker(input: WorkerInput, post: (m: WorkerMessage) => void): Promise<void> {
   const { settings, checkpointPath } = input;
   const network: Network = modelFromJson(input.model, 'worker').network;
   const stop = new Int32Array(input.stop);
@@ -86,7 +94,7 @@ function runWorker(input: WorkerInput, post: (m: WorkerMessage) => void): void {
     if (checkpointPath !== null) writeCheckpoint(checkpointPath, settings, network, checkpoint());
     post({ type: 'epoch', event });
   };
-  const result = trainInPlace(network, dataset(input.train), {
+  const result = await trainInPlaceAsync(network, dataset(input.train), {
     cost: settings.cost,
     eta: settings.eta,
     lambda: settings.lambda,
@@ -106,6 +114,7 @@ function runWorker(input: WorkerInput, post: (m: WorkerMessage) => void): void {
     onEpoch,
     onBatch,
     signal: controller.signal,
+    threads: input.threads,
     ...(input.resumeFrom === null ? {} : { resumeFrom: input.resumeFrom }),
   });
   if (result.stopReason === 'aborted' && checkpointPath !== null) {
@@ -116,21 +125,23 @@ function runWorker(input: WorkerInput, post: (m: WorkerMessage) => void): void {
     stopReason: result.stopReason,
     state: result.state,
     model: modelToJson(network, settings.cost),
+    threads: result.threads,
   });
+}
+
+/** What kind of failure `error` is, for the main thread's exit code and message. */
+function kindOf(error: unknown): Extract<WorkerMessage, { type: 'error' }>['kind'] {
+  if (error instanceof UntrainableNetworkError) return 'untrainable';
+  if (error instanceof DivergenceError) return 'divergence';
+  // The trainer's TypeErrors about threads that this run cannot have (the flags are checked before).
+  if (error instanceof TypeError && error.message.startsWith('threads')) return 'threads';
+  return 'other';
 }
 
 if (parentPort !== null) {
   const port = parentPort;
   const post = (m: WorkerMessage) => port.postMessage(m);
-  try {
-    runWorker(workerData as WorkerInput, post);
-  } catch (error) {
-    const kind =
-      error instanceof UntrainableNetworkError
-        ? 'untrainable'
-        : error instanceof DivergenceError
-          ? 'divergence'
-          : 'other';
-    post({ type: 'error', kind, message: messageOf(error) });
-  }
+  runWorker(workerData as WorkerInput, post).catch((error: unknown) => {
+    post({ type: 'error', kind: kindOf(error), message: messageOf(error) });
+  });
 }

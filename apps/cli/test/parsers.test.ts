@@ -1,9 +1,10 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { MAX_THREADS as TRAINER_MAX_THREADS } from '@mlisp/trainer';
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../src/errors.js';
-import { readFlags } from '../src/flags.js';
+import { MAX_THREADS, readFlags } from '../src/flags.js';
 import * as P from '../src/parsers.js';
 
 describe('number parsers', () => {
@@ -40,6 +41,28 @@ describe('number parsers', () => {
     expect(() => parse(raw, '--flag')).toThrow(UsageError);
     expect(() => parse(raw, '--flag')).toThrow(`--flag: '${raw}'`);
   });
+});
+
+describe('threads parser', () => {
+  const threads = P.threads(MAX_THREADS);
+
+  it("accepts auto and whole numbers from 1 to MAX_THREADS, which is the trainer's", () => {
+    expect(MAX_THREADS).toBe(TRAINER_MAX_THREADS);
+    expect(threads('auto', '--threads')).toBe('auto');
+    expect(threads('1', '--threads')).toBe(1);
+    expect(threads(String(MAX_THREADS), '--threads')).toBe(MAX_THREADS);
+  });
+
+  it.each(['0', '-1', '1.5', String(MAX_THREADS + 1), 'AUTO', 'two', '', '0x2', 'NaN'])(
+    'refuses %j naming the flag, the value and what is expected',
+    (raw) => {
+      expect(() => threads(raw, '--threads')).toThrow(
+        new UsageError(
+          `invalid value for --threads: '${raw}' (expected auto or a whole number from 1 to ${MAX_THREADS})`,
+        ),
+      );
+    },
+  );
 });
 
 describe('file parsers', () => {

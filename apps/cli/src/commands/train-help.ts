@@ -11,9 +11,14 @@ Examples:
   $ mlisp train --train 1000 --test 500 --epochs 3 --json
   $ mlisp train --epochs 30 --checkpoint run.ckpt.json     (Ctrl-C stops at the next mini-batch boundary)
   $ mlisp train --resume run.ckpt.json --out net.json
+  $ mlisp train --sizes 784,100,10 --threads 1                (one core; auto: 2, the same results)
   $ mlisp train --data ~/mnist --out full.json             (the four MNIST IDX files, plain or .gz)
 
 Output: a progress bar per epoch on stderr (on a terminal), one line per epoch
 (training cost, test cost, test accuracy, η, training seconds), then a summary
 with a few test digits, the network's answer and problem 3's 4-bit code.
-With --json: {"event":"epoch",...} per epoch and {"event":"done",...} at the end.`;
+With --json: {"event":"epoch",...} per epoch and {"event":"done",...} at the end.
+
+--threads splits the fast engine (sigmoid networks without momentum) over worker
+threads; models, epoch lines and checkpoints are bit-identical for every value,
+so --resume may change it.`;

@@ -9,7 +9,7 @@ import { type Checkpoint, readCheckpoint } from '../checkpoint.js';
 import { evaluate } from '../classify.js';
 import { describeData, loadData } from '../data.js';
 import { ExitCode, RunError, UsageError } from '../errors.js';
-import { readFlags } from '../flags.js';
+import { MAX_THREADS, readFlags } from '../flags.js';
 import { modelFromJson, modelToJson, readModel, writeModel } from '../model-file.js';
 import { eprintln, type Io, printJson, println } from '../output.js';
 import { EpochProgress, epochHeader, formatEpochLine } from '../progress.js';
@@ -42,6 +42,7 @@ const FLAG_KEYS = [
   'out',
   'checkpoint',
   'resume',
+  'threads',
 ] as const;
 
 /** Adds `mlisp train` to the program. */
@@ -79,6 +80,10 @@ export function registerTrain(program: Command, io: Io): void {
     .option('--out <file>', 'save the trained model (JSON) to FILE')
     .option('--checkpoint <file>', 'save model and trainer state to FILE after every epoch')
     .option('--resume <file>', 'continue the run saved in a checkpoint FILE')
+    .option(
+      '--threads <n|auto>',
+      `threads that share the fast engine's work: auto (2 where possible) or 1 to ${MAX_THREADS}; results do not depend on it (default auto)`,
+    )
     .option('--json', 'print one JSON object per epoch and one at the end, nothing else')
     .addHelpText('after', TRAIN_HELP)
     .action(async (opts: Record<string, unknown>) => {
@@ -164,7 +169,14 @@ function runWorker(
       if (m.type === 'done') done = m;
       else if (m.type === 'error') {
         if (m.kind === 'untrainable') reject(new UsageError(m.message));
-        else if (m.kind === 'divergence') {
+        else if (m.kind === 'threads') {
+          const why = m.message.replace(/;? use threads 1 or 'auto'\.?$/, '');
+          reject(
+            new UsageError(
+              `invalid value for --threads: '${input.threads}' (${why}; use --threads auto or 1)`,
+            ),
+          );
+        } else if (m.kind === 'divergence') {
           const message = m.message.replace(/;? try a smaller eta\.?$/, '');
           reject(new RunError(`${message}; try a smaller --eta (now ${input.settings.eta})`));
         } else reject(new RunError(m.message));
@@ -189,6 +201,7 @@ async function train(io: Io, opts: Record<string, unknown>): Promise<void> {
   const outPath = flags.out ?? null;
   const checkpointPath = flags.checkpoint ?? null;
   const resumed = flags.resume === undefined ? null : readCheckpoint(flags.resume);
+  const threads = flags.threads ?? 'auto';
   const trainFlags: TrainFlags = {
     ...flags,
     ...(opts.shuffle === false ? { shuffle: false } : {}),
@@ -271,6 +284,7 @@ async function train(io: Io, opts: Record<string, unknown>): Promise<void> {
         checkpointPath,
         stop,
         progress: progress.enabled,
+        threads,
       },
       onMessage,
     );
@@ -299,6 +313,7 @@ async function train(io: Io, opts: Record<string, unknown>): Promise<void> {
       testAccuracy: evaluation.accuracy,
       model: outPath,
       seconds,
+      threads: result.threads,
       ...(interrupted ? { interrupted: true } : {}),
     });
   } else {
@@ -306,6 +321,7 @@ async function train(io: Io, opts: Record<string, unknown>): Promise<void> {
       epochs,
       seconds,
       trainingSeconds,
+      threads: result.threads,
       evaluation,
       modelPath: outPath,
       checkpointPath,
