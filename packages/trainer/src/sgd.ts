@@ -43,8 +43,8 @@ export function trainInPlace(
 /**
  * {@link trainInPlace} with the fast epoch engine's layers split over worker
  * threads (`createEpochEngine`): the same training, events, checkpoints,
- * states, errors and results, bit-identical for every thread count, about
- * 1.6x faster on two cores. Between chunks of up to 25 mini-batches (and
+ * states, errors and results, bit-identical for every thread count (training
+ * about 1.45x faster on two cores for [784,100,10]). Between chunks of up to 25 mini-batches (and
  * between epochs) it lets the event loop run, so timers, I/O and an abort
  * from elsewhere are handled while it trains; the abort signal is read after
  * each such pause. The workers are stopped when training ends or throws.
