@@ -89,14 +89,17 @@ export function measure(
 let gc: (() => void) | undefined;
 
 /**
- * Runs a full garbage collection (V8's `gc`, exposed on first use), so that a
+ * Runs a full garbage collection (V8's `gc`, exposed on first use), then waits
+ * `settleMs` for V8's background sweeper threads to finish, so that a
  * contender does not pay, inside its timed epoch, for the garbage the previous
- * one left (tfjs allocates tensors every mini-batch).
+ * one left (tfjs allocates tensors every mini-batch): on a 2-core machine the
+ * sweepers would otherwise take the core a two-thread path runs on.
  */
-export function collectGarbage(): void {
+export async function collectGarbage(settleMs = 60): Promise<void> {
   if (gc === undefined) {
     setFlagsFromString('--expose-gc');
     gc = runInNewContext('gc') as () => void;
   }
   gc();
+  await new Promise((resolve) => setTimeout(resolve, settleMs));
 }

@@ -140,19 +140,19 @@ async function runWorkload(
     const order = orders[r + 1] as Int32Array;
     for (let q = 0; q < engines.length; q++) {
       const e = engines[(q + r) % engines.length] as (typeof engines)[number];
-      collectGarbage();
+      await collectGarbage();
       const start = performance.now();
       e.engine.runEpoch(data.inputs, data.targets, order);
       e.seconds.push((performance.now() - start) / 1000);
     }
     if (r < plan.tfjsWasmEpochs) {
       await useTfjsBackend('wasm');
-      collectGarbage();
+      await collectGarbage();
       wasmSeconds.push(await tfjsWasm.epoch(order));
     }
     if (r < plan.tfjsCpuEpochs) {
       await useTfjsBackend('cpu');
-      collectGarbage();
+      await collectGarbage();
       cpuSeconds.push(await tfjsCpu.epoch(order));
     }
     if (script !== undefined && idxDir !== undefined && r < 2) {
