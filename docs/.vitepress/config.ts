@@ -60,6 +60,7 @@ export default defineConfig({
             { text: 'Getting started', link: '/guide/getting-started' },
             { text: 'The mlisp CLI', link: '/guide/cli' },
             { text: 'The visualizer', link: '/guide/visualizer' },
+            { text: 'Performance', link: '/guide/performance' },
           ],
         },
         {
