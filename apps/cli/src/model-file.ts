@@ -54,6 +54,11 @@ export function modelFromJson(value: unknown, where: string): LoadedModel {
   }
 }
 
+/** `text` without a leading byte-order mark (editors on Windows add one). */
+export function stripBom(text: string): string {
+  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+}
+
 /**
  * Reads a model file.
  *
@@ -63,7 +68,7 @@ export function modelFromJson(value: unknown, where: string): LoadedModel {
 export function readModel(path: string, flag: string): LoadedModel {
   let value: unknown;
   try {
-    value = JSON.parse(readFileSync(path, 'utf8'));
+    value = JSON.parse(stripBom(readFileSync(path, 'utf8')));
   } catch (error) {
     throw new UsageError(`${flag}: '${path}' is not a JSON model file (${messageOf(error)})`);
   }
