@@ -111,12 +111,22 @@ describe('the same file in and out', () => {
 
   it('--resume c --out c, --init m --checkpoint m, --checkpoint x --out x: exit 2 each', async () => {
     const cases = [
-      [['--resume', checkpoint, '--epochs', '2', '--out', checkpoint], /--out .* same file as --resume/],
+      [
+        ['--resume', checkpoint, '--epochs', '2', '--out', checkpoint],
+        /--out .* same file as --resume/,
+      ],
       [['--init', model, '--checkpoint', model], /--checkpoint .* same file as --init/],
-      [['--checkpoint', at('x.json'), '--out', at('./x.json')], /--checkpoint .* same file as --out/],
+      [
+        ['--checkpoint', at('x.json'), '--out', at('./x.json')],
+        /--checkpoint .* same file as --out/,
+      ],
     ] as const;
     for (const [flags, message] of cases) {
-      const r = await spawnCli(['train', ...QUICK.filter((f) => f !== '--epochs' && f !== '1'), ...flags]);
+      const r = await spawnCli([
+        'train',
+        ...QUICK.filter((f) => f !== '--epochs' && f !== '1'),
+        ...flags,
+      ]);
       expect(r.code, r.stderr).toBe(2);
       expect(r.stderr).toMatch(message);
     }
@@ -148,8 +158,14 @@ describe('checkpoint locks and --resume', () => {
   });
 });
 
+/** The parts of a checkpoint the cases below edit. */
+interface Ckpt {
+  settings: Record<string, unknown>;
+  model: Record<string, unknown>;
+}
+
 describe('checkpoint contents', () => {
-  const edited = (name: string, edit: (json: Record<string, any>) => void): string => {
+  const edited = (name: string, edit: (json: Ckpt) => void): string => {
     const json = JSON.parse(readFileSync(checkpoint, 'utf8'));
     edit(json);
     const path = at(name);
@@ -158,12 +174,20 @@ describe('checkpoint contents', () => {
   };
 
   it('bad settings, wrong sizes or cost, missing momentum velocities: exit 2 naming --resume', async () => {
-    const cases: [string, (j: Record<string, any>) => void, RegExp][] = [
+    const cases: [string, (j: Ckpt) => void, RegExp][] = [
       ['eta.json', (j) => (j.settings.eta = 'fast'), /settings\.eta must be a number/],
       ['batch.json', (j) => (j.settings.batch = -3), /settings\.batch/],
       ['act.json', (j) => (j.settings.activation = 'swish'), /settings\.activation/],
-      ['sizes.json', (j) => (j.settings.sizes = [784, 30, 10]), /sizes \[784,10\] but its settings say \[784,30,10\]/],
-      ['cost.json', (j) => (j.model.cost = 'quadratic'), /cost is quadratic but its settings say cross-entropy/],
+      [
+        'sizes.json',
+        (j) => (j.settings.sizes = [784, 30, 10]),
+        /sizes \[784,10\] but its settings say \[784,30,10\]/,
+      ],
+      [
+        'cost.json',
+        (j) => (j.model.cost = 'quadratic'),
+        /cost is quadratic but its settings say cross-entropy/,
+      ],
       [
         'velocities.json',
         (j) => {
@@ -173,7 +197,14 @@ describe('checkpoint contents', () => {
       ],
     ];
     for (const [name, edit, message] of cases) {
-      const r = await spawnCli(['train', '--resume', edited(name, edit), '--epochs', '2', '--no-checkpoint']);
+      const r = await spawnCli([
+        'train',
+        '--resume',
+        edited(name, edit),
+        '--epochs',
+        '2',
+        '--no-checkpoint',
+      ]);
       expect(r.code, `${name}: ${r.stderr}`).toBe(2);
       expect(r.stderr).toMatch(/--resume: '.*' is not an mlisp checkpoint file/);
       expect(r.stderr).toMatch(message);
@@ -186,9 +217,20 @@ describe('conflicting flags', () => {
   it('--init model.json --activation relu (or --output softmax) is refused as --sizes is', async () => {
     const hidden = at('hidden.json');
     writeFileSync(hidden, JSON.stringify(randomModel([784, 5, 10], ['sigmoid', 'sigmoid'])));
-    const a = await spawnCli(['train', ...QUICK.slice(0, 4), '--epochs', '1', '--init', hidden, '--activation', 'relu']);
+    const a = await spawnCli([
+      'train',
+      ...QUICK.slice(0, 4),
+      '--epochs',
+      '1',
+      '--init',
+      hidden,
+      '--activation',
+      'relu',
+    ]);
     expect(a.code).toBe(2);
-    expect(a.stderr).toMatch(/--activation relu does not match the model given with --init \(sigmoid\)/);
+    expect(a.stderr).toMatch(
+      /--activation relu does not match the model given with --init \(sigmoid\)/,
+    );
     const o = await spawnCli([
       'train',
       ...QUICK.slice(0, 4),
@@ -202,6 +244,8 @@ describe('conflicting flags', () => {
       'log-likelihood',
     ]);
     expect(o.code).toBe(2);
-    expect(o.stderr).toMatch(/--output softmax does not match the model given with --init \(sigmoid\)/);
+    expect(o.stderr).toMatch(
+      /--output softmax does not match the model given with --init \(sigmoid\)/,
+    );
   });
 });

@@ -54,9 +54,14 @@ describe('stdout closed early or failing', () => {
   it('`train --out m.json | head -1`: the model and checkpoint are still written, exit 141', async () => {
     const out = at('piped.json');
     const ckpt = at('piped.ckpt.json');
-    const r = await spawnWith(process.execPath, [CLI, 'train', ...QUICK, '--out', out, '--checkpoint', ckpt], 'pipe', (child) => {
-      child.stdout?.once('data', () => child.stdout?.destroy()); // the reader goes after the first line
-    });
+    const r = await spawnWith(
+      process.execPath,
+      [CLI, 'train', ...QUICK, '--out', out, '--checkpoint', ckpt],
+      'pipe',
+      (child) => {
+        child.stdout?.once('data', () => child.stdout?.destroy()); // the reader goes after the first line
+      },
+    );
     expect(r.code, r.stderr).toBe(141);
     expect(JSON.parse(readFileSync(out, 'utf8')).format).toBe('mlisp-network');
     expect(JSON.parse(readFileSync(ckpt, 'utf8')).trainer.epoch).toBe(2);
@@ -81,7 +86,16 @@ describe('disk full during a checkpoint', () => {
     const ckpt = at('limited.ckpt.json');
     const out = at('limited.json');
     // A good checkpoint of epoch 1 first, without a limit.
-    const first = await spawnCli(['train', ...QUICK, '--epochs', '1', '--momentum', '0.5', '--checkpoint', ckpt]);
+    const first = await spawnCli([
+      'train',
+      ...QUICK,
+      '--epochs',
+      '1',
+      '--momentum',
+      '0.5',
+      '--checkpoint',
+      ckpt,
+    ]);
     expect(first.code, first.stderr).toBe(0);
     const good = readFileSync(ckpt, 'utf8');
     expect(good.length).toBeGreaterThan(700 * 1024); // the limit below is between the two sizes
@@ -89,7 +103,23 @@ describe('disk full during a checkpoint', () => {
     expect(model).toBeLessThan(600 * 1024);
     // ulimit -f counts 1024-byte blocks in bash: a 650 KiB file-size limit.
     const script = `ulimit -f 650 && exec "$0" "$@"`;
-    const r = await spawnWith('bash', ['-c', script, process.execPath, CLI, 'train', '--resume', ckpt, '--epochs', '3', '--out', out], 'pipe');
+    const r = await spawnWith(
+      'bash',
+      [
+        '-c',
+        script,
+        process.execPath,
+        CLI,
+        'train',
+        '--resume',
+        ckpt,
+        '--epochs',
+        '3',
+        '--out',
+        out,
+      ],
+      'pipe',
+    );
     expect(r.code, r.stderr).toBe(1);
     expect(r.stderr).toContain(`--checkpoint: could not write '${ckpt}'`);
     expect(r.stderr).toMatch(/EFBIG/);
