@@ -113,6 +113,8 @@ describe('disk full during a checkpoint', () => {
         'train',
         '--resume',
         ckpt,
+        '--checkpoint',
+        ckpt,
         '--epochs',
         '3',
         '--out',
