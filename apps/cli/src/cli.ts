@@ -2,7 +2,8 @@
  * The `mlisp` command: train, evaluate, predict with and export MNIST networks,
  * export the bundled data, and run the problem-set experiments.
  *
- * Exit codes: 0 success, 1 a failure while running, 2 a usage error.
+ * Exit codes: 0 success, 1 a failure while running, 2 a usage error, 128 + n
+ * stopped by signal n, 141 stdout closed by its reader.
  */
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';

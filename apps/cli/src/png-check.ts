@@ -19,12 +19,11 @@ const CHANNELS: Record<number, number> = { 0: 1, 2: 3, 3: 1, 4: 2, 6: 4 };
 /**
  * Bytes a decode of a `width` x `height` image needs: the inflated scanlines
  * (one filter byte per row), the decoder's RGBA output, about 200 bytes of
- * objects per row in the decoder, and the three float64 arrays of our grey
- * conversion.
+ * objects per row in the decoder, and the float64 array of our grey values.
  */
 export function decodeBytes(width: number, height: number, bitsPerPixel: number): number {
   const rowBytes = 1 + Math.ceil((width * bitsPerPixel) / 8);
-  return height * rowBytes + 4 * width * height + 200 * height + 24 * width * height;
+  return height * rowBytes + 4 * width * height + 200 * height + 8 * width * height;
 }
 
 /**

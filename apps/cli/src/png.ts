@@ -40,8 +40,8 @@ export function decodePngGrey(bytes: Uint8Array): GreyImage {
   const png = PNG.sync.read(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
   const { width, height, data } = png;
   const n = width * height;
-  const lum = new Float64Array(n);
-  const alpha = new Float64Array(n);
+  // One float64 array: luminance first, then the grey value (the decode budget counts 8 bytes a pixel).
+  const pixels = new Float64Array(n);
   let transparent = false;
   let inkWeight = 0;
   let inkSum = 0;
@@ -50,18 +50,19 @@ export function decodePngGrey(bytes: Uint8Array): GreyImage {
     const g = data[4 * i + 1] ?? 0;
     const b = data[4 * i + 2] ?? 0;
     const a = (data[4 * i + 3] ?? 255) / 255;
-    lum[i] = (0.299 * r + 0.587 * g + 0.114 * b) / 255;
-    alpha[i] = a;
+    const lum = (0.299 * r + 0.587 * g + 0.114 * b) / 255;
+    pixels[i] = lum;
     if (a < 1) transparent = true;
     inkWeight += a;
-    inkSum += a * (lum[i] as number);
+    inkSum += a * lum;
   }
-  const pixels = new Float64Array(n);
   // Light ink on transparency goes over black, dark ink over white.
   const background = transparent && inkWeight > 0 && inkSum / inkWeight > 0.5 ? 0 : 1;
-  for (let i = 0; i < n; i++) {
-    const a = alpha[i] as number;
-    pixels[i] = (lum[i] as number) * a + background * (1 - a);
+  if (transparent) {
+    for (let i = 0; i < n; i++) {
+      const a = (data[4 * i + 3] ?? 255) / 255;
+      pixels[i] = (pixels[i] as number) * a + background * (1 - a);
+    }
   }
   return { width, height, pixels };
 }

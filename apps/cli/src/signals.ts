@@ -42,6 +42,8 @@ export interface StopSignals {
 const WATCH_MS = 250;
 /** Names of the processes a package-manager script runs mlisp through. */
 const WRAPPERS = /^(sh|dash|bash|pnpm|npm|npx|yarn|node)$/;
+/** The shells among them. */
+const SHELLS = /^(sh|dash|bash)$/;
 
 function parentOf(pid: number): { ppid: number; name: string } | null {
   try {
@@ -57,22 +59,27 @@ function parentOf(pid: number): { ppid: number; name: string } | null {
 }
 
 /**
- * The processes between mlisp and the package manager that started it (the
- * shell of the script, pnpm itself), when it runs under a package-manager
- * script; empty otherwise.
+ * The processes between mlisp and the outermost package manager that started
+ * it (the shells of scripts, pnpm itself, nested runs such as `pnpm start`
+ * calling `pnpm mlisp`), when it runs under a package-manager script; empty
+ * otherwise. Shells above the outermost manager (the user's own, which
+ * `nohup` may outlive) are not watched.
  */
 function wrapperPids(env: NodeJS.ProcessEnv): number[] {
   if (env.npm_lifecycle_event === undefined) return [];
-  const pids: number[] = [];
+  const chain: { pid: number; manager: boolean }[] = [];
   let pid = process.ppid;
-  for (let depth = 0; depth < 4 && pid > 1; depth++) {
+  for (let depth = 0; depth < 8 && pid > 1; depth++) {
     const info = parentOf(pid);
     if (info === null || !WRAPPERS.test(info.name)) break;
-    pids.push(pid);
-    if (info.name !== 'sh' && info.name !== 'dash' && info.name !== 'bash') break; // the manager
+    chain.push({ pid, manager: !SHELLS.test(info.name) });
     pid = info.ppid;
   }
-  return pids;
+  let last = -1;
+  chain.forEach((p, i) => {
+    if (p.manager) last = i;
+  });
+  return chain.slice(0, last + 1).map((p) => p.pid);
 }
 
 function alive(pid: number): boolean {
