@@ -67,8 +67,8 @@ describe('trainInPlace monitoring on the engine', () => {
             train,
             { ...options, engine },
           );
-        const reference = run('reference');
-        expect(reference.path).toBe('reference');
+        const reference = run('matrix');
+        expect(reference.path).toBe('matrix');
         for (const path of availablePaths()) {
           const fast = run(path);
           expect(fast.path).toBe(path);
@@ -100,7 +100,7 @@ describe('trainInPlace monitoring on the engine', () => {
       monitor: { trainingCost: false, trainingAccuracy: true, evaluationCost: true },
       learningSpeedSamples: 0,
     });
-    expect(result.path).not.toBe('reference');
+    expect(result.path).not.toBe('matrix');
     const [event] = result.history;
     expect(event?.trainingCost).toBeNull();
     expect(event?.trainingAccuracy).toBeGreaterThan(0);
