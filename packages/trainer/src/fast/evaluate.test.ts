@@ -70,7 +70,7 @@ function compare(engine: EpochEngine, network: Network, c: Case, inputs: Matrix,
   };
 }
 
-describe('engine.evaluate matches the matrix loop'"'"'s evaluate()', () => {
+describe("engine.evaluate matches the matrix loop's evaluate()", () => {
   for (const path of availablePaths()) {
     for (const dtype of ['float64', 'float32'] as const) {
       const tolerance = dtype === 'float64' ? 1e-9 : 1e-4;
