@@ -8,6 +8,7 @@
  * @packageDocumentation
  */
 export { assertDataset, backprop, createGradients } from './backprop.js';
+export { TRAINING_DEFAULTS } from './defaults.js';
 export { assertTrainable, DivergenceError, UntrainableNetworkError } from './errors.js';
 export { type EvaluateOptions, type Evaluation, evaluate, learningSpeeds } from './evaluate.js';
 export {

@@ -4,8 +4,7 @@
  * for c that morphs σ(c·z) into the perceptron's step.
  */
 import { allPassed, type ExperimentResult, experiments, type Series } from '@mlisp/experiments';
-import digitsUrl from '@mlisp/mnist/digits.bin?url';
-import { xyChart } from '../charts.js';
+import { type Curve, xyChart } from '../charts.js';
 import { clear, h } from '../dom.js';
 import type { AppContext, ViewHandle } from '../view.js';
 import type { RunReply, RunRequest } from '../worker/experiments.worker.js';
@@ -51,10 +50,47 @@ function plots(series: readonly Series[]): Series[][] {
   return [...groups.values()];
 }
 
+/** A series with the plot hints @mlisp/experiments may give (title in words, how to draw). */
+type Hinted = Series & { readonly plotTitle?: string; readonly mark?: Curve['mark'] };
+
 function plotTitle(group: Series[]): string {
-  const first = group[0]!;
+  const first = group[0] as Hinted;
+  if (first.plotTitle) return first.plotTitle;
   const id = first.plot ?? first.name;
   return id.replace(/-/g, ' ').replace(/^./, (c) => c.toUpperCase());
+}
+
+/** Book sections behind each problem, for the "what to try" line. */
+const BOOK: Record<number, [string, string]> = {
+  1: ['chap1.html#perceptrons', 'chapter 1: perceptrons'],
+  2: ['chap1.html#sigmoid_neurons', 'chapter 1: sigmoid neurons'],
+  3: ['chap1.html#a_simple_network_to_classify_handwritten_digits', 'chapter 1: the output layer'],
+  4: ['chap1.html#learning_with_gradient_descent', 'chapter 1: gradient descent'],
+  5: [
+    'chap2.html#the_four_fundamental_equations_behind_backpropagation',
+    'chapter 2: the four equations',
+  ],
+  6: ['chap3.html#the_cross-entropy_cost_function', 'chapter 3: cross-entropy'],
+  7: ['chap3.html#the_cross-entropy_cost_function', 'chapter 3: learning slowdown'],
+  8: ['chap5.html#the_vanishing_gradient_problem', 'chapter 5: unstable gradients'],
+  10: ['chap3.html#other_techniques_for_regularization', 'chapter 3'],
+};
+
+function tryLine(problem: number): HTMLElement {
+  const book = BOOK[problem];
+  return h(
+    'p',
+    { class: 'try' },
+    'Try: read the claim, then check that each observed value follows from the plot; tick "quick run" for a faster, smaller version. ',
+    book
+      ? h('a', {
+          href: `http://neuralnetworksanddeeplearning.com/${book[0]}`,
+          target: '_blank',
+          rel: 'noopener',
+          text: `Book, ${book[1]}`,
+        })
+      : null,
+  );
 }
 
 function renderResult(box: HTMLElement, result: ExperimentResult, seconds: number): void {
@@ -71,6 +107,7 @@ function renderResult(box: HTMLElement, result: ExperimentResult, seconds: numbe
         { class: 'panel' },
         h('h3', { text: `Problem ${result.problem}: ${result.title}` }),
         h('p', { class: 'claim', text: result.claim }),
+        tryLine(result.problem),
         h(
           'p',
           {},
@@ -98,7 +135,7 @@ function renderResult(box: HTMLElement, result: ExperimentResult, seconds: numbe
         logX: first.xScale === 'log',
         logY: first.yScale === 'log',
       },
-      group.map((s) => ({ name: s.name, x: s.x, y: s.y })),
+      group.map((s) => ({ name: s.name, x: s.x, y: s.y, mark: (s as Hinted).mark })),
     );
   }
   if (result.series.length === 0 && result.problem !== 2) {
@@ -107,7 +144,8 @@ function renderResult(box: HTMLElement, result: ExperimentResult, seconds: numbe
 }
 
 /** Creates the Experiments view. */
-export function createExperimentsView(_ctx: AppContext): ViewHandle {
+export function createExperimentsView(ctx: AppContext): ViewHandle {
+  const { store, client } = ctx;
   const worker = new Worker(new URL('../worker/experiments.worker.ts', import.meta.url), {
     type: 'module',
     name: 'mlisp-experiments',
@@ -132,8 +170,13 @@ export function createExperimentsView(_ctx: AppContext): ViewHandle {
   let selected: string | undefined;
 
   const key = (id: string) => `${id}:${quick.checked ? 'quick' : 'full'}`;
+  let sentDigits = false;
   const select = (id: string) => {
     selected = id;
+    if (store.problem !== id) {
+      store.problem = id;
+      store.emit('problem', id);
+    }
     for (const b of list.querySelectorAll('button[data-experiment]')) {
       b.classList.toggle('primary', (b as HTMLElement).dataset.experiment === id);
     }
@@ -144,13 +187,17 @@ export function createExperimentsView(_ctx: AppContext): ViewHandle {
     }
     clear(detail);
     detail.append(h('p', { class: 'panel', 'data-testid': 'running', text: 'running…' }));
-    const request: RunRequest = {
-      id,
-      quick: quick.checked,
-      seed: 1,
-      digitsUrl: new URL(digitsUrl, location.href).href,
-    };
-    worker.postMessage(request);
+    const request: RunRequest = { id, quick: quick.checked, seed: 1 };
+    if (sentDigits) {
+      worker.postMessage(request);
+      return;
+    }
+    // The digits the page already downloaded (never a second download).
+    sentDigits = true;
+    void client.digits().then((bytes) => {
+      const copy = bytes.slice(0);
+      worker.postMessage({ ...request, digits: copy } satisfies RunRequest, [copy]);
+    });
   };
 
   worker.addEventListener('message', (event: MessageEvent<RunReply>) => {
@@ -192,6 +239,9 @@ export function createExperimentsView(_ctx: AppContext): ViewHandle {
       ),
     );
   }
+  store.on('problem', (id) => {
+    if (id && id !== selected && experiments.some((e) => e.id === id)) select(id);
+  });
   quick.addEventListener('change', () => {
     if (selected) select(selected);
   });
@@ -199,7 +249,8 @@ export function createExperimentsView(_ctx: AppContext): ViewHandle {
   return {
     root,
     show() {
-      if (!selected && experiments[0]) select(experiments[0].id);
+      const wanted = experiments.find((e) => e.id === store.problem) ?? experiments[0];
+      if (wanted && selected !== wanted.id) select(wanted.id);
     },
   };
 }

@@ -10,8 +10,8 @@ export interface RunRequest {
   id: string;
   quick: boolean;
   seed: number;
-  /** Absolute URL of the digits asset, for the experiments that need MNIST. */
-  digitsUrl: string;
+  /** The digits asset the page downloaded (sent with the first request only). */
+  digits?: ArrayBuffer;
 }
 
 /** Worker -> page: a result, or why there is none. */
@@ -24,20 +24,13 @@ const scope = self as unknown as {
   addEventListener(type: 'message', listener: (event: MessageEvent<RunRequest>) => void): void;
 };
 
-let mnist: Promise<MnistSplit> | undefined;
+let mnist: MnistSplit | undefined;
 
-async function digits(url: string): Promise<MnistSplit> {
-  mnist ??= fetch(url).then(async (response) => {
-    if (!response.ok) throw new Error(`HTTP ${response.status} for the digits asset`);
-    return parseBundled(new Uint8Array(await response.arrayBuffer()));
-  });
-  return mnist;
-}
-
-scope.addEventListener('message', async (event) => {
-  const { id, quick, seed, digitsUrl } = event.data;
+scope.addEventListener('message', (event) => {
+  const { id, quick, seed, digits } = event.data;
   try {
-    const mnist = await digits(digitsUrl);
+    if (digits) mnist = parseBundled(new Uint8Array(digits));
+    if (!mnist) throw new Error('the digits have not arrived');
     const started = performance.now();
     const result = runExperiment(id, { seed, quick, mnist });
     scope.postMessage({ id, quick, result, seconds: (performance.now() - started) / 1000 });
