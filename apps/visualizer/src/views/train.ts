@@ -32,7 +32,7 @@ export function createTrainView(ctx: AppContext): ViewHandle {
   const trained = () =>
     store.history.length > 0 || client.progress.batch > 0 || !store.modelSource.startsWith('new');
   /** Puts the inputs back to the store's settings (after a refused change). */
-  const revert = () => store.emit('settings', store.settings);
+  const revert = () => syncInputs(store.settings, true);
   const change = (patch: Partial<Settings>) => {
     const live = Object.keys(patch).every((k) => (LIVE_SETTINGS as readonly string[]).includes(k));
     if (live && store.status !== 'idle' && store.status !== 'loading') {
@@ -354,15 +354,20 @@ export function createTrainView(ctx: AppContext): ViewHandle {
   };
   store.on('history', renderHistory);
   store.on('status', renderStatus);
-  store.on('settings', (s) => {
-    // Settings may also change from a loaded model file or the URL hash.
+  /** Shows settings in the inputs (`force`: the focused one too). */
+  function syncInputs(s: Settings, force: boolean): void {
     for (const el of settingsPanel.querySelectorAll<HTMLInputElement | HTMLSelectElement>(
       'input[name], select[name]',
     )) {
       const key = el.name === 'act' ? 'hidden' : (el.name as keyof Settings);
       const value = key === 'sizes' ? s.sizes.join('-') : String(s[key]);
-      if (el.value !== value && document.activeElement !== el) el.value = value;
+      if (el.value !== value && (force || document.activeElement !== el)) el.value = value;
+      if (force && el instanceof HTMLInputElement) el.setCustomValidity('');
     }
+  }
+  store.on('settings', (s) => {
+    // Settings may also change from a loaded model file or the URL hash.
+    syncInputs(s, false);
     buildCharts();
     renderHistory(store.history);
   });

@@ -9,7 +9,7 @@
 import { oneHotBatch } from '@mlisp/encoders';
 import { type MnistSplit, parseBundled } from '@mlisp/mnist';
 import { createNetwork, type Network } from '@mlisp/neurons';
-import { rowView } from '@mlisp/tensor';
+import { Rng, rowView } from '@mlisp/tensor';
 import { type Dataset, type TrainerState, trainInPlace } from '@mlisp/trainer';
 import type { Settings } from '../settings.js';
 import { fromSnapshot, toSnapshot, transferables } from '../snapshot.js';
@@ -35,6 +35,12 @@ let settings: Settings | undefined;
 let pendingBatch: number | null = null;
 let network: Network | undefined;
 let state: TrainerState | undefined;
+/**
+ * The run's generator until its first slice: it drew the initial weights and
+ * goes on to draw the shuffles, as `mlisp train` does (after that the trainer
+ * state carries it).
+ */
+let rng: Rng | undefined;
 let status: Status = 'loading';
 /** Bumped by configure/load, so a slice of an old run never reports. */
 let generation = 0;
@@ -116,11 +122,12 @@ function configure(s: Settings): void {
   pendingBatch = null;
   state = undefined;
   pass = undefined;
+  rng = new Rng(s.seed);
   network = createNetwork(s.sizes, {
     activation: s.hidden,
     outputActivation: s.cost === 'log-likelihood' ? 'softmax' : 'sigmoid',
     init: s.init,
-    seed: s.seed,
+    rng,
     dtype: s.dtype,
   });
   post({ type: 'reset' });
@@ -192,7 +199,7 @@ function slice(single: boolean): boolean {
     lambda: s.lambda,
     epochs: s.epochs,
     batchSize: s.batch,
-    seed: s.seed,
+    ...(state ? {} : { rng: rng ?? new Rng(s.seed) }),
     evaluationData: testData,
     monitor: { trainingCost: true, trainingAccuracy: true },
     learningSpeedSamples: 500,
@@ -212,6 +219,7 @@ function slice(single: boolean): boolean {
     },
   });
   state = result.state;
+  rng = undefined;
   if (last) {
     const { epoch, batch, batches } = last;
     post({ type: 'progress', epoch, batch: batch + 1, batches });
