@@ -147,6 +147,8 @@ function recordPoints(root: HTMLElement, ys: readonly (readonly (number | null)[
 
 function autoResize(root: HTMLElement, plot: () => uPlot, width: () => number): ResizeObserver {
   const resize = new ResizeObserver(() => {
+    // A hidden view's charts keep their size (redrawing them would only cost time).
+    if (root.clientWidth === 0) return;
     const w = width();
     const p = plot();
     if (Math.abs(w - p.width) > 4) p.setSize({ width: w, height: p.height });

@@ -13,6 +13,8 @@ import type { TestPredictions } from '../worker/protocol.js';
 
 /** Digit cards shown at first, and added by "Show more". */
 const PAGE = 40;
+/** Digit images painted per task (each is a new canvas). */
+const NEW_CANVASES = 10;
 
 function confusionTable(
   counts: number[][],
@@ -119,6 +121,14 @@ export function createDigitsView(ctx: AppContext): ViewHandle {
   };
 
   const render = () => {
+    const started = performance.now();
+    try {
+      draw();
+    } finally {
+      performance.measure('mlisp:digits-render', { start: started });
+    }
+  };
+  const draw = () => {
     const test = store.testSet;
     const p: TestPredictions | undefined = store.predictions;
     if (!test || !p || !store.model) {
@@ -160,8 +170,21 @@ export function createDigitsView(ctx: AppContext): ViewHandle {
         }),
       );
     }
+    // Painting a digit makes a canvas: at most NEW_CANVASES of them per task,
+    // the rest of the gallery follows in the next frames.
+    let fresh = 0;
+    const missing = order.slice(0, shown).filter((i) => !canvases.has(i));
+    if (missing.length > NEW_CANVASES) {
+      for (const i of missing.slice(0, NEW_CANVASES)) imageOf(test, i);
+      fresh = missing.length - NEW_CANVASES;
+    }
+    if (fresh > 0) {
+      schedule();
+      if (gallery.childElementCount > 0) return;
+    }
     clear(gallery);
     for (const i of order.slice(0, shown)) {
+      if (!canvases.has(i)) continue;
       const y = test.labels[i]!;
       const d = p.digits[i]!;
       const isWrong = y !== d;

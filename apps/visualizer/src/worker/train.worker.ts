@@ -10,7 +10,7 @@ import { oneHotBatch } from '@mlisp/encoders';
 import { type MnistSplit, parseBundled } from '@mlisp/mnist';
 import { createNetwork, type Network } from '@mlisp/neurons';
 import { Rng, rowView } from '@mlisp/tensor';
-import { type Dataset, type TrainerState, trainInPlace } from '@mlisp/trainer';
+import { type Dataset, hasWasmSimd, type TrainerState, trainInPlace } from '@mlisp/trainer';
 import type { Settings } from '../settings.js';
 import { fromSnapshot, toSnapshot, transferables } from '../snapshot.js';
 import type { Status } from '../store.js';
@@ -24,6 +24,12 @@ const scope = self as unknown as {
 };
 /** Longest stretch of training between two looks at the message queue. */
 const SLICE_MS = 60;
+/**
+ * The engine path: plain SIMD, never relaxed SIMD, whose fused multiply-adds
+ * round differently. Node (and so `mlisp train`) has no relaxed SIMD, so the
+ * page trains the same model as the CLI, bit for bit.
+ */
+const ENGINE = hasWasmSimd() ? 'wasm-simd' : 'auto';
 /** Least time between two network snapshots (and prediction passes) sent to the page. */
 const SNAPSHOT_MS = 400;
 
@@ -206,7 +212,7 @@ function slice(single: boolean): boolean {
     signal: controller.signal,
     resumeFrom: state,
     // One step is one mini-batch; the fast engine would run a chunk of them.
-    engine: single ? 'matrix' : 'auto',
+    engine: single ? 'matrix' : ENGINE,
     onBatch: (event) => {
       last = event;
       if (typeof event.cost === 'number') {
@@ -262,8 +268,12 @@ function run(gen: number): void {
   try {
     if (slice(false)) setStatus('done');
     else {
-      // One chunk of predictions between slices, at most a pass per SNAPSHOT_MS.
-      if (pass || performance.now() - lastPass > SNAPSHOT_MS) predictChunk();
+      // A pass of predictions between two slices (a few chunks of 400
+      // digits, tens of ms), at most one per SNAPSHOT_MS.
+      if (performance.now() - lastPass > SNAPSHOT_MS) {
+        predictChunk();
+        while (pass) predictChunk();
+      }
       setTimeout(() => run(gen), 0);
     }
     if (status !== 'running') schedulePredictions();
