@@ -331,6 +331,8 @@ scope.addEventListener('message', (event: MessageEvent<ToWorker>) => {
         if (split) datasets(settings);
         network = fromSnapshot(message.snapshot);
         state = undefined;
+        // A loaded network: the shuffles come from a fresh generator, as `mlisp train --init FILE`.
+        rng = new Rng(settings.seed);
         pass = undefined;
         post({ type: 'reset' });
         sendModel();
