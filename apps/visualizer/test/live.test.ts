@@ -170,7 +170,7 @@ describe('charts and responsiveness', () => {
       tdur?: number;
       args?: { name?: string };
     }[] = [];
-    cdp.on('Tracing.dataCollected', (e) => events.push(...(e.value as typeof events)));
+    cdp.on('Tracing.dataCollected', (e) => events.push(...(e.value as unknown as typeof events)));
     const complete = new Promise<void>((ok) => cdp.once('Tracing.tracingComplete', () => ok()));
     await cdp.send('Tracing.start', {
       categories: 'toplevel,__metadata',

@@ -3,11 +3,16 @@
  * in a worker, its series plotted beside its checks. Problem 2 gets a slider
  * for c that morphs σ(c·z) into the perceptron's step.
  */
-import { allPassed, type ExperimentResult, experiments, type Series } from '@mlisp/experiments';
+// Types only: the experiments' code (and the trainer it runs) stays in the worker.
+import type { ExperimentResult, Series } from '@mlisp/experiments';
 import { type Curve, xyChart } from '../charts.js';
 import { clear, h } from '../dom.js';
 import type { AppContext, ViewHandle } from '../view.js';
-import type { RunReply, RunRequest } from '../worker/experiments.worker.js';
+import type { ExperimentInfo, RunReply, RunRequest } from '../worker/experiments.worker.js';
+
+/** Whether every check of a result passed. */
+const allPassed = (result: ExperimentResult) => result.checks.every((c) => c.pass);
+
 import { sigmoidSlider } from './sigmoid-slider.js';
 
 function checksTable(result: ExperimentResult): HTMLTableElement {
@@ -200,57 +205,80 @@ export function createExperimentsView(ctx: AppContext): ViewHandle {
     });
   };
 
-  worker.addEventListener('message', (event: MessageEvent<RunReply>) => {
-    const reply = event.data;
-    const k = `${reply.id}:${reply.quick ? 'quick' : 'full'}`;
-    if ('error' in reply) {
-      if (reply.id === selected) {
-        clear(detail);
-        detail.append(h('p', { class: 'error-banner', text: `experiment failed: ${reply.error}` }));
+  let experiments: ExperimentInfo[] = [];
+  worker.addEventListener(
+    'message',
+    (event: MessageEvent<RunReply | { list: ExperimentInfo[] }>) => {
+      if ('list' in event.data) {
+        experiments = event.data.list;
+        fillList();
+        if (visible) choose();
+        return;
       }
-      return;
-    }
-    cache.set(k, { result: reply.result, seconds: reply.seconds });
-    const badge = badges.get(reply.id);
-    if (badge) {
-      const ok = allPassed(reply.result);
-      badge.className = `badge ${ok ? 'pass' : 'fail'}`;
-      badge.textContent = ok ? '✓' : '✗';
-    }
-    if (reply.id === selected && k === key(reply.id))
-      renderResult(detail, reply.result, reply.seconds);
-  });
+      const reply = event.data;
+      const k = `${reply.id}:${reply.quick ? 'quick' : 'full'}`;
+      if ('error' in reply) {
+        if (reply.id === selected) {
+          clear(detail);
+          detail.append(
+            h('p', { class: 'error-banner', text: `experiment failed: ${reply.error}` }),
+          );
+        }
+        return;
+      }
+      cache.set(k, { result: reply.result, seconds: reply.seconds });
+      const badge = badges.get(reply.id);
+      if (badge) {
+        const ok = allPassed(reply.result);
+        badge.className = `badge ${ok ? 'pass' : 'fail'}`;
+        badge.textContent = ok ? '✓' : '✗';
+      }
+      if (reply.id === selected && k === key(reply.id))
+        renderResult(detail, reply.result, reply.seconds);
+    },
+  );
 
-  for (const e of experiments) {
-    const badge = h('span', { class: 'badge', text: '·' });
-    badges.set(e.id, badge);
-    list.append(
-      h(
-        'button',
-        {
-          'data-experiment': e.id,
-          style:
-            'display:flex;gap:8px;width:100%;text-align:left;margin-bottom:4px;align-items:center',
-          onclick: () => select(e.id),
-        },
-        h('b', { text: `P${e.problem}` }),
-        h('span', { style: 'flex:1', text: e.title }),
-        badge,
-      ),
-    );
-  }
+  const fillList = () => {
+    for (const e of experiments) {
+      const badge = h('span', { class: 'badge', text: '·' });
+      badges.set(e.id, badge);
+      list.append(
+        h(
+          'button',
+          {
+            'data-experiment': e.id,
+            style:
+              'display:flex;gap:8px;width:100%;text-align:left;margin-bottom:4px;align-items:center',
+            onclick: () => select(e.id),
+          },
+          h('b', { text: `P${e.problem}` }),
+          h('span', { style: 'flex:1', text: e.title }),
+          badge,
+        ),
+      );
+    }
+  };
   store.on('problem', (id) => {
     if (id && id !== selected && experiments.some((e) => e.id === id)) select(id);
   });
   quick.addEventListener('change', () => {
     if (selected) select(selected);
   });
+  let visible = false;
+  /** Opens the problem named in the URL, else the first. */
+  const choose = () => {
+    const wanted = experiments.find((e) => e.id === store.problem) ?? experiments[0];
+    if (wanted && selected !== wanted.id) select(wanted.id);
+  };
   const root = h('section', { class: 'layout', 'aria-label': 'Experiments' }, list, detail);
   return {
     root,
     show() {
-      const wanted = experiments.find((e) => e.id === store.problem) ?? experiments[0];
-      if (wanted && selected !== wanted.id) select(wanted.id);
+      visible = true;
+      choose();
+    },
+    hide() {
+      visible = false;
     },
   };
 }
