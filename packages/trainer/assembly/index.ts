@@ -198,19 +198,24 @@ export function epoch64(plan: usize, thread: i32, count: i32, batchSize: i32, et
  * The output activations of `count` rows stored one after another at
  * `inputs` (sizes[0] values each), fed forward in order in batches of
  * `batchSize` rows through the layers' batch buffers; row i's outputs go to
- * `out` + i·sizes[L] values. Runs every neuron on the calling thread (workers
- * stay asleep), as thread 0's row table.
+ * `out` + i·sizes[L] values. Every thread of the plan computes its own
+ * neurons of each layer (the same instructions as on one thread), meeting
+ * at a barrier after each layer; thread 0 applies softmax and copies the
+ * outputs out.
  */
-function forwardSet<T>(plan: usize, inputs: usize, count: i32, batchSize: i32, out: usize): void {
+function forwardSet<T>(plan: usize, thread: i32, inputs: usize, count: i32, batchSize: i32, out: usize): void {
   const size = sizeof<T>();
   const L = header(plan, P_LAYERS);
+  const threads = header(plan, P_THREADS);
   const softmax = (header(plan, P_FLAGS) & F_SOFTMAX) != 0;
   const skip = (header(plan, P_FLAGS) & F_DENSE) == 0 ? 1 : 0;
   const n0 = field(plan, 1, L_IN);
   const nL = field(plan, L, L_OUT);
   const A = <usize>field(plan, L, L_A);
   const lda = field(plan, L, L_LDA);
-  const rowX = <usize>header(plan, P_ROWS);
+  const tableBytes = (<usize>(2 * batchSize) * sizeof<usize>() + 63) & ~63;
+  const rowX = <usize>header(plan, P_ROWS) + <usize>thread * tableBytes;
+  const own = L_OWN + 2 * thread;
   for (let start = 0; start < count; start += batchSize) {
     const m = start + batchSize <= count ? batchSize : count - start;
     for (let i = 0; i < m; i++) {
@@ -218,26 +223,31 @@ function forwardSet<T>(plan: usize, inputs: usize, count: i32, batchSize: i32, o
     }
     for (let l = 1; l <= L; l++) {
       const rows = l == 1 ? rowX : <usize>field(plan, l - 1, L_ROWS);
-      const nOut = field(plan, l, L_OUT);
-      forward<T>(rows, m, field(plan, l, L_IN), field(plan, l, L_W), field(plan, l, L_LDW), field(plan, l, L_B), nOut, 0, nOut, field(plan, l, L_A), field(plan, l, L_LDA), l == L && softmax ? ACT_LINEAR : field(plan, l, L_ACT), skip);
+      const act = l == L && softmax ? ACT_LINEAR : field(plan, l, L_ACT);
+      forward<T>(rows, m, field(plan, l, L_IN), field(plan, l, L_W), field(plan, l, L_LDW), field(plan, l, L_B), field(plan, l, L_OUT), field(plan, l, own), field(plan, l, own + 1), field(plan, l, L_A), field(plan, l, L_LDA), act, skip);
+      barrier(plan, thread);
     }
-    if (softmax) softmaxRows<T>(A, m, nL, lda);
-    for (let i = 0; i < m; i++) {
-      const src = A + <usize>(i * lda) * size;
-      const dst = out + <usize>(start + i) * <usize>nL * size;
-      for (let j = 0; j < nL; j++) store<T>(dst + <usize>j * size, load<T>(src + <usize>j * size));
+    if (thread == 0) {
+      if (softmax) softmaxRows<T>(A, m, nL, lda);
+      for (let i = 0; i < m; i++) {
+        const src = A + <usize>(i * lda) * size;
+        const dst = out + <usize>(start + i) * <usize>nL * size;
+        for (let j = 0; j < nL; j++) store<T>(dst + <usize>j * size, load<T>(src + <usize>j * size));
+      }
     }
+    // The next batch's layers overwrite A^L only after this barrier.
+    if (threads > 1) barrier(plan, thread);
   }
 }
 
-/** Output activations of `count` consecutive rows in float32 (see forwardSet). */
-export function forwardSet32(plan: usize, inputs: usize, count: i32, batchSize: i32, out: usize): void {
-  forwardSet<f32>(plan, inputs, count, batchSize, out);
+/** Output activations of `count` consecutive rows in float32, as thread `thread` (see forwardSet). */
+export function forwardSet32(plan: usize, thread: i32, inputs: usize, count: i32, batchSize: i32, out: usize): void {
+  forwardSet<f32>(plan, thread, inputs, count, batchSize, out);
 }
 
-/** Output activations of `count` consecutive rows in float64 (see forwardSet). */
-export function forwardSet64(plan: usize, inputs: usize, count: i32, batchSize: i32, out: usize): void {
-  forwardSet<f64>(plan, inputs, count, batchSize, out);
+/** Output activations of `count` consecutive rows in float64, as thread `thread` (see forwardSet). */
+export function forwardSet64(plan: usize, thread: i32, inputs: usize, count: i32, batchSize: i32, out: usize): void {
+  forwardSet<f64>(plan, thread, inputs, count, batchSize, out);
 }
 
 /** 1 when every weight and bias is finite, else 0 (rows of W are scanned with their zero padding). */

@@ -119,7 +119,7 @@ export interface EpochEngine {
    * classified correctly, as the trainer's `evaluate` computes them. The wasm
    * paths copy the inputs into WebAssembly memory the first time a matrix is
    * seen (the training set is already there) and run the rows in order, in
-   * mini-batches, on the calling thread.
+   * mini-batches, split over the engine's threads like training.
    *
    * @param inputs - N x sizes[0], one sample per row
    * @param targets - N x sizes[L], the desired outputs (the cost compares with these)

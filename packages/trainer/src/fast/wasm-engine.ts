@@ -36,6 +36,14 @@ const align = (bytes: number): number => Math.ceil(bytes / 64) * 64;
 export interface WorkerTeam {
   /** Wakes the workers for one epoch; they meet the caller at the kernels' barriers. */
   startEpoch(dtype32: boolean, count: number, batchSize: number, args: readonly number[]): void;
+  /** Wakes the workers for a forward pass of the `count` rows at `inputs` (outputs to `out`). */
+  startForward(
+    dtype32: boolean,
+    inputs: number,
+    count: number,
+    batchSize: number,
+    out: number,
+  ): void;
   stop(): void;
 }
 
@@ -209,9 +217,13 @@ export class WasmEpochEngine implements EpochEngine {
       this.evaluationSet?.end ?? this.layout.dataStart,
     );
     this.reserve(out + rows * nL * this.size);
+    this.writePlanFor(this.threads);
     const plan = this.layout.plan;
-    if (this.size === 4) this.kernels.forwardSet32(plan, at, rows, batchSize, out);
-    else this.kernels.forwardSet64(plan, at, rows, batchSize, out);
+    const dtype32 = this.size === 4;
+    if (this.team !== undefined && rows > 0)
+      this.team.startForward(dtype32, at, rows, batchSize, out);
+    if (dtype32) this.kernels.forwardSet32(plan, 0, at, rows, batchSize, out);
+    else this.kernels.forwardSet64(plan, 0, at, rows, batchSize, out);
     const totals: ScoreTotals = { costSum: 0, correct: 0 };
     scoreRows(this.cost, this.floats(out, rows * nL), targets, labels, 0, rows, totals);
     return totals;
