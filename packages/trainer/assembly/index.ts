@@ -30,6 +30,7 @@ export const HEADER_WORDS: i32 = 16;
 export const F_QUADRATIC: i32 = 1; // quadratic cost (else cross-entropy, or log-likelihood with F_SOFTMAX)
 export const F_SOFTMAX: i32 = 2; // softmax output layer and the log-likelihood cost
 export const F_DENSE: i32 = 4; // no zero-skipping: every multiply runs
+export const F_L1: i32 = 8; // L1 regularization (w ← w − (ηλ/n)·sgn(w) − …) instead of L2
 
 // One layer's record, in 32-bit words.
 export const L_IN: i32 = 0;
@@ -117,6 +118,7 @@ function epoch<T>(
   const skip = (flags & F_DENSE) == 0 ? 1 : 0;
   const costs = <usize>header(plan, P_COSTS);
   const costKind = quadratic != 0 ? 0 : softmax ? 2 : 1;
+  const l1 = (flags & F_L1) != 0 ? 1 : 0;
   const n0 = field(plan, 1, L_IN);
   const nL = field(plan, L, L_OUT);
   const inputs = <usize>header(plan, P_INPUTS);
@@ -174,10 +176,10 @@ function epoch<T>(
         const k1 = field(plan, l - 1, own + 1);
         const ldb = field(plan, l - 1, L_LDA);
         deltaBelow<T>(D, m, nOut, ldd, W, ldw, k0, k1, field(plan, l - 1, L_A), field(plan, l - 1, L_D), ldb, field(plan, l - 1, L_ACT));
-        updateWeights<T>(D, m, ldd, field(plan, l - 1, L_ROWS), W, ldw, field(plan, l, L_VW), 0, nOut, k0, k1, lr, <T>decay, <T>wd, <T>mu, skip);
+        updateWeights<T>(D, m, ldd, field(plan, l - 1, L_ROWS), W, ldw, field(plan, l, L_VW), 0, nOut, k0, k1, lr, <T>decay, <T>wd, <T>mu, skip, l1);
         if (l - 1 > 1) barrier(plan, thread);
       } else {
-        updateWeights<T>(D, m, ldd, rowX, W, ldw, field(plan, l, L_VW), j0, j1, 0, nIn, lr, <T>decay, <T>wd, <T>mu, skip);
+        updateWeights<T>(D, m, ldd, rowX, W, ldw, field(plan, l, L_VW), j0, j1, 0, nIn, lr, <T>decay, <T>wd, <T>mu, skip, l1);
       }
     }
   }

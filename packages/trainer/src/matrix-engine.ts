@@ -7,7 +7,7 @@ import { type EvaluationTotals, evaluateInto } from './evaluate.js';
 import type { Run } from './run.js';
 import type { TrainEngine } from './train-engine.js';
 import type { Dataset } from './types.js';
-import { updateMiniBatch } from './update.js';
+import { type Step, updateMiniBatch } from './update.js';
 import { createWorkspace, gatherRows, viewRows, type Workspace } from './workspace.js';
 
 /** The matrix loop as a {@link TrainEngine}: one mini-batch per call, trained in the network itself. */
@@ -17,15 +17,19 @@ export class MatrixEngine implements TrainEngine {
   readonly chunk = 1;
   private readonly ws: Workspace;
   private evalWs: Workspace | undefined;
+  private readonly step: Step;
 
   constructor(private readonly run: Run) {
     const { network, n, o } = run;
     this.ws = createWorkspace(network, Math.min(o.batchSize, n));
+    const l1 = o.regularization === 'l1';
+    this.step = { eta: 0, etaLambdaOverN: 0, momentum: o.momentum, l1 };
   }
 
   train(first: number, end: number, eta: number, costs: Float64Array | null): number {
     const { network, data, o, n, order } = this.run;
-    const etaLambdaOverN = (eta * o.lambda) / n;
+    this.step.eta = eta;
+    this.step.etaLambdaOverN = (eta * o.lambda) / n;
     for (let b = first; b < end; b++) {
       const start = b * o.batchSize;
       const rows = Math.min(o.batchSize, n - start);
@@ -36,14 +40,7 @@ export class MatrixEngine implements TrainEngine {
       if (costs !== null) {
         costs[b - first] = o.cost.sum(ws.as[ws.as.length - 1] as Matrix, ws.y) / rows;
       }
-      const finite = updateMiniBatch(
-        network,
-        ws,
-        eta,
-        etaLambdaOverN,
-        o.momentum,
-        this.run.velocities,
-      );
+      const finite = updateMiniBatch(network, ws, this.step, this.run.velocities);
       if (!finite) return b;
     }
     return -1;

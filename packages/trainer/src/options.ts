@@ -18,6 +18,7 @@ export interface ResolvedOptions {
   readonly epochs: number;
   readonly batchSize: number;
   readonly lambda: number;
+  readonly regularization: 'l2' | 'l1';
   readonly momentum: number;
   readonly shuffle: boolean;
   readonly rng: Rng;
@@ -88,6 +89,10 @@ export function resolveOptions(options: TrainAsyncOptions, cost: Cost): Resolved
   );
   const batchSize = number('batchSize', options.batchSize, positiveInteger, 'a positive integer');
   const lambda = number('lambda', options.lambda ?? 0, (v) => v >= 0, 'a number >= 0');
+  const regularization = options.regularization ?? 'l2';
+  if (regularization !== 'l2' && regularization !== 'l1') {
+    throw new TypeError(`regularization must be 'l2' or 'l1', got ${String(regularization)}`);
+  }
   const momentum = number(
     'momentum',
     options.momentum ?? 0,
@@ -196,6 +201,7 @@ export function resolveOptions(options: TrainAsyncOptions, cost: Cost): Resolved
     epochs,
     batchSize,
     lambda,
+    regularization,
     momentum,
     shuffle,
     rng,

@@ -55,6 +55,7 @@ function engineOptions(run: Run): EpochEngineOptions {
     cost: o.cost,
     eta: run.counters.eta,
     lambda: o.lambda,
+    regularization: o.regularization,
     momentum: o.momentum,
     batchSize: o.batchSize,
     n: run.n,

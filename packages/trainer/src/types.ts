@@ -174,8 +174,15 @@ export interface TrainOptions {
   readonly epochs: number;
   /** Mini-batch size m ≥ 1; the last mini-batch of an epoch may be smaller and is averaged over its own size. */
   readonly batchSize: number;
-  /** L2 parameter λ ≥ 0 (default 0): w ← (1 − ηλ/n)·w − (η/m)·Σ∇w, n the training set size. */
+  /** Regularisation parameter λ ≥ 0 (default 0) of `regularization`; n is the training set size. */
   readonly lambda?: number;
+  /**
+   * `'l2'` (default): w ← (1 − ηλ/n)·w − (η/m)·Σ∇w, cost term (λ/2n)·Σw² (network2.py);
+   * `'l1'`: w ← w − (ηλ/n)·sgn(w) − (η/m)·Σ∇w, cost term (λ/n)·Σ|w| (the book's
+   * eqs. (95)–(97), sgn(0) = 0). With momentum the same term joins the velocity:
+   * v ← μ·v − (ηλ/n)·w (or ·sgn(w)) − η·∇w.
+   */
+  readonly regularization?: 'l2' | 'l1';
   /** Momentum coefficient μ in [0, 1) (default 0): v ← μ·v − η·(∇w + (λ/n)·w), w ← w + v. */
   readonly momentum?: number;
   /** Shuffle the training data each epoch (default true); when false, samples are taken in order. */

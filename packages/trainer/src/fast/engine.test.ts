@@ -19,6 +19,8 @@ interface Case {
   rows: number;
   /** Samples per epoch (≤ rows): fewer leaves some rows out of the order. */
   used: number;
+  /** Weights set to exactly 0 at the start of each layer (for L1's sgn(0) = 0). */
+  zeroWeights?: number;
   options: RefOptions;
 }
 
@@ -69,12 +71,14 @@ function randomData(c: Case, seed: number): { X: Matrix; Y: Matrix } {
 
 /** Trains `epochs` epochs with both the engine and the reference and returns the worst relative difference. */
 function networkOf(c: Case, seed: number) {
-  return createNetwork(c.sizes, {
+  const net = createNetwork(c.sizes, {
     init: 'normal',
     seed,
     activation: c.options.hidden ?? 'sigmoid',
     outputActivation: c.options.cost === 'log-likelihood' ? 'softmax' : 'sigmoid',
   });
+  for (const layer of net.layers) layer.weights.data.fill(0, 0, c.zeroWeights ?? 0);
+  return net;
 }
 
 function compareWithReference(
@@ -190,6 +194,42 @@ function flatParameters(engine: EpochEngine): number[] {
   for (const layer of engine.layers()) out.push(...layer.weights.data, ...layer.biases.data);
   return out;
 }
+
+describe('L1 regularization', () => {
+  for (const hidden of ['sigmoid', 'relu', 'tanh'] as const) {
+    for (const momentum of [0, 0.7]) {
+      const c: Case = {
+        ...combination(hidden, hidden === 'relu' ? 'log-likelihood' : 'cross-entropy', momentum),
+        name: `L1, ${hidden} hidden, momentum ${momentum}`,
+        zeroWeights: 5,
+      };
+      c.options = { ...c.options, regularization: 'l1', lambda: 2 };
+      it(`float64 equals the per-sample reference to 1e-12 (sgn(0) = 0 included): ${c.name}`, () => {
+        const err = compareWithReference(
+          c,
+          (o, net) => createEpochEngineSync(net, o),
+          'float64',
+          3,
+        );
+        expect(err).toBeLessThan(1e-12);
+      });
+    }
+  }
+  it('differs from L2 (the option reaches the kernels), and is checked', () => {
+    const c = combination('sigmoid', 'cross-entropy', 0);
+    c.options = { ...c.options, lambda: 2 };
+    const l2 = compareWithReference(
+      { ...c, options: { ...c.options, regularization: 'l1' } },
+      (o, net) => createEpochEngineSync(net, { ...o, regularization: 'l2' }),
+      'float64',
+      1,
+    );
+    expect(l2).toBeGreaterThan(1e-6);
+    expect(() =>
+      createEpochEngineSync(networkOf(c, 1), { ...c.options, regularization: 'l3' as 'l1' }),
+    ).toThrow(/regularization must be 'l2' or 'l1', got l3/);
+  });
+});
 
 describe('engine on two and three threads', () => {
   const wide = (hidden: RefActivation, cost: RefOptions['cost'], momentum: number): Case => ({

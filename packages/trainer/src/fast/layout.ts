@@ -133,7 +133,8 @@ export function writePlan(
   words[h + K.P_FLAGS] =
     (config.cost === 'quadratic' ? K.F_QUADRATIC : 0) |
     (config.cost === 'log-likelihood' ? K.F_SOFTMAX : 0) |
-    (config.skipZeros ? 0 : K.F_DENSE);
+    (config.skipZeros ? 0 : K.F_DENSE) |
+    (config.regularization === 'l1' ? K.F_L1 : 0);
   words[h + K.P_BARRIER] = layout.barrier;
   words[h + K.P_ROWS] = layout.rows;
   words[h + K.P_CAN_WAIT] = canWait;

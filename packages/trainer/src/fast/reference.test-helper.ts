@@ -17,6 +17,8 @@ export interface RefOptions {
   cost: 'quadratic' | 'cross-entropy' | 'log-likelihood';
   /** Hidden layers' activation (default sigmoid); the output is sigmoid, or softmax for log-likelihood. */
   hidden?: RefActivation;
+  /** 'l1': the book's eq. (97), w → w − (ηλ/n)·sgn(w) − (η/m)·Σ∇w with sgn(0) = 0; default L2. */
+  regularization?: 'l2' | 'l1';
   eta: number;
   lambda: number;
   momentum: number;
@@ -136,6 +138,8 @@ export function referenceEpoch(
     }
     const wd = (o.eta * o.lambda) / o.n;
     const lr = o.eta / m;
+    const l1 = o.regularization === 'l1';
+    const sgn = (w: number) => (w > 0 ? 1 : w < 0 ? -1 : 0);
     for (let l = 0; l < net.w.length; l++) {
       const w = net.w[l] as number[][];
       const b = net.b[l] as number[];
@@ -146,9 +150,9 @@ export function referenceEpoch(
           const g = sw[l]?.[j]?.[k] as number;
           const old = row[k] as number;
           if (o.momentum === 0) {
-            row[k] = (1 - wd) * old - lr * g;
+            row[k] = l1 ? old - wd * sgn(old) - lr * g : (1 - wd) * old - lr * g;
           } else {
-            const vel = o.momentum * (vRow[k] as number) - wd * old - lr * g;
+            const vel = o.momentum * (vRow[k] as number) - wd * (l1 ? sgn(old) : old) - lr * g;
             vRow[k] = vel;
             row[k] = old + vel;
           }

@@ -37,8 +37,13 @@ export interface EpochEngineOptions {
   cost: FastCostName | { readonly name: string };
   /** Learning rate η (> 0). */
   eta: number;
-  /** L2 regularisation λ (≥ 0, default 0): w ← (1 − ηλ/n)·w − (η/m)·∇w, as network2.py. */
+  /** Regularisation parameter λ (≥ 0, default 0) of `regularization`. */
   lambda?: number;
+  /**
+   * `'l2'` (default): w ← (1 − ηλ/n)·w − (η/m)·∇w, as network2.py; `'l1'`: w ←
+   * w − (ηλ/n)·sgn(w) − (η/m)·∇w (the book's eq. (97), sgn(0) = 0).
+   */
+  regularization?: 'l2' | 'l1';
   /** Momentum coefficient μ in [0, 1) (default 0): v ← μv − (ηλ/n)w − (η/m)∇w, w ← w + v. */
   momentum?: number;
   /** Mini-batch size m (a positive integer); the last smaller batch is averaged over its own size. */
