@@ -19,12 +19,14 @@ import { timesDerivative, timesDerivative1 } from './activations';
 
 /**
  * δ of the layer below for its neurons [k0, k1) (BP2):
- * P[i, k] = (Σ_j D[i, j]·W[j, k]) · f'(z) with f'(z) from a = Ab[i, k] (f of code `act`). Vectors run
+ * P[i, k] = (Σ_j D[i, j]·W[j, k]) · f'(z) with f'(z) from a = Ab[i, k] (f of code `act`),
+ * or, with `stored` ≠ 0 (dropout), times the mask·f'(z)/(1 − p) the forward pass left in P. Vectors run
  * along k (rows of W are contiguous); the sum over j is in order. Row
  * strides: ldd for D, ldw for W, ldb for Ab and P.
  */
 export function deltaBelow<T>(
   D: usize, m: i32, nOut: i32, ldd: i32, W: usize, ldw: i32, k0: i32, k1: i32, Ab: usize, P: usize, ldb: i32, act: i32,
+  stored: i32,
 ): void {
   const size = sizeof<T>();
   const step = 16 / <i32>sizeof<T>();
@@ -42,14 +44,14 @@ export function deltaBelow<T>(
         w += rowW;
       }
       const a = v128.load(Ab + below + o);
-      v128.store(P + below + o, timesDerivative<T>(acc, a, act));
+      v128.store(P + below + o, stored != 0 ? v128.mul<T>(acc, v128.load(P + below + o)) : timesDerivative<T>(acc, a, act));
     }
     for (; k < k1; k++) {
       const o = <usize>k * size;
       let s: T = 0;
       for (let j = 0; j < nOut; j++) s += load<T>(d + <usize>j * size) * load<T>(W + <usize>j * rowW + o);
       const a = load<T>(Ab + below + o);
-      store<T>(P + below + o, timesDerivative1<T>(s, a, act));
+      store<T>(P + below + o, stored != 0 ? s * load<T>(P + below + o) : timesDerivative1<T>(s, a, act));
     }
   }
 }

@@ -4,6 +4,7 @@
 // at barriers in shared memory between the phases that need each other's work.
 
 import { batchCost } from './costs';
+import { dropout } from './dropout';
 import { finiteCheck, forward, outputDelta, softmaxDelta, softmaxRows } from './kernels';
 import { ACT_LINEAR } from './activations';
 export { ACT_LEAKY_RELU, ACT_LINEAR, ACT_RELU, ACT_SIGMOID, ACT_TANH } from './activations';
@@ -24,6 +25,10 @@ export const P_ORDER: i32 = 6; // the epoch's order, i32 x count
 export const P_ROWS: i32 = 7; // per thread: batchSize input-row pointers, then batchSize target-row pointers
 export const P_CAN_WAIT: i32 = 8; // bit t set: thread t may block in atomic.wait (not a browser's main thread)
 export const P_COSTS: i32 = 9; // f64 per mini-batch of the call: its mean cost (0: not computed)
+export const P_DROP_KEY: i32 = 10; // dropout: the epoch's key (u32)
+export const P_DROP_THRESHOLD: i32 = 11; // dropout: a neuron is dropped when its hash's top 24 bits are below this
+export const P_POSITION: i32 = 12; // dropout: the position in the epoch's order of the call's first sample
+export const P_DROP_SCALE: i32 = 14; // dropout: 1/(1 − p), an f64 in words 14 and 15
 export const HEADER_WORDS: i32 = 16;
 
 // Bits of the plan's flags.
@@ -31,6 +36,7 @@ export const F_QUADRATIC: i32 = 1; // quadratic cost (else cross-entropy, or log
 export const F_SOFTMAX: i32 = 2; // softmax output layer and the log-likelihood cost
 export const F_DENSE: i32 = 4; // no zero-skipping: every multiply runs
 export const F_L1: i32 = 8; // L1 regularization (w ← w − (ηλ/n)·sgn(w) − …) instead of L2
+export const F_DROPOUT: i32 = 16; // inverted dropout on the hidden neurons while training
 
 // One layer's record, in 32-bit words.
 export const L_IN: i32 = 0;
@@ -119,6 +125,11 @@ function epoch<T>(
   const costs = <usize>header(plan, P_COSTS);
   const costKind = quadratic != 0 ? 0 : softmax ? 2 : 1;
   const l1 = (flags & F_L1) != 0 ? 1 : 0;
+  const dropping = (flags & F_DROPOUT) != 0;
+  const dropKey = <u32>header(plan, P_DROP_KEY);
+  const dropThreshold = <u32>header(plan, P_DROP_THRESHOLD);
+  const position = header(plan, P_POSITION);
+  const dropScale = load<f64>(plan + (<usize>P_DROP_SCALE << 2));
   const n0 = field(plan, 1, L_IN);
   const nL = field(plan, L, L_OUT);
   const inputs = <usize>header(plan, P_INPUTS);
@@ -148,6 +159,9 @@ function epoch<T>(
       const act = field(plan, l, L_ACT);
       forward<T>(rows, m, field(plan, l, L_IN), field(plan, l, L_W), field(plan, l, L_LDW), field(plan, l, L_B), nOut, j0, j1, A, lda, last && softmax ? ACT_LINEAR : act, skip);
       if (last && !softmax) outputDelta<T>(A, rowY, field(plan, l, L_D), m, lda, j0, j1, quadratic, act);
+      if (!last && dropping) {
+        dropout<T>(A, field(plan, l, L_D), m, lda, j0, j1, act, l, dropKey, position + start, dropThreshold, dropScale);
+      }
       barrier(plan, thread);
     }
     if (softmax) {
@@ -175,7 +189,7 @@ function epoch<T>(
         const k0 = field(plan, l - 1, own);
         const k1 = field(plan, l - 1, own + 1);
         const ldb = field(plan, l - 1, L_LDA);
-        deltaBelow<T>(D, m, nOut, ldd, W, ldw, k0, k1, field(plan, l - 1, L_A), field(plan, l - 1, L_D), ldb, field(plan, l - 1, L_ACT));
+        deltaBelow<T>(D, m, nOut, ldd, W, ldw, k0, k1, field(plan, l - 1, L_A), field(plan, l - 1, L_D), ldb, field(plan, l - 1, L_ACT), dropping ? 1 : 0);
         updateWeights<T>(D, m, ldd, field(plan, l - 1, L_ROWS), W, ldw, field(plan, l, L_VW), 0, nOut, k0, k1, lr, <T>decay, <T>wd, <T>mu, skip, l1);
         if (l - 1 > 1) barrier(plan, thread);
       } else {

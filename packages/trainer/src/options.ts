@@ -19,6 +19,7 @@ export interface ResolvedOptions {
   readonly batchSize: number;
   readonly lambda: number;
   readonly regularization: 'l2' | 'l1';
+  readonly dropout: number;
   readonly momentum: number;
   readonly shuffle: boolean;
   readonly rng: Rng;
@@ -93,6 +94,12 @@ export function resolveOptions(options: TrainAsyncOptions, cost: Cost): Resolved
   if (regularization !== 'l2' && regularization !== 'l1') {
     throw new TypeError(`regularization must be 'l2' or 'l1', got ${String(regularization)}`);
   }
+  const dropout = number(
+    'dropout',
+    options.dropout ?? 0,
+    (v) => v >= 0 && v < 1,
+    'a number in [0, 1)',
+  );
   const momentum = number(
     'momentum',
     options.momentum ?? 0,
@@ -202,6 +209,7 @@ export function resolveOptions(options: TrainAsyncOptions, cost: Cost): Resolved
     batchSize,
     lambda,
     regularization,
+    dropout,
     momentum,
     shuffle,
     rng,

@@ -339,3 +339,62 @@ describe("regularization: 'l1'", () => {
     );
   });
 });
+
+describe('dropout', () => {
+  const options = { ...base, dropout: 0.3, monitor: { trainingCost: true } };
+  it('the engine and the matrix loop train alike, and evaluation runs without dropout', () => {
+    const runs = (['matrix', 'auto'] as const).map((engine) => {
+      const net = fresh();
+      return { net, r: trainInPlace(net, train, { ...options, engine }) };
+    });
+    const [matrix, engine] = runs as [(typeof runs)[0], (typeof runs)[0]];
+    expect(engine.r.path).not.toBe('matrix');
+    const a = parameters(matrix.net);
+    parameters(engine.net).forEach((v, i) => {
+      expect(Math.abs(v - (a[i] as number))).toBeLessThan(1e-9);
+    });
+    // The epoch's figures are the network's own (no masks): evaluate() finds the same.
+    const last = matrix.r.history.at(-1) as EpochEvent;
+    const plain = evaluate(matrix.net, base.evaluationData, 'cross-entropy');
+    expect(last.evaluationAccuracy).toBe(plain.accuracy);
+    // Dropout changes the training.
+    const without = fresh();
+    trainInPlace(without, train, { ...options, dropout: 0, engine: 'matrix' });
+    expect(parameters(without)).not.toEqual(a);
+    expect(matrix.r.state.dropoutKey).toBeTypeOf('number');
+  });
+  for (const engine of ['matrix', 'auto'] as const) {
+    it(`${engine}: aborting mid-epoch and resuming is bit-identical`, () => {
+      const whole = fresh();
+      const full = trainInPlace(whole, train, { ...options, engine });
+      const part = fresh();
+      const controller = new AbortController();
+      const first = trainInPlace(part, train, {
+        ...options,
+        engine,
+        signal: controller.signal,
+        onBatch: (e) => {
+          if (e.epoch === 2 && e.batch === 30) controller.abort();
+        },
+      });
+      expect(first.stopReason).toBe('aborted');
+      expect(first.state.batch).toBeGreaterThan(0);
+      const rest = trainInPlace(part, train, {
+        ...options,
+        engine,
+        resumeFrom: JSON.parse(JSON.stringify(first.state)),
+      });
+      expect(parameters(part)).toEqual(parameters(whole));
+      expect(withoutSeconds(rest.history)).toEqual(withoutSeconds(full.history));
+      const { dropoutKey: _k, ...state } = first.state;
+      expect(() => trainInPlace(fresh(), train, { ...options, resumeFrom: state })).toThrow(
+        /dropoutKey is missing/,
+      );
+    });
+  }
+  it('rejects a probability outside [0, 1), naming it', () => {
+    expect(() => trainInPlace(fresh(), train, { ...base, dropout: 1 })).toThrow(
+      new TypeError('dropout must be a number in [0, 1), got 1'),
+    );
+  });
+});

@@ -14,6 +14,8 @@ export interface EngineConfig {
   readonly eta: number;
   readonly lambda: number;
   readonly regularization: 'l2' | 'l1';
+  /** Dropout probability of the hidden neurons (0: none). */
+  readonly dropout: number;
   readonly momentum: number;
   readonly batchSize: number;
   /** Training-set size for the L2 term, or undefined for "the rows of the inputs". */
@@ -91,6 +93,8 @@ export function resolveConfig(network: Network, options: EpochEngineOptions): En
   if (regularization !== 'l2' && regularization !== 'l1') {
     throw new TypeError(`regularization must be 'l2' or 'l1', got ${String(regularization)}`);
   }
+  const dropout = options.dropout ?? 0;
+  assertNumber('dropout', dropout, (v) => v >= 0 && v < 1, 'a number in [0, 1)');
   const momentum = options.momentum ?? 0;
   assertNumber('momentum', momentum, (v) => v >= 0 && v < 1, 'a number in [0, 1)');
   const whole = (v: number) => Number.isSafeInteger(v) && v >= 1;
@@ -134,6 +138,7 @@ export function resolveConfig(network: Network, options: EpochEngineOptions): En
     eta: options.eta,
     lambda,
     regularization,
+    dropout,
     momentum,
     batchSize: options.batchSize,
     n: options.n,
