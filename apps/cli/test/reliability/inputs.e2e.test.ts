@@ -17,7 +17,7 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { deflateSync } from 'node:zlib';
+import { createGzip, deflateSync, gzipSync } from 'node:zlib';
 import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomModel } from '../helpers.js';
@@ -99,6 +99,40 @@ describe('special files as inputs', () => {
       expect(r.stderr).toMatch(message);
       expect(r.stderr).not.toMatch(/\n\s+at /);
     }
+  });
+
+  it('--test 10 on a .gz whose honest header declares 350,000 test images: refused from the header', async () => {
+    const folder = at('honest-huge');
+    mkdirSync(folder);
+    for (const f of ['train-images-idx3-ubyte', 'train-labels-idx1-ubyte']) {
+      copyFileSync(join(idx, f), join(folder, f));
+    }
+    const n = 350_000;
+    const header = Buffer.alloc(16);
+    header.writeUInt32BE(0x803, 0);
+    header.writeUInt32BE(n, 4);
+    header.writeUInt32BE(28, 8);
+    header.writeUInt32BE(28, 12);
+    const gzip = createGzip({ level: 1 });
+    const chunks: Buffer[] = [];
+    gzip.on('data', (c: Buffer) => chunks.push(c));
+    const ended = new Promise((resolve) => gzip.on('end', resolve));
+    gzip.write(header);
+    const zeros = Buffer.alloc(784 * 1000); // blank images: 274 MB of pixels, 270 KB gzipped
+    for (let i = 0; i < n / 1000; i++) gzip.write(zeros);
+    gzip.end();
+    await ended;
+    writeFileSync(join(folder, 't10k-images-idx3-ubyte.gz'), Buffer.concat(chunks));
+    const labels = Buffer.alloc(8 + n);
+    labels.writeUInt32BE(0x801, 0);
+    labels.writeUInt32BE(n, 4);
+    writeFileSync(join(folder, 't10k-labels-idx1-ubyte.gz'), gzipSync(labels));
+    const r = await spawnCli(['eval', model, '--data', folder, '--test', '10'], FAST);
+    expect(r.timedOut).toBe(false);
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.stderr).toMatch(
+      /declares 350000 images of 28x28: as float64 pixels they would take 2\.0 GiB/,
+    );
   });
 
   it('eval on a test set of 0 digits is an error, not "0.00% (0/0)"', async () => {
