@@ -189,7 +189,7 @@ describe('model files', () => {
 
 describe('PNG images', () => {
   /** A PNG of width x height 8-bit grey pixels, all zero, built by hand (chunks and zlib). */
-  function greyPng(width: number, height: number): Buffer {
+  function greyPng(width: number, height: number, cutImageData = false): Buffer {
     const crcTable = Array.from({ length: 256 }, (_, n) => {
       let c = n;
       for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
@@ -214,10 +214,13 @@ describe('PNG images', () => {
     ihdr[8] = 8; // bit depth
     ihdr[9] = 0; // grey
     const raw = Buffer.alloc(height * (1 + width)); // a filter byte and the pixels of each row
+    for (let i = 0; i < raw.length; i++) raw[i] = i % (width + 1) === 0 ? 0 : (i * 7) & 255;
+    const z = deflateSync(raw, { level: 9 });
     return Buffer.concat([
       Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
       chunk('IHDR', ihdr),
-      chunk('IDAT', deflateSync(raw, { level: 9 })),
+      // Cut: only the first half of the image data, yet chunk by chunk whole and ending with IEND.
+      chunk('IDAT', cutImageData ? z.subarray(0, z.length >> 1) : z),
       chunk('IEND', Buffer.alloc(0)),
     ]);
   }
@@ -248,5 +251,11 @@ describe('PNG images', () => {
     const r = await spawnCli(['predict', model, '--image', cut]);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/--image: .* is not a readable PNG \(it is truncated/);
+    // Cut inside its image data but still ending with IEND: the decoder alone accepted this.
+    const half = at('half.png');
+    writeFileSync(half, greyPng(28, 28, true));
+    const h = await spawnCli(['predict', model, '--image', half]);
+    expect(h.code, h.stdout).toBe(2);
+    expect(h.stderr).toMatch(/--image: .* is not a readable PNG \(its image data is truncated/);
   });
 });
