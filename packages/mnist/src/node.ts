@@ -238,14 +238,22 @@ async function findFile(dir: string, name: string): Promise<string> {
  */
 export const MAX_PIXEL_BYTES = 2 ** 31;
 
+/** True for gzip data: by name, or by its first two bytes. */
+function isGzip(path: string, start: Uint8Array): boolean {
+  return path.endsWith('.gz') || (start[0] === 0x1f && start[1] === 0x8b);
+}
+
 /** The first bytes of a file, gunzipped when it is gzip data (only as far as needed). */
-async function peekStart(path: string, bytes: number): Promise<Uint8Array> {
+async function peekStart(
+  path: string,
+  bytes: number,
+): Promise<{ head: Uint8Array; gzip: boolean }> {
   const handle = await open(path, 'r');
   try {
     const head = new Uint8Array(64 * 1024);
     const { bytesRead } = await handle.read(head, 0, head.length, 0);
     const start = head.subarray(0, bytesRead);
-    if (!(path.endsWith('.gz') || (start[0] === 0x1f && start[1] === 0x8b))) return start;
+    if (!isGzip(path, start)) return { head: start, gzip: false };
     const gunzip = createGunzip({ chunkSize: 16 * 1024 });
     const out: Buffer[] = [];
     let total = 0;
@@ -261,7 +269,7 @@ async function peekStart(path: string, bytes: number): Promise<Uint8Array> {
     gunzip.end(start);
     await done; // the first output chunk holds the header: stop there
     gunzip.destroy();
-    return Buffer.concat(out, total);
+    return { head: Buffer.concat(out, total), gzip: true };
   } finally {
     await handle.close();
   }
@@ -273,13 +281,16 @@ async function peekStart(path: string, bytes: number): Promise<Uint8Array> {
  * full read to report.
  */
 async function checkPixelBudget(path: string): Promise<void> {
-  const head = await peekStart(path, 16);
+  const { head, gzip } = await peekStart(path, 16);
   if (head.length < 16 || head[0] !== 0 || head[1] !== 0 || head[2] !== 0x08 || head[3] !== 3) {
     return;
   }
   const view = new DataView(head.buffer, head.byteOffset, 16);
   const [n, h, w] = [view.getUint32(4), view.getUint32(8), view.getUint32(12)];
   const bytes = n * h * w * Float64Array.BYTES_PER_ELEMENT;
+  // A plain file shorter than its header promises is reported as truncated by the full read.
+  const { size } = await stat(path);
+  if (!gzip && size < 16 + n * h * w) return;
   if (bytes > MAX_PIXEL_BYTES) {
     throw new IdxFormatError(
       `its header declares ${n} images of ${h}x${w}: as float64 pixels they would take ${(bytes / 2 ** 30).toFixed(1)} GiB, more than the 2 GiB a set may take; not reading it`,
