@@ -3,7 +3,8 @@
 // thread then calls epoch32 / epoch64 with its own index, and the threads meet
 // at barriers in shared memory between the phases that need each other's work.
 
-import { batchCost, finiteCheck, forward, outputDelta, softmaxDelta, softmaxRows } from './kernels';
+import { batchCost } from './costs';
+import { finiteCheck, forward, outputDelta, softmaxDelta, softmaxRows } from './kernels';
 import { ACT_LINEAR } from './activations';
 export { ACT_LEAKY_RELU, ACT_LINEAR, ACT_RELU, ACT_SIGMOID, ACT_TANH } from './activations';
 import { deltaBelow, updateBiases, updateWeights } from './backward';

@@ -260,3 +260,40 @@ describe('trainInPlace engine choice', () => {
     expect(d.message).toMatch(/epoch 1, mini-batch \d+ \(of 30\)/);
   });
 });
+
+describe('data in the other precision', () => {
+  // The CLI keeps pixels as float32 from the file to the engine: a float64
+  // network trains on float32 data (converted exactly as it is copied), and a
+  // float32 network on float64 data (rounded as a Float32Array rounds).
+  type M = { rows: number; cols: number; data: Float32Array | Float64Array };
+  const f32 = (m: M): M => ({ ...m, data: Float32Array.from(m.data) });
+  const f64 = (m: M): M => ({ ...m, data: Float64Array.from(m.data) });
+  const both = (d: { inputs: M; targets: M }, convert: (m: M) => M) => ({
+    inputs: convert(d.inputs),
+    targets: convert(d.targets),
+  });
+  for (const engine of ['matrix', 'auto'] as const) {
+    for (const dtype of ['float64', 'float32'] as const) {
+      it(`${engine}: a ${dtype} network trains on float32 data as on float64 data of the same values`, () => {
+        // float64 networks: float32 data against float64 copies of its values;
+        // float32 networks: float64 data against its float32 rounding.
+        const variants =
+          dtype === 'float64'
+            ? [(m: M) => f32(m), (m: M) => f64(f32(m))]
+            : [(m: M) => f64(m), (m: M) => f32(m)];
+        const results = variants.map((convert) => {
+          const net = createNetwork([4, 6, 5, 3], { init: 'scaled', seed: 3, dtype });
+          const r = trainInPlace(net, both(train, convert), {
+            ...base,
+            engine,
+            evaluationData: both(base.evaluationData, convert),
+          });
+          expect(r.path === 'matrix').toBe(engine === 'matrix');
+          return { params: parameters(net), history: withoutSeconds(r.history) };
+        });
+        expect(results[1]?.params).toEqual(results[0]?.params);
+        expect(results[1]?.history).toEqual(results[0]?.history);
+      });
+    }
+  }
+});

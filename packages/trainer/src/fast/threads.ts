@@ -22,11 +22,13 @@ const COMMAND_STOP = 2;
 
 /**
  * The worker's script: plain JavaScript that runs as a node worker
- * (`eval: true`, where `require` exists) or as a Web Worker.
+ * (`eval: true`) or as a Web Worker.
  */
 export const WORKER_SOURCE = `'use strict';
-const isNode = typeof require === 'function';
-const port = isNode ? require('node:worker_threads').parentPort : self;
+// Node: worker_threads through process.getBuiltinModule, which works whether
+// the script is evaluated as CommonJS or (node --input-type=module) as a module.
+const isNode = typeof process === 'object' && typeof process.getBuiltinModule === 'function';
+const port = isNode ? process.getBuiltinModule('node:worker_threads').parentPort : self;
 const listen = (handler) => isNode ? port.on('message', handler) : (self.onmessage = (e) => handler(e.data));
 listen((message) => {
   const { module, memory, plan, control, thread } = message;
