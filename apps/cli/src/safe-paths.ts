@@ -36,7 +36,7 @@ export function tempNameFor(target: string): string {
 }
 
 /** False only when no process `pid` exists (`kill(pid, 0)` fails with ESRCH; EPERM means alive). */
-function processAlive(pid: number): boolean {
+export function processAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
