@@ -87,7 +87,7 @@ export {
   referenceBackpropSample,
   relativeError,
 } from './reference.js';
-export { allPassed, experiments, runAll, runExperiment } from './registry.js';
+export { allPassed, experiments, findExperiment, runAll, runExperiment } from './registry.js';
 export {
   checkHalfAtZero,
   checkInputsKept,
