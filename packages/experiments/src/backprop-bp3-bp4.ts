@@ -63,7 +63,8 @@ export function checkLayerErrors(
 ): Check {
   const worst = Math.max(...errors);
   const what = {
-    'BP1/BP2': "δ_j from the cost's output error and δ^{l+1} (written out neuron by neuron) equals ∂C_x/∂z_j by finite differences on z",
+    'BP1/BP2':
+      "δ_j from the cost's output error and δ^{l+1} (written out neuron by neuron) equals ∂C_x/∂z_j by finite differences on z",
     BP3: "the trainer's ∂C/∂b_j equals the mean of δ_j, with δ = ∂C_x/∂z by finite differences",
     BP4: "the trainer's ∂C/∂w_jk equals the mean of a_k δ_j, with δ = ∂C_x/∂z by finite differences",
   }[equation];
@@ -115,7 +116,12 @@ function all(g: FlatGradients): number[] {
 }
 
 /** The reference's δ^l of every sample, stacked row by row like the batch. */
-function referenceDeltas(network: Network, inputs: Matrix, targets: Matrix, cost: Cost): number[][] {
+function referenceDeltas(
+  network: Network,
+  inputs: Matrix,
+  targets: Matrix,
+  cost: Cost,
+): number[][] {
   const perLayer: number[][] = network.layers.map(() => []);
   for (let i = 0; i < inputs.rows; i++) {
     const x = inputs.data.subarray(i * inputs.cols, (i + 1) * inputs.cols);

@@ -39,14 +39,19 @@ export {
 export {
   BAD_START,
   checkDerivativeRatio,
+  checkEngineAgrees,
+  checkFasterWhenWrong,
+  checkFirstEpoch,
   checkSlowdown,
-  checkStartMatters,
   epochsToReach,
   GOOD_START,
+  initialSpeeds,
   learningSlowdown,
+  type NeuronEngine,
   type NeuronRun,
   type NeuronStart,
   outputWeightGradient,
+  SWEEP_OUTPUTS,
   trainNeuron,
 } from './learning-slowdown.js';
 export {

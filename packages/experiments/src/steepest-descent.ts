@@ -121,7 +121,10 @@ function rotated(rng: Rng, v: Float64Array, theta: number): Float64Array {
   const along = dot(u, v);
   for (let i = 0; i < u.length; i++) u[i] = (u[i] as number) - along * (v[i] as number);
   const nu = norm(u);
-  return Float64Array.from(v, (vi, i) => Math.cos(theta) * vi + (Math.sin(theta) * (u[i] as number)) / nu);
+  return Float64Array.from(
+    v,
+    (vi, i) => Math.cos(theta) * vi + (Math.sin(theta) * (u[i] as number)) / nu,
+  );
 }
 
 /** ∇C·u of `count` random unit directions u (each a normal draw, rescaled). */
@@ -220,7 +223,13 @@ export function steepestDescent(options: ExperimentOptions = {}): ExperimentResu
       if (n === 2 && circle.length === 0) circle = circleSeries(gradient, epsilon);
     }
     const bound = norm(gradient);
-    checks.push(checkUnique(n, far.angles, far.values.map((r) => (r + bound) / bound)));
+    checks.push(
+      checkUnique(
+        n,
+        far.angles,
+        far.values.map((r) => (r + bound) / bound),
+      ),
+    );
     checks.push(checkFirstOrderChange(problem));
   }
   return {

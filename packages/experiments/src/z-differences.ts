@@ -93,7 +93,8 @@ export function gradientsFromDeltas(
         const dj = d.data[x * d.cols + j] as number;
         gb[j] = (gb[j] as number) + dj / m;
         for (let k = 0; k < a.cols; k++) {
-          gw[j * a.cols + k] = (gw[j * a.cols + k] as number) + ((a.data[x * a.cols + k] as number) * dj) / m;
+          gw[j * a.cols + k] =
+            (gw[j * a.cols + k] as number) + ((a.data[x * a.cols + k] as number) * dj) / m;
         }
       }
     }
