@@ -16,6 +16,16 @@ export {
   IMPLEMENTATION_TOLERANCE,
 } from './backprop-bp3-bp4.js';
 export {
+  binaryOutputs,
+  checkPremiseGain,
+  PREMISE_HIGH,
+  PREMISE_LOW,
+  premiseInputs,
+  premiseSaturates,
+  type WorstInput,
+  worstPremiseInput,
+} from './binary-gain.js';
+export {
   type Chain,
   chainBackprop,
   chainBiasGradients,
@@ -33,6 +43,7 @@ export {
   crossEntropyMinimum,
   crossEntropyOfOutput,
   goldenSectionMinimum,
+  libraryCrossEntropy,
   misprintedCrossEntropy,
   type OutputCost,
 } from './cross-entropy-minimum.js';
@@ -78,6 +89,7 @@ export {
 } from './one-hot-to-binary.js';
 export {
   checkBreaksInvariance,
+  checkFirstLayerFlips,
   checkInvariance,
   compareOutputs,
   type OutputComparison,
@@ -98,6 +110,7 @@ export {
   checkInputsKept,
   checkLimit,
   checkMonotoneDecrease,
+  checkNetworkAtZero,
   LIMIT_FACTORS,
   SMALL_Z_MARGIN,
   sigmoidLimit,
@@ -110,22 +123,40 @@ export {
   stackedCheck,
 } from './stacked-binary.js';
 export {
+  type ChainRatio,
+  chainRatios,
+  checkExplodesOnlyNearZero,
+  checkSteepRegion,
+  checkSteepVanishes,
+  checkUnbalanced,
+  STEEPNESS,
+  steepRegion,
+} from './steep-chains.js';
+export {
   checkNoBetterDirection,
   checkSteepestValue,
+  checkUnique,
   dot,
   norm,
   steepestDescent,
   steepestStep,
 } from './steepest-descent.js';
+export {
+  checkFirstOrderChange,
+  type GradientProblem,
+  type GradientShape,
+  libraryGradient,
+  SHAPES,
+} from './steepest-library.js';
 export type { Check, Experiment, ExperimentOptions, ExperimentResult, Series } from './types.js';
 export {
   checkGrowth,
   checkProductFormula,
   checkShrinking,
   checkSpeedsDecreaseTowardInput,
-  checkUnbalanced,
   checkVanishing,
   growsTowardInput,
   shrinksTowardInput,
   unstableGradients,
 } from './unstable-gradients.js';
+export { finiteDifferenceDeltas, gradientsFromDeltas } from './z-differences.js';

@@ -153,3 +153,13 @@ export function sigmaPrime(z: number): number {
 export function intBetween(rng: Rng, low: number, high: number): number {
   return low + rng.int(high - low + 1);
 }
+
+/**
+ * The median of the values (the upper one of the middle two for an even count).
+ *
+ * @param values - the values (not modified)
+ */
+export function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] as number;
+}
