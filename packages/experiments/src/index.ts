@@ -129,6 +129,7 @@ export {
   checkSteepRegion,
   checkSteepVanishes,
   checkUnbalanced,
+  explosionBound,
   STEEPNESS,
   steepRegion,
 } from './steep-chains.js';

@@ -15,6 +15,8 @@ export const STEEPNESS = 8;
 export interface ChainRatio {
   readonly log10Ratio: number;
   readonly maxZ: number;
+  /** The largest |w_2|, |w_3|, |w_4| (the weights in the product). */
+  readonly maxWeight: number;
 }
 
 /** log10 |∂C/∂b_1 / ∂C/∂b_4| of random chains under an activation, with their largest |z_1..z_3|. */
@@ -27,6 +29,7 @@ export function chainRatios(rng: Rng, count: number, activation: ScalarActivatio
     out.push({
       log10Ratio: log10BiasRatio(chain, x, activation),
       maxZ: Math.max(...zs.slice(0, -1).map(Math.abs)),
+      maxWeight: Math.max(...chain.weights.slice(1).map(Math.abs)),
     });
   }
   return out;
@@ -101,21 +104,45 @@ export function checkSteepVanishes(
   );
 }
 
+/** The largest weight magnitude of the explosion bound. */
+export const BOUND_WEIGHT = 4;
+
 /**
- * Where a steep chain explodes (ratio > 1), every z it multiplies σ' of sits
- * near 0, where |σ'| > 1/4; and that happens rarely (≤ 5% of chains).
+ * How far from 0 a z can be in a chain of four σ(kz) neurons whose gradient
+ * grows toward the input (ratio > 1) when every |w_j| < W: the other two σ'
+ * are at most k/4 and the three weights below W, so this σ' must be at least
+ * 16/(k³W³), i.e. |z| ≤ 2·acosh((kW/4)^{3/2})/k.
+ *
+ * @param k - the steepness
+ * @param w - the weight bound W
+ */
+export function explosionBound(k: number, w = BOUND_WEIGHT): number {
+  return (2 * Math.acosh(Math.max(1, ((k * w) / 4) ** 1.5))) / k;
+}
+
+/**
+ * A steep chain explodes (ratio > 1) rarely (≤ 5% of chains), and only with
+ * its z's near 0: every such chain with |w_j| < 4 has every |z_j| within
+ * {@link explosionBound} (and the report shows how many stay where |σ'| > 1/4).
  *
  * @param steep - the steep activation's chains
- * @param halfWidth - the half-width of the region where |σ'| > 1/4
+ * @param region - the half-width of the region where |σ'| > 1/4
+ * @param bound - the half-width allowed by the bound
  */
-export function checkExplodesOnlyNearZero(steep: readonly ChainRatio[], halfWidth: number): Check {
+export function checkExplodesOnlyNearZero(
+  steep: readonly ChainRatio[],
+  region: number,
+  bound: number,
+): Check {
   const exploding = steep.filter((c) => c.log10Ratio > 0);
-  const outside = exploding.filter((c) => c.maxZ >= halfWidth).length;
+  const eligible = exploding.filter((c) => c.maxWeight < BOUND_WEIGHT);
+  const outside = eligible.filter((c) => c.maxZ > bound).length;
+  const inRegion = exploding.filter((c) => c.maxZ < region).length;
   const share = exploding.length / steep.length;
   return check(
     `steep sigmoid σ(${STEEPNESS}z), ${steep.length} random chains: the chains whose gradient grows toward the input`,
-    `≤ 5% of chains, each with every |z_1|, |z_2|, |z_3| < ${fmt(halfWidth, 4)} (where |σ'| > 1/4)`,
-    `${exploding.length} chains (${fmt(100 * share)}%), largest |z| ${exploding.map((c) => fmt(c.maxZ)).join(', ') || '—'}; ${outside} outside`,
+    `≤ 5% of chains; each (with |w_j| < ${BOUND_WEIGHT}) has every |z_1|, |z_2|, |z_3| ≤ ${fmt(bound, 3)}`,
+    `${exploding.length} chains (${fmt(100 * share)}%), largest |z| ${exploding.map((c) => fmt(c.maxZ)).join(', ') || '—'}; ${inRegion} with every |z| < ${fmt(region, 3)} (|σ'| > 1/4); ${outside} beyond ${fmt(bound, 3)}`,
     steep.length > 0 && share <= 0.05 && outside === 0,
   );
 }
