@@ -48,6 +48,14 @@ export {
   type OutputCost,
 } from './cross-entropy-minimum.js';
 export {
+  checkExponentialInDepth,
+  DEPTHS,
+  type DepthRun,
+  depthSeries,
+  lineFit,
+  measureDepths,
+} from './depth-gradients.js';
+export {
   BAD_START,
   checkDerivativeRatio,
   checkEngineAgrees,
