@@ -174,8 +174,8 @@ export function perceptronInvariance(options: ExperimentOptions = {}): Experimen
       },
       {
         name: 'c ≤ 0 (outside the claim)',
-        x: [...NON_POSITIVE_FACTORS],
-        y: fractions.slice(0, NON_POSITIVE_FACTORS.length),
+        x: [...NON_POSITIVE_FACTORS].reverse(),
+        y: fractions.slice(0, NON_POSITIVE_FACTORS.length).reverse(),
         plot: 'changed-non-positive',
         plotTitle: 'Fraction of outputs changed by c = 0 and c = −1',
         xLabel: 'c',
