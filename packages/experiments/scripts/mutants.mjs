@@ -204,6 +204,7 @@ try {
     rows.push({
       m,
       caught,
+      byProblem,
       code: outcome.code,
       count: outcome.failing.length,
       summary: `${summary || 'no failing check'}${threw ? `\n      THREW: ${outcome.results.length} results, stopped: ${outcome.stopped.map((s) => s.id).join(', ')} ${shorten(outcome.stderr, 300)}` : ''}`,
@@ -216,9 +217,9 @@ try {
   console.log('\n| mutation | class | exit | failing checks | caught |');
   console.log('| --- | --- | --- | --- | --- |');
   for (const r of rows) {
-    const first = r.summary.split('\n')[0];
+    const perProblem = [...(r.byProblem ?? new Map())].map(([p, n]) => `P${p} ×${n.length}`);
     console.log(
-      `| ${r.m.id} | ${r.m.class} | ${r.code ?? '—'} | ${r.count ?? 0}: ${first.replaceAll('|', '\\|')} | ${r.caught ? 'yes' : 'NO'} |`,
+      `| ${r.m.id} | ${r.m.class} | ${r.code ?? '—'} | ${r.count ?? 0} (${perProblem.join(', ') || 'none'}) | ${r.caught ? 'yes' : 'NO'} |`,
     );
   }
   console.log('\nFailing checks in full:');
