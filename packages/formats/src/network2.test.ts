@@ -21,7 +21,9 @@ describe('toNetwork2', () => {
   it('refuses activations and costs network2.py cannot represent', () => {
     const relu = randomNetwork([3, 2, 1], ['relu', 'sigmoid']).network;
     expect(() => toNetwork2(relu, 'quadratic')).toThrow(UnsupportedModelError);
-    expect(() => toNetwork2(relu, 'quadratic')).toThrow(/sigmoid neurons only, but layer 1 uses 'relu'/);
+    expect(() => toNetwork2(relu, 'quadratic')).toThrow(
+      /sigmoid neurons only, but layer 1 uses 'relu'/,
+    );
     const softmax = randomNetwork([3, 2], ['softmax']).network;
     expect(() => toNetwork2(softmax, 'log-likelihood')).toThrow(/layer 1 uses 'softmax'/);
     const sigmoid = randomNetwork([3, 2], ['sigmoid']).network;
@@ -49,20 +51,76 @@ describe('fromNetwork2', () => {
     expect(fromNetwork2({ ...json, cost: 'QuadraticCost' }).cost).toBe('quadratic');
   });
 
-  const good = () => toNetwork2(randomNetwork([2, 2, 1], ['sigmoid', 'sigmoid']).network, 'quadratic');
+  const good = () =>
+    toNetwork2(randomNetwork([2, 2, 1], ['sigmoid', 'sigmoid']).network, 'quadratic');
   const bad: [string, unknown, RegExp][] = [
     ['not JSON text', '{"sizes": [', /is not JSON/],
     ['an array', [1, 2], /must be an object \{sizes, weights, biases, cost\}/],
     ['one layer size', { ...good(), sizes: [2] }, /sizes must be an array of at least 2/],
-    ['a fractional size', { ...good(), sizes: [2, 2.5, 1] }, /sizes\[1\] must be a positive integer, got 2.5/],
-    ['missing weights', { ...good(), weights: undefined }, /weights must be an array of 2 weight matrices/],
-    ['too few biases', { ...good(), biases: [[[0], [0]]] }, /biases must be an array of 2 bias vectors/],
-    ['an unknown cost', { ...good(), cost: 'LogLikelihoodCost' }, /cost must be QuadraticCost or CrossEntropyCost .*got "LogLikelihoodCost"/],
-    ['a short weight row', { ...good(), weights: [[[1], [1, 2]], [[1, 2]]] }, /weights\[0\]\[0\] must have 2 values \(sizes\[0\]\)/],
-    ['too many weight rows', { ...good(), weights: [[[1, 2], [1, 2], [3, 4]], [[1, 2]]] }, /weights\[0\] must have 2 rows/],
-    ['a string weight', { ...good(), weights: [[[1, 'x'], [1, 2]], [[1, 2]]] }, /weights\[0\]\[0\]\[1\] must be a finite number, got "x"/],
-    ['a flat bias vector', { ...good(), biases: [[0, 0], [[0]]] }, /biases\[0\]\[0\] must be a one-element list \[b\]/],
-    ['a null bias', { ...good(), biases: [[[null], [0]], [[0]]] }, /biases\[0\]\[0\]\[0\] must be a finite number, got null/],
+    [
+      'a fractional size',
+      { ...good(), sizes: [2, 2.5, 1] },
+      /sizes\[1\] must be a positive integer, got 2.5/,
+    ],
+    [
+      'missing weights',
+      { ...good(), weights: undefined },
+      /weights must be an array of 2 weight matrices/,
+    ],
+    [
+      'too few biases',
+      { ...good(), biases: [[[0], [0]]] },
+      /biases must be an array of 2 bias vectors/,
+    ],
+    [
+      'an unknown cost',
+      { ...good(), cost: 'LogLikelihoodCost' },
+      /cost must be QuadraticCost or CrossEntropyCost .*got "LogLikelihoodCost"/,
+    ],
+    [
+      'a short weight row',
+      { ...good(), weights: [[[1], [1, 2]], [[1, 2]]] },
+      /weights\[0\]\[0\] must have 2 values \(sizes\[0\]\)/,
+    ],
+    [
+      'too many weight rows',
+      {
+        ...good(),
+        weights: [
+          [
+            [1, 2],
+            [1, 2],
+            [3, 4],
+          ],
+          [[1, 2]],
+        ],
+      },
+      /weights\[0\] must have 2 rows/,
+    ],
+    [
+      'a string weight',
+      {
+        ...good(),
+        weights: [
+          [
+            [1, 'x'],
+            [1, 2],
+          ],
+          [[1, 2]],
+        ],
+      },
+      /weights\[0\]\[0\]\[1\] must be a finite number, got "x"/,
+    ],
+    [
+      'a flat bias vector',
+      { ...good(), biases: [[0, 0], [[0]]] },
+      /biases\[0\]\[0\] must be a one-element list \[b\]/,
+    ],
+    [
+      'a null bias',
+      { ...good(), biases: [[[null], [0]], [[0]]] },
+      /biases\[0\]\[0\]\[0\] must be a finite number, got null/,
+    ],
   ];
   it.each(bad)('%s: ModelFormatError naming the field', (_, value, message) => {
     expect(() => fromNetwork2(value)).toThrow(ModelFormatError);

@@ -113,7 +113,10 @@ export function fromNetwork2(value: unknown): ParsedModel {
   });
   const layers = sizes.length - 1;
   if (!Array.isArray(weights) || weights.length !== layers) {
-    fail(`must be an array of ${layers} weight matrices (one per layer after the inputs)`, 'weights');
+    fail(
+      `must be an array of ${layers} weight matrices (one per layer after the inputs)`,
+      'weights',
+    );
   }
   if (!Array.isArray(biases) || biases.length !== layers) {
     fail(`must be an array of ${layers} bias vectors (one per layer after the inputs)`, 'biases');

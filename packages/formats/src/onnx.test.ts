@@ -75,7 +75,10 @@ describe('toOnnx, the encoded ModelProto', () => {
     const w1 = g.initializer[0]!.raw_data;
     const view = new DataView(w1.buffer, w1.byteOffset, w1.byteLength);
     expect(view.getFloat32(4 * 5, true)).toBe(Math.fround(model.weights[0]![1]![2]!));
-    expect(g.input[0]!.type.tensor_type.shape.dim).toEqual([{ dim_param: 'batch' }, { dim_value: 3 }]);
+    expect(g.input[0]!.type.tensor_type.shape.dim).toEqual([
+      { dim_param: 'batch' },
+      { dim_value: 3 },
+    ]);
     expect(Object.fromEntries(decoded.metadata_props.map((p) => [p.key, p.value]))).toEqual({
       sizes: '[3,2,1]',
       activations: '["relu","sigmoid"]',

@@ -126,7 +126,9 @@ export function toOnnx(network: Network, options: OnnxOptions = {}): Uint8Array 
   const inputName = options.inputName ?? 'input';
   const outputName = options.outputName ?? 'output';
   if (inputName === outputName) {
-    throw new TypeError(`options.inputName and options.outputName must differ, both are '${inputName}'`);
+    throw new TypeError(
+      `options.inputName and options.outputName must differ, both are '${inputName}'`,
+    );
   }
   const nodes: Node[] = [];
   const initializer: object[] = [];
@@ -190,8 +192,5 @@ export function toOnnx(network: Network, options: OnnxOptions = {}): Uint8Array 
  */
 export function decodeOnnx(bytes: Uint8Array): Record<string, unknown> {
   const message = ModelProto.decode(bytes);
-  return ModelProto.toObject(message, { longs: Number, enums: Number }) as Record<
-    string,
-    unknown
-  >;
+  return ModelProto.toObject(message, { longs: Number, enums: Number }) as Record<string, unknown>;
 }

@@ -67,7 +67,9 @@ function checkClasses(values: ArrayLike<number>, name: string, classes: number):
   for (let i = 0; i < values.length; i++) {
     const v = values[i];
     if (!Number.isInteger(v) || (v as number) < 0 || (v as number) >= classes) {
-      throw new RangeError(`confusionMatrix: ${name}[${i}] is ${v}, expected an integer class 0..${classes - 1}`);
+      throw new RangeError(
+        `confusionMatrix: ${name}[${i}] is ${v}, expected an integer class 0..${classes - 1}`,
+      );
     }
   }
 }
@@ -94,7 +96,9 @@ export function confusionMatrix(
     ['labels', labels],
   ] as const) {
     if (value === null || typeof value !== 'object' || typeof value.length !== 'number') {
-      throw new TypeError(`confusionMatrix: ${name} must be an array of classes, got ${String(value)}`);
+      throw new TypeError(
+        `confusionMatrix: ${name} must be an array of classes, got ${String(value)}`,
+      );
     }
   }
   if (predicted.length !== labels.length) {
