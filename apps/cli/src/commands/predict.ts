@@ -30,7 +30,10 @@ export function registerPredict(program: Command, io: Io): void {
   program
     .command('predict')
     .description('what a saved model says about one digit: a test digit or a PNG')
-    .argument('<MODEL>', 'a model file written by mlisp train --out')
+    .argument(
+      '<MODEL>',
+      'a model file (mlisp train --out), network2.py JSON (save()) or a training checkpoint',
+    )
     .option('--index <n>', 'the test digit at position N (from 0)')
     .option('--data <bundled|dir>', 'with --index: bundled digits or a folder of MNIST IDX files')
     .option('--image <file.png>', 'a PNG of a digit, any size, dark on light or light on dark')
@@ -57,7 +60,7 @@ Examples:
       if (flags.image !== undefined && flags.data !== undefined) {
         throw new UsageError('--data goes with --index, not with --image');
       }
-      const loaded = readModel(flags.model as string, 'MODEL');
+      const loaded = readModel(flags.model as string, 'MODEL', { checkpoint: true });
       checkDigitModel(loaded, model);
       let pixels: Float64Array;
       let label: number | null = null;
