@@ -1,8 +1,9 @@
 import type { Network } from '@mlisp/neurons';
+import { type TrainingData, toTrainingInputs, type WithTrainingData } from './data.js';
 import { createEngineLoop, createEngineLoopSync, referenceReason } from './engine-loop.js';
 import { checkThreads } from './fast/engine.js';
 import { prepareRun, runSteps, runStepsYielding, trainSteps } from './train-steps.js';
-import type { Dataset, TrainAsyncOptions, TrainOptions, TrainResult } from './types.js';
+import type { TrainAsyncOptions, TrainOptions, TrainResult } from './types.js';
 
 /**
  * Trains `network` IN PLACE by mini-batch stochastic gradient descent with
@@ -20,21 +21,25 @@ import type { Dataset, TrainAsyncOptions, TrainOptions, TrainResult } from './ty
  * {@link trainInPlaceAsync} does the same on two threads.
  *
  * @param network - the network to train (mutated)
- * @param trainingData - inputs (n x sizes[0]), targets (n x sizes[L]) and optional labels
+ * @param trainingData - inputs (n x sizes[0]) with targets (n x sizes[L]) or labels, or an
+ *   @mlisp/mnist `Dataset` { images, labels }; matrices as Matrix, number[][] or { data, shape }
+ *   (see {@link TrainingData})
  * @param options - cost, eta, epochs, batchSize and the rest of {@link TrainOptions}
  * @returns the history (one event per epoch), the state to resume from, and why training stopped
+ * @throws TypeError naming the argument for training or evaluation data of no form in {@link TrainingData}
  * @throws UntrainableNetworkError for a step activation or a cost that does not fit the output layer
  * @throws DivergenceError when a weight, bias or cost becomes NaN or infinite (naming the epoch and mini-batch)
  */
 export function trainInPlace(
   network: Network,
-  trainingData: Dataset,
-  options: TrainOptions,
+  trainingData: TrainingData,
+  options: WithTrainingData<TrainOptions>,
 ): TrainResult {
-  const { run, engine } = prepareRun(network, trainingData, options);
+  const given = toTrainingInputs<TrainOptions>(network, trainingData, options);
+  const { run, engine } = prepareRun(network, given.data, given.options);
   const loop = engine === 'reference' ? null : createEngineLoopSync(run, engine);
   try {
-    return runSteps(trainSteps(run, loop, options));
+    return runSteps(trainSteps(run, loop, given.options));
   } finally {
     loop?.close();
   }
@@ -52,7 +57,7 @@ export function trainInPlace(
  * reference loop on one thread.
  *
  * @param network - the network to train (mutated)
- * @param trainingData - inputs (n x sizes[0]), targets (n x sizes[L]) and optional labels
+ * @param trainingData - as for {@link trainInPlace} (see {@link TrainingData})
  * @param options - those of {@link trainInPlace}, plus `threads` (`'auto'`, the default: 2 where shared WebAssembly memory and workers exist, else 1; or an integer from 1 to MAX_THREADS) and `workerFactory`
  * @returns a promise of the history, the state to resume from, why training stopped, the path and the threads that trained
  * @throws TypeError for a bad `threads` value, or `threads` > 1 on a run the fast engine cannot train (or without shared memory or workers)
@@ -65,8 +70,8 @@ export function trainInPlace(
  */
 export async function trainInPlaceAsync(
   network: Network,
-  trainingData: Dataset,
-  options: TrainAsyncOptions,
+  trainingData: TrainingData,
+  options: WithTrainingData<TrainAsyncOptions>,
 ): Promise<TrainResult> {
   if (options === null || typeof options !== 'object') {
     throw new TypeError(`options must be an object, got ${String(options)}`);
@@ -77,7 +82,8 @@ export async function trainInPlaceAsync(
   if (factory !== undefined && typeof factory !== 'function') {
     throw new TypeError(`workerFactory must be a function, got ${typeof factory}`);
   }
-  const { run, o, engine } = prepareRun(network, trainingData, options);
+  const given = toTrainingInputs<TrainAsyncOptions>(network, trainingData, options);
+  const { run, o, engine } = prepareRun(network, given.data, given.options);
   if (engine === 'reference' && threads !== 'auto' && threads > 1) {
     const why =
       options.engine === 'reference'
@@ -90,7 +96,7 @@ export async function trainInPlaceAsync(
   const loop =
     engine === 'reference' ? null : await createEngineLoop(run, engine, threads, factory);
   try {
-    return await runStepsYielding(trainSteps(run, loop, options));
+    return await runStepsYielding(trainSteps(run, loop, given.options));
   } finally {
     loop?.close();
   }
