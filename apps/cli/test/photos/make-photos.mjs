@@ -254,7 +254,7 @@ const BLACK_INK = [25, 25, 30];
       paper: WHITE,
       ink: BLACK_INK,
       cover,
-      light: (u, v) => 1 - 0.12 * v,
+      light: (_u, v) => 1 - 0.12 * v,
       noise: 4,
       seed: 4,
     }),
