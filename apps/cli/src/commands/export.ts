@@ -44,7 +44,7 @@ quadratic or cross-entropy cost only).
 
 Examples:
   $ mlisp export net.json --format onnx --out net.onnx
-  wrote net.onnx (95,870 bytes)
+  wrote net.onnx (95,912 bytes)
   $ mlisp export net.json --format tfjs --out net-tfjs
   wrote net-tfjs/model.json and net-tfjs/weights.bin (95,440 bytes)
   $ mlisp export net.json --format network2 --out net2.json
