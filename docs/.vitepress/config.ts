@@ -62,6 +62,7 @@ export default defineConfig({
             { text: 'The mlisp CLI', link: '/guide/cli' },
             { text: 'The visualizer', link: '/guide/visualizer' },
             { text: 'Performance', link: '/guide/performance' },
+            { text: 'Reliability', link: '/guide/reliability' },
           ],
         },
         {

@@ -125,7 +125,8 @@ function mnistExample(file, heading) {
   const rest = text.slice(at);
   const code = /```js\n([\s\S]*?)```/.exec(rest);
   const output = /```text\n([\s\S]*?)```/.exec(rest);
-  if (code === null || output === null) throw new Error(`${file}: no js and text blocks after '${heading}'`);
+  if (code === null || output === null)
+    throw new Error(`${file}: no js and text blocks after '${heading}'`);
   return { code: code[1], output: output[1] };
 }
 
@@ -228,13 +229,18 @@ if (ready) {
   });
 
   step('README example: train MNIST and predict (from the tarballs)', () => {
-    const readme = mnistExample(join(root, 'README.md'), '## Train MNIST and predict in JavaScript');
+    const readme = mnistExample(
+      join(root, 'README.md'),
+      '## Train MNIST and predict in JavaScript',
+    );
     const guide = mnistExample(
       join(root, 'docs', 'guide', 'getting-started.md'),
       '### Example: train MNIST and predict',
     );
     if (readme.code !== guide.code || readme.output !== guide.output) {
-      throw new Error('the README example differs from the Getting Started one; make them the same');
+      throw new Error(
+        'the README example differs from the Getting Started one; make them the same',
+      );
     }
     const lines = readme.code.trimEnd().split('\n').length;
     if (lines > 15) throw new Error(`the example has ${lines} lines, more than 15`);

@@ -3,6 +3,12 @@
  * them when none is named) and prints a table, or JSON with `--json`.
  */
 import { cpus } from 'node:os';
+import {
+  formatOptionsTable,
+  formatThreadsTable,
+  runOptionsBench,
+  runThreadsBench,
+} from './engine-rows.js';
 import { formatGemmTable, runGemmBench } from './gemm.js';
 import type { TimingOptions } from './timing.js';
 import { formatTrainReport, runTrainBench } from './train.js';
@@ -26,6 +32,17 @@ const BENCHMARKS: Record<string, Benchmark> = {
     // --quick (3 repetitions) trains fewer epochs.
     run: (timing) => runTrainBench({ quick: timing.repetitions <= 3 }),
     format: formatTrainReport,
+  },
+  options: {
+    description:
+      '[784,100,10] relu + softmax/log-likelihood and sigmoid + momentum 0.9 beside sigmoid/cross-entropy on the same engine',
+    run: () => runOptionsBench(),
+    format: formatOptionsTable,
+  },
+  threads: {
+    description: "one thread against two across network sizes (the rule of threads 'auto')",
+    run: () => runThreadsBench(),
+    format: formatThreadsTable,
   },
 };
 

@@ -20,7 +20,7 @@ interface FastModule {
 /** One MLISP configuration the benchmark runs. */
 export interface EngineSpec {
   readonly name: string;
-  readonly path: 'ts' | 'wasm-simd' | 'wasm-relaxed';
+  readonly path: 'wasm-simd' | 'wasm-relaxed';
   readonly dtype: 'float64' | 'float32';
   readonly threads: number;
   /** True when the path needs a runtime flag (relaxed SIMD on Node 20). */
@@ -59,14 +59,11 @@ export async function loadFastEngine(): Promise<FastModule> {
   return trainer as FastModule;
 }
 
-/** Every configuration this runtime can run: TS f64/f32, wasm SIMD and relaxed SIMD, both cores. */
+/** Every configuration this runtime can run: wasm SIMD and relaxed SIMD, both cores. */
 export function engineSpecs(fast: FastModule): EngineSpec[] {
   const paths = fast.availablePaths();
   const flagged = relaxedNeedsFlag === true;
-  const specs: EngineSpec[] = [
-    { name: 'ts f64', path: 'ts', dtype: 'float64', threads: 1, flagged: false, skipZeros: false },
-    { name: 'ts f32', path: 'ts', dtype: 'float32', threads: 1, flagged: false, skipZeros: false },
-  ];
+  const specs: EngineSpec[] = [];
   const wasm = (
     path: 'wasm-simd' | 'wasm-relaxed',
     dtype: 'float64' | 'float32',
@@ -111,7 +108,7 @@ export function createEngine(
     lambda: w.lambda,
     batchSize,
     dtype: spec.dtype,
-    path: spec.path,
+    engine: spec.path,
     threads: spec.threads,
     skipZeros: spec.skipZeros,
   });

@@ -105,24 +105,15 @@ export function targetChecks(
     pass: bothRatio <= 0.45,
     observed: bothRatio.toFixed(2),
   });
-  const ts = [find(a, 'ts f64'), find(a, 'ts f32')].sort(
-    (x, y) => (x?.medianSeconds ?? 1e9) - (y?.medianSeconds ?? 1e9),
-  )[0];
-  const tsRatio = ratio(ts, find(a, 'tfjs-wasm'));
-  checks.push({
-    name: `A: pure TS (${ts?.name}) >= 5x tfjs-wasm`,
-    pass: tsRatio >= 5,
-    observed: `${tsRatio.toFixed(1)}x`,
-  });
   for (const result of [a, b]) {
-    const reference = find(result, 'ts f64');
+    const reference = find(result, 'wasm-simd f64');
     const worst = Math.max(
       ...result.rows
         .filter((r) => r.kind === 'mlisp')
         .map((r) => Math.abs(r.accuracy - (reference?.accuracy ?? Number.NaN))),
     );
     checks.push({
-      name: `${result.workload.name}: every path's accuracy within 0.5 points of ts f64`,
+      name: `${result.workload.name}: every path's accuracy within 0.5 points of wasm-simd f64`,
       pass: worst <= 0.005,
       observed: `${(100 * worst).toFixed(2)} points`,
     });

@@ -6,9 +6,10 @@
 import { readFileSync } from 'node:fs';
 import type { Network } from '@mlisp/neurons';
 import type { TrainerState } from '@mlisp/trainer';
-import { writeFileAtomic } from './atomic.js';
+import { WriteFailedError, writeFileAtomic } from './atomic.js';
+import { checkConsistent, checkSettings } from './checkpoint-check.js';
 import { messageOf, UsageError } from './errors.js';
-import { type LoadedModel, modelFromJson, modelToJson } from './model-file.js';
+import { type LoadedModel, modelFromJson, modelToJson, stripBom } from './model-file.js';
 import type { ModelJson } from './model-json.js';
 import type { TrainSettings } from './train-settings.js';
 
@@ -55,7 +56,7 @@ export function readCheckpoint(path: string): Checkpoint {
     new UsageError(`--resume: '${path}' is not an mlisp checkpoint file: ${what}`);
   let value: unknown;
   try {
-    value = JSON.parse(readFileSync(path, 'utf8'));
+    value = JSON.parse(stripBom(readFileSync(path, 'utf8')));
   } catch (error) {
     throw fail(messageOf(error));
   }
@@ -72,6 +73,33 @@ export function readCheckpoint(path: string): Checkpoint {
   if (json.settings === undefined || typeof json.settings !== 'object') throw fail('no "settings"');
   if (json.trainer === undefined || typeof json.trainer !== 'object')
     throw fail('no "trainer" state');
+  const settings = checkSettings(json.settings, fail);
   const model = modelFromJson(json.model, `--resume '${path}' (model)`);
-  return { settings: json.settings, model, trainer: json.trainer };
+  checkConsistent(settings, model, json.trainer, fail);
+  return { settings, model, trainer: json.trainer };
+}
+
+/**
+ * Writes a checkpoint, or says why it could not: a full disk or a file-size
+ * limit must not end the run (the model is still trained and written with
+ * --out), and the file keeps its last good contents.
+ *
+ * @returns null when written, else the message naming the file and the cause
+ */
+export function tryWriteCheckpoint(
+  path: string,
+  settings: TrainSettings,
+  network: Network,
+  trainer: TrainerState,
+): string | null {
+  try {
+    writeCheckpoint(path, settings, network, trainer);
+    return null;
+  } catch (error) {
+    if (error instanceof WriteFailedError) {
+      const at = `epoch ${trainer.epoch}${trainer.batch > 0 ? `, mini-batch ${trainer.batch}` : ''}`;
+      return `--checkpoint: ${error.message}; the state after ${at} is not saved`;
+    }
+    throw error;
+  }
 }

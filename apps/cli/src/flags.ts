@@ -84,7 +84,7 @@ export const FLAGS = {
   checkpoint: P.outFile,
   resume: P.existingFile,
   index: P.nonNegativeInt,
-  image: P.existingFile,
+  image: P.existingFileOf(P.MAX_PNG_BYTES),
   format: P.oneOf(EXPORT_FORMATS),
   model: P.existingFile,
 } as const;

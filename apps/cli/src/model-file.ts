@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { parseModelFile } from '@mlisp/formats';
 import {
   type CostName,
+  checkModelText,
   ModelFormatError,
   type Network,
   parseModel,
@@ -56,6 +57,11 @@ export function modelFromJson(value: unknown, where: string): LoadedModel {
   }
 }
 
+/** `text` without a leading byte-order mark (editors on Windows add one). */
+export function stripBom(text: string): string {
+  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+}
+
 /** Which files a command takes as its model. */
 export interface ReadModelOptions {
   /** Take the model a training checkpoint holds (eval, predict, export); default false (--init). */
@@ -72,9 +78,18 @@ export interface ReadModelOptions {
  * @throws UsageError naming the file and what is wrong with it
  */
 export function readModel(path: string, flag: string, options: ReadModelOptions = {}): LoadedModel {
+  const text = stripBom(readFileSync(path, 'utf8'));
+  try {
+    checkModelText(text); // bounded by its declared shape before JSON.parse builds anything
+  } catch (error) {
+    if (error instanceof ModelFormatError) {
+      throw new UsageError(`${flag} '${path}': not a usable model file: ${error.message}`);
+    }
+    throw error;
+  }
   let value: unknown;
   try {
-    value = JSON.parse(readFileSync(path, 'utf8'));
+    value = JSON.parse(text);
   } catch (error) {
     throw new UsageError(
       `${flag}: '${path}' is not a JSON model file (${messageOf(error)}); expected an mlisp model file, network2.py JSON or a checkpoint`,

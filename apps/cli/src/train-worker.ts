@@ -20,7 +20,7 @@ import {
   trainInPlaceAsync,
   UntrainableNetworkError,
 } from '@mlisp/trainer';
-import { writeCheckpoint } from './checkpoint.js';
+import { tryWriteCheckpoint } from './checkpoint.js';
 import { messageOf } from './errors.js';
 import { modelFromJson, modelToJson } from './model-file.js';
 import type { ModelJson } from './model-json.js';
@@ -55,6 +55,7 @@ export interface WorkerInput {
 export type WorkerMessage =
   | { type: 'batch'; epoch: number; batch: number; batches: number; size: number }
   | { type: 'epoch'; event: EpochEvent }
+  | { type: 'warning'; message: string }
   | { type: 'done'; stopReason: string; state: TrainerState; model: ModelJson; threads: number }
   | {
       type: 'error';
@@ -90,8 +91,13 @@ async function runWorker(input: WorkerInput, post: (m: WorkerMessage) => void): 
       post({ type: 'batch', epoch: b.epoch, batch: b.batch, batches: b.batches, size: b.size });
     }
   };
+  const save = (state: TrainerState) => {
+    if (checkpointPath === null) return;
+    const failure = tryWriteCheckpoint(checkpointPath, settings, network, state);
+    if (failure !== null) post({ type: 'warning', message: failure });
+  };
   const onEpoch = (event: EpochEvent, checkpoint: () => TrainerState) => {
-    if (checkpointPath !== null) writeCheckpoint(checkpointPath, settings, network, checkpoint());
+    save(checkpoint());
     post({ type: 'epoch', event });
   };
   const result = await trainInPlaceAsync(network, dataset(input.train), {
@@ -117,9 +123,7 @@ async function runWorker(input: WorkerInput, post: (m: WorkerMessage) => void): 
     threads: input.threads,
     ...(input.resumeFrom === null ? {} : { resumeFrom: input.resumeFrom }),
   });
-  if (result.stopReason === 'aborted' && checkpointPath !== null) {
-    writeCheckpoint(checkpointPath, settings, network, result.state);
-  }
+  if (result.stopReason === 'aborted') save(result.state);
   post({
     type: 'done',
     stopReason: result.stopReason,

@@ -5,7 +5,17 @@
  * @packageDocumentation
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { mkdir, readdir, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
+import {
+  chmod,
+  mkdir,
+  readdir,
+  readFile,
+  realpath,
+  rename,
+  stat,
+  unlink,
+  writeFile,
+} from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createGunzip, gzipSync } from 'node:zlib';
@@ -159,11 +169,37 @@ async function gunzipIdx(bytes: Uint8Array, file: string): Promise<Uint8Array> {
   return chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, total);
 }
 
+/** Most bytes an IDX file (plain or gzip) may have: what one read of a file gives (2 GiB - 1). */
+const MAX_IDX_FILE = 2 ** 31 - 1;
+
+/**
+ * Refuses, before reading, what is not a regular file (a folder, or a FIFO or
+ * device that could block or never end) and files over {@link MAX_IDX_FILE}.
+ */
+async function checkReadable(path: string): Promise<void> {
+  const info = await stat(path).catch(() => null);
+  if (info === null) throw new IdxFormatError('file not found', path);
+  if (info.isDirectory()) throw new IdxFormatError('is a folder, not an IDX file', path);
+  if (!info.isFile()) {
+    throw new IdxFormatError(
+      'is not a regular file (a FIFO, device or socket); IDX data is read from regular files only',
+      path,
+    );
+  }
+  if (info.size > MAX_IDX_FILE) {
+    throw new IdxFormatError(
+      `has ${info.size} bytes, more than the ${MAX_IDX_FILE} bytes (2 GiB) an IDX file may have`,
+      path,
+    );
+  }
+}
+
 /**
  * Reads a file, gunzipping it when it is gzip-compressed (by name or by
  * content), never past the size its IDX header promises.
  */
 async function readMaybeGz(path: string): Promise<Uint8Array> {
+  await checkReadable(path);
   const bytes = await readFile(path);
   const gz = path.endsWith('.gz') || (bytes[0] === 0x1f && bytes[1] === 0x8b);
   return gz ? gunzipIdx(bytes, path) : bytes;
@@ -269,12 +305,16 @@ async function removeStaleTemps(path: string): Promise<void> {
   }
 }
 
-async function writeAtomic(path: string, bytes: Uint8Array): Promise<void> {
+async function writeAtomic(file: string, bytes: Uint8Array): Promise<void> {
+  // Through a symlink to the file it points to; an existing file keeps its mode.
+  const path = await realpath(file).catch(() => file);
+  const mode = (await stat(path).catch(() => null))?.mode;
   await removeStaleTemps(path);
   tempCounter += 1;
   const tmp = `${path}.${process.pid}.${tempCounter}.tmp`;
   try {
-    await writeFile(tmp, bytes);
+    await writeFile(tmp, bytes, mode === undefined ? {} : { mode: mode & 0o7777 });
+    if (mode !== undefined) await chmod(tmp, mode & 0o7777);
     await rename(tmp, path);
   } catch (e) {
     await unlink(tmp).catch(() => undefined);

@@ -182,7 +182,7 @@ describe('prepareDigit', () => {
     const faintSeven = toBytes(ink, (v) => 0.8 - 0.03 * v);
     const speck = new Uint8Array(W * H).fill(230);
     speck[30 * W + 50] = 0;
-    const cases: [string, Uint8Array, number, number][] = [
+    const cases: [string, Uint8Array | Uint8ClampedArray, number, number][] = [
       ['white', new Uint8Array(30 * 20).fill(255), 30, 20],
       ['black', new Uint8Array(30 * 20).fill(0), 30, 20],
       ['grey', new Uint8Array(30 * 20).fill(128), 30, 20],

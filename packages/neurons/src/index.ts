@@ -43,6 +43,11 @@ export {
   toModelJson,
 } from './model.js';
 export {
+  checkModelText,
+  MAX_MODEL_NEURONS,
+  MAX_MODEL_PARAMETERS,
+} from './model-bounds.js';
+export {
   type ActivationLike,
   assertSizes,
   type CreateNetworkOptions,

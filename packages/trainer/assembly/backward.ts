@@ -2,6 +2,8 @@
 // conventions): δ of the layer below, and the SGD step written straight into
 // W and b.
 
+import { timesDerivative, timesDerivative1 } from './activations';
+
 /** a·b + c, fused where relaxed SIMD allows it. */
 // @ts-ignore: decorator
 @inline function madd<T>(a: v128, b: v128, c: v128): v128 {
@@ -17,17 +19,16 @@
 
 /**
  * δ of the layer below for its neurons [k0, k1) (BP2):
- * P[i, k] = (Σ_j D[i, j]·W[j, k]) · a(1 − a) with a = Ab[i, k]. Vectors run
+ * P[i, k] = (Σ_j D[i, j]·W[j, k]) · f'(z) with f'(z) from a = Ab[i, k] (f of code `act`). Vectors run
  * along k (rows of W are contiguous); the sum over j is in order. Row
  * strides: ldd for D, ldw for W, ldb for Ab and P.
  */
 export function deltaBelow<T>(
-  D: usize, m: i32, nOut: i32, ldd: i32, W: usize, ldw: i32, k0: i32, k1: i32, Ab: usize, P: usize, ldb: i32,
+  D: usize, m: i32, nOut: i32, ldd: i32, W: usize, ldw: i32, k0: i32, k1: i32, Ab: usize, P: usize, ldb: i32, act: i32,
 ): void {
   const size = sizeof<T>();
   const step = 16 / <i32>sizeof<T>();
   const rowW = <usize>ldw * size;
-  const one = v128.splat<T>(1);
   for (let i = 0; i < m; i++) {
     const d = D + <usize>(i * ldd) * size;
     const below = <usize>(i * ldb) * size;
@@ -41,14 +42,14 @@ export function deltaBelow<T>(
         w += rowW;
       }
       const a = v128.load(Ab + below + o);
-      v128.store(P + below + o, v128.mul<T>(v128.mul<T>(acc, a), v128.sub<T>(one, a)));
+      v128.store(P + below + o, timesDerivative<T>(acc, a, act));
     }
     for (; k < k1; k++) {
       const o = <usize>k * size;
       let s: T = 0;
       for (let j = 0; j < nOut; j++) s += load<T>(d + <usize>j * size) * load<T>(W + <usize>j * rowW + o);
       const a = load<T>(Ab + below + o);
-      store<T>(P + below + o, s * a * (<T>1 - a));
+      store<T>(P + below + o, timesDerivative1<T>(s, a, act));
     }
   }
 }

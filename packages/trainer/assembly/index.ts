@@ -3,35 +3,51 @@
 // thread then calls epoch32 / epoch64 with its own index, and the threads meet
 // at barriers in shared memory between the phases that need each other's work.
 
+import { batchCost } from './costs';
 import { finiteCheck, forward, outputDelta, softmaxDelta, softmaxRows } from './kernels';
+import { ACT_LINEAR } from './activations';
+export { ACT_LEAKY_RELU, ACT_LINEAR, ACT_RELU, ACT_SIGMOID, ACT_TANH } from './activations';
 import { deltaBelow, updateBiases, updateWeights } from './backward';
 
+// The memory layout's one source: the host (src/fast/wasm-layout.ts) reads
+// these exported constants from the instance, so no copy of them is kept in
+// TypeScript.
+
 // Plan header, in 32-bit words.
-const P_LAYERS = 0; // L
-const P_THREADS = 1; // threads taking part
-const P_FLAGS = 2; // bit 0: quadratic cost, bit 1: softmax output, bit 2: no zero-skipping (dense kernels)
-const P_BARRIER = 3; // address of three i32: arrival count, generation, sleepers
-const P_INPUTS = 4; // training inputs, N x sizes[0]
-const P_TARGETS = 5; // training targets, N x sizes[L]
-const P_ORDER = 6; // the epoch's order, i32 x count
-const P_ROWS = 7; // per thread: batchSize input-row pointers, then batchSize target-row pointers
-const P_CAN_WAIT = 8; // bit t set: thread t may block in atomic.wait (not a browser's main thread)
-const HEADER_WORDS = 16;
+export const P_LAYERS: i32 = 0; // L
+export const P_THREADS: i32 = 1; // threads taking part
+export const P_FLAGS: i32 = 2; // F_* bits
+export const P_BARRIER: i32 = 3; // address of three i32: arrival count, generation, sleepers
+export const P_INPUTS: i32 = 4; // training inputs, N x sizes[0]
+export const P_TARGETS: i32 = 5; // training targets, N x sizes[L]
+export const P_ORDER: i32 = 6; // the epoch's order, i32 x count
+export const P_ROWS: i32 = 7; // per thread: batchSize input-row pointers, then batchSize target-row pointers
+export const P_CAN_WAIT: i32 = 8; // bit t set: thread t may block in atomic.wait (not a browser's main thread)
+export const P_COSTS: i32 = 9; // f64 per mini-batch of the call: its mean cost (0: not computed)
+export const HEADER_WORDS: i32 = 16;
+
+// Bits of the plan's flags.
+export const F_QUADRATIC: i32 = 1; // quadratic cost (else cross-entropy, or log-likelihood with F_SOFTMAX)
+export const F_SOFTMAX: i32 = 2; // softmax output layer and the log-likelihood cost
+export const F_DENSE: i32 = 4; // no zero-skipping: every multiply runs
 
 // One layer's record, in 32-bit words.
-const L_IN = 0;
-const L_OUT = 1;
-const L_W = 2;
-const L_B = 3;
-const L_VW = 4;
-const L_VB = 5;
-const L_A = 6; // batchSize x nOut activations
-const L_D = 7; // batchSize x nOut deltas
-const L_ROWS = 8; // batchSize pointers to the rows of A
-const L_OWN = 9; // per thread t: first neuron at L_OWN + 2t, end at L_OWN + 2t + 1
-const L_LDA = 25; // row stride (values) of A and D
-const L_LDW = 26; // row stride (values) of W and VW
-const LAYER_WORDS = 32;
+export const L_IN: i32 = 0;
+export const L_OUT: i32 = 1;
+export const L_W: i32 = 2;
+export const L_B: i32 = 3;
+export const L_VW: i32 = 4;
+export const L_VB: i32 = 5;
+export const L_A: i32 = 6; // batchSize x nOut activations
+export const L_D: i32 = 7; // batchSize x nOut deltas
+export const L_ROWS: i32 = 8; // batchSize pointers to the rows of A
+export const L_OWN: i32 = 9; // per thread t: first neuron at L_OWN + 2t, end at L_OWN + 2t + 1
+export const L_LDA: i32 = 25; // row stride (values) of A and D
+export const L_LDW: i32 = 26; // row stride (values) of W and VW
+export const L_ACT: i32 = 27; // the layer's activation, ACT_* (the output layer's is ignored with F_SOFTMAX)
+export const LAYER_WORDS: i32 = 32;
+/** Most threads a plan has room for (2 words per thread per layer). */
+export const MAX_THREADS: i32 = 8;
 
 /** Address of the 32-bit word `word` of the plan's header. */
 // @ts-ignore: decorator
@@ -96,9 +112,11 @@ function epoch<T>(
   const L = header(plan, P_LAYERS);
   const threads = header(plan, P_THREADS);
   const flags = header(plan, P_FLAGS);
-  const quadratic = flags & 1;
-  const softmax = (flags & 2) != 0;
-  const skip = (flags & 4) == 0 ? 1 : 0;
+  const quadratic = flags & F_QUADRATIC;
+  const softmax = (flags & F_SOFTMAX) != 0;
+  const skip = (flags & F_DENSE) == 0 ? 1 : 0;
+  const costs = <usize>header(plan, P_COSTS);
+  const costKind = quadratic != 0 ? 0 : softmax ? 2 : 1;
   const n0 = field(plan, 1, L_IN);
   const nL = field(plan, L, L_OUT);
   const inputs = <usize>header(plan, P_INPUTS);
@@ -125,13 +143,20 @@ function epoch<T>(
       const A = <usize>field(plan, l, L_A);
       const last = l == L;
       const lda = field(plan, l, L_LDA);
-      forward<T>(rows, m, field(plan, l, L_IN), field(plan, l, L_W), field(plan, l, L_LDW), field(plan, l, L_B), nOut, j0, j1, A, lda, last && softmax ? 0 : 1, skip);
-      if (last && !softmax) outputDelta<T>(A, rowY, field(plan, l, L_D), m, lda, j0, j1, quadratic);
+      const act = field(plan, l, L_ACT);
+      forward<T>(rows, m, field(plan, l, L_IN), field(plan, l, L_W), field(plan, l, L_LDW), field(plan, l, L_B), nOut, j0, j1, A, lda, last && softmax ? ACT_LINEAR : act, skip);
+      if (last && !softmax) outputDelta<T>(A, rowY, field(plan, l, L_D), m, lda, j0, j1, quadratic, act);
       barrier(plan, thread);
     }
     if (softmax) {
       if (thread == 0) softmaxDelta<T>(field(plan, L, L_A), rowY, field(plan, L, L_D), m, nL, field(plan, L, L_LDA));
       barrier(plan, thread);
+    }
+    // The mini-batch's mean cost, from the output activations (thread 0 alone: the others
+    // go on with the backward pass, which leaves A^L as it is).
+    if (costs != 0 && thread == 0) {
+      const c = batchCost<T>(field(plan, L, L_A), rowY, m, nL, field(plan, L, L_LDA), costKind);
+      store<f64>(costs + (<usize>(start / batchSize) << 3), c / m);
     }
     for (let l = L; l >= 1; l--) {
       const nIn = field(plan, l, L_IN);
@@ -148,7 +173,7 @@ function epoch<T>(
         const k0 = field(plan, l - 1, own);
         const k1 = field(plan, l - 1, own + 1);
         const ldb = field(plan, l - 1, L_LDA);
-        deltaBelow<T>(D, m, nOut, ldd, W, ldw, k0, k1, field(plan, l - 1, L_A), field(plan, l - 1, L_D), ldb);
+        deltaBelow<T>(D, m, nOut, ldd, W, ldw, k0, k1, field(plan, l - 1, L_A), field(plan, l - 1, L_D), ldb, field(plan, l - 1, L_ACT));
         updateWeights<T>(D, m, ldd, field(plan, l - 1, L_ROWS), W, ldw, field(plan, l, L_VW), 0, nOut, k0, k1, lr, <T>decay, <T>wd, <T>mu, skip);
         if (l - 1 > 1) barrier(plan, thread);
       } else {
@@ -179,8 +204,8 @@ export function epoch64(plan: usize, thread: i32, count: i32, batchSize: i32, et
 function forwardSet<T>(plan: usize, inputs: usize, count: i32, batchSize: i32, out: usize): void {
   const size = sizeof<T>();
   const L = header(plan, P_LAYERS);
-  const softmax = (header(plan, P_FLAGS) & 2) != 0;
-  const skip = (header(plan, P_FLAGS) & 4) == 0 ? 1 : 0;
+  const softmax = (header(plan, P_FLAGS) & F_SOFTMAX) != 0;
+  const skip = (header(plan, P_FLAGS) & F_DENSE) == 0 ? 1 : 0;
   const n0 = field(plan, 1, L_IN);
   const nL = field(plan, L, L_OUT);
   const A = <usize>field(plan, L, L_A);
@@ -194,7 +219,7 @@ function forwardSet<T>(plan: usize, inputs: usize, count: i32, batchSize: i32, o
     for (let l = 1; l <= L; l++) {
       const rows = l == 1 ? rowX : <usize>field(plan, l - 1, L_ROWS);
       const nOut = field(plan, l, L_OUT);
-      forward<T>(rows, m, field(plan, l, L_IN), field(plan, l, L_W), field(plan, l, L_LDW), field(plan, l, L_B), nOut, 0, nOut, field(plan, l, L_A), field(plan, l, L_LDA), l == L && softmax ? 0 : 1, skip);
+      forward<T>(rows, m, field(plan, l, L_IN), field(plan, l, L_W), field(plan, l, L_LDW), field(plan, l, L_B), nOut, 0, nOut, field(plan, l, L_A), field(plan, l, L_LDA), l == L && softmax ? ACT_LINEAR : field(plan, l, L_ACT), skip);
     }
     if (softmax) softmaxRows<T>(A, m, nL, lda);
     for (let i = 0; i < m; i++) {

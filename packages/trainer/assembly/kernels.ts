@@ -9,6 +9,7 @@
 // value is computed by the same instructions however the work is split: one
 // thread and two threads give bit-identical results.
 
+import { ACT_LINEAR, ACT_SIGMOID, activate, timesDerivative1 } from './activations';
 import { sigmoidRows } from './sigmoid';
 
 // @ts-ignore: decorator
@@ -43,12 +44,6 @@ import { sigmoidRows } from './sigmoid';
   return v128.extract_lane<T>(v, 0) + v128.extract_lane<T>(v, 1);
 }
 
-// @ts-ignore: decorator
-@inline function sigmoid<T>(z: T): T {
-  if (sizeof<T>() == 4) return <T>(<f32>1 / (<f32>1 + Mathf.exp(-(<f32>z))));
-  return <T>(1 / (1 + Math.exp(-(<f64>z))));
-}
-
 /** Σ_k x[k]·w[k] over nIn values: vector lanes first, then the scalar tail. */
 // @ts-ignore: decorator
 @inline function dot<T>(x: usize, w: usize, nIn: i32): T {
@@ -70,11 +65,11 @@ import { sigmoidRows } from './sigmoid';
   return s;
 }
 
-/** Stores z + b (or σ(z + b)) of one output. */
+/** Stores f(z + b) of one output (act: an ACT_* code; ACT_LINEAR stores z + b). */
 // @ts-ignore: decorator
 @inline function finish<T>(out: usize, z: T, b: usize, act: i32): void {
   const v = z + load<T>(b);
-  store<T>(out, act != 0 ? sigmoid<T>(v) : v);
+  store<T>(out, activate<T>(v, act));
 }
 
 /**
@@ -139,8 +134,8 @@ import { sigmoidRows } from './sigmoid';
 }
 
 /**
- * Forward pass of neurons [j0, j1): A[i, j] = σ(Σ_k X[i, k]·W[j, k] + b[j])
- * (act = 1) or the pre-activation (act = 0). Rows of W are ldw values apart,
+ * Forward pass of neurons [j0, j1): A[i, j] = f(Σ_k X[i, k]·W[j, k] + b[j])
+ * for the activation f of code `act` (ACT_LINEAR: the weighted input z). Rows of W are ldw values apart,
  * rows of A lda apart (padded to whole cache lines, so threads owning
  * different columns do not write the same line). Blocks of 2 samples x 4
  * neurons keep 8 vector sums: 6 loads feed 8 multiply-adds.
@@ -162,8 +157,8 @@ export function forward<T>(
   const rowW = <usize>ldw * size;
   const kv = nIn - (nIn % step);
   const steps = kv / step;
-  // float64 applies σ as each value is stored; float32 in one vector pass at the end.
-  const fused = sizeof<T>() == 8 ? act : 0;
+  // f is applied as each value is stored, except float32's σ: one vector pass at the end.
+  const fused = sizeof<T>() == 4 && act == ACT_SIGMOID ? ACT_LINEAR : act;
   let i = 0;
   for (; i + 2 <= m; i += 2) {
     const x0 = load<usize>(rows + (<usize>i << alignof<usize>()));
@@ -283,15 +278,16 @@ export function forward<T>(
       finish<T>(a0 + <usize>j * size, dot<T>(x0, W + <usize>j * rowW, nIn), b + <usize>j * size, fused);
     }
   }
-  if (sizeof<T>() == 4 && act != 0) sigmoidRows(A, lda, m, j0, j1);
+  if (sizeof<T>() == 4 && act == ACT_SIGMOID) sigmoidRows(A, lda, m, j0, j1);
 }
 
 /**
- * Output error δ^L of columns [j0, j1) (BP1): (a − y)·a(1 − a) for the
- * quadratic cost, a − y otherwise. Targets are reached through row pointers.
+ * Output error δ^L of columns [j0, j1) (BP1): (a − y)·f'(z) for the
+ * quadratic cost (f of code `act`), a − y otherwise (cross-entropy with
+ * sigmoid outputs). Targets are reached through row pointers.
  */
 export function outputDelta<T>(
-  A: usize, targetRows: usize, D: usize, m: i32, lda: i32, j0: i32, j1: i32, quadratic: i32,
+  A: usize, targetRows: usize, D: usize, m: i32, lda: i32, j0: i32, j1: i32, quadratic: i32, act: i32,
 ): void {
   const size = sizeof<T>();
   for (let i = 0; i < m; i++) {
@@ -301,7 +297,7 @@ export function outputDelta<T>(
       const o = <usize>j * size;
       const a = load<T>(A + row + o);
       const diff = a - load<T>(y + o);
-      store<T>(D + row + o, quadratic != 0 ? diff * a * (<T>1 - a) : diff);
+      store<T>(D + row + o, quadratic != 0 ? timesDerivative1<T>(diff, a, act) : diff);
     }
   }
 }

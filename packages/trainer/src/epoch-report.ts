@@ -1,11 +1,10 @@
 // What an epoch reports (its figures) and what follows from it (the schedule and early stopping).
 import { l2Penalty } from '@mlisp/costs';
-import type { EngineLoop } from './engine-loop.js';
 import { DivergenceError } from './errors.js';
-import { evaluateInto, learningSpeedsInto } from './evaluate.js';
+import { learningSpeedsInto } from './evaluate.js';
 import type { Run } from './run.js';
-import type { Dataset, EpochEvent, LearningSpeeds, StopReason, TrainPath } from './types.js';
-import type { Workspace } from './workspace.js';
+import type { TrainEngine } from './train-engine.js';
+import type { EpochEvent, LearningSpeeds, StopReason } from './types.js';
 
 function finiteCost(value: number, what: string, epoch: number): number {
   if (!Number.isFinite(value)) {
@@ -19,32 +18,27 @@ function finiteCost(value: number, what: string, epoch: number): number {
 }
 
 /**
- * Evaluates the epoch's figures (not timed as training): on the engine when
- * it trains, else with the reference feedforward; learning speeds with the
- * reference backprop.
+ * Evaluates the epoch's figures that were asked for (not timed as training)
+ * on the engine that trains; learning speeds with the matrix backprop, on the
+ * network (synced at the end of the epoch).
  *
  * @throws DivergenceError when a cost is NaN or infinite
  */
 export function measureEpoch(
   run: Run,
-  loop: EngineLoop | null,
+  engine: TrainEngine,
   epoch: number,
   eta: number,
   seconds: number,
-  path: TrainPath,
 ): EpochEvent {
-  const { network, data, o, evalWs, totals } = run;
+  const { network, data, o, speedWs, totals } = run;
   let trainingCost: number | null = null;
   let trainingAccuracy: number | null = null;
   let evaluationCost: number | null = null;
   let evaluationAccuracy: number | null = null;
   let learningSpeeds: LearningSpeeds | null = null;
-  const score = (set: Dataset, labels: Int32Array): void => {
-    if (loop !== null) loop.evaluate(set, labels, totals);
-    else evaluateInto(network, o.cost, set, labels, evalWs as Workspace, totals);
-  };
-  if (run.trainLabels !== null) {
-    score(data, run.trainLabels);
+  if (run.trainLabels !== null && (o.trainingCost || o.trainingAccuracy)) {
+    engine.evaluate(data, run.trainLabels, totals);
     if (o.trainingCost) {
       const c = totals.costSum / run.n + l2Penalty(network, o.lambda, run.n);
       trainingCost = finiteCost(c, 'training cost', epoch);
@@ -54,21 +48,21 @@ export function measureEpoch(
   const ev = o.evaluationData;
   if (ev !== null && run.evalLabels !== null) {
     const nEval = ev.inputs.rows;
-    score(ev, run.evalLabels);
+    engine.evaluate(ev, run.evalLabels, totals);
     if (o.evaluationCost) {
       const c = totals.costSum / nEval + l2Penalty(network, o.lambda, nEval);
       evaluationCost = finiteCost(c, 'evaluation cost', epoch);
     }
     if (o.evaluationAccuracy) evaluationAccuracy = totals.correct / nEval;
   }
-  if (evalWs !== null && run.acc !== null) {
+  if (speedWs !== null && run.acc !== null) {
     const count = Math.min(o.learningSpeedSamples, run.n);
     const s = learningSpeedsInto(
       network,
       o.cost,
       data,
       count,
-      evalWs,
+      speedWs,
       run.acc.weights,
       run.acc.biases,
       o.lambda,
@@ -88,7 +82,7 @@ export function measureEpoch(
     evaluationCost,
     evaluationAccuracy,
     learningSpeeds,
-    path,
+    path: engine.path,
   });
 }
 

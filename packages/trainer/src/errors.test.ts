@@ -208,7 +208,13 @@ describe('divergence', () => {
       trainInPlace(
         net,
         { inputs: fromArray([[1]]), targets: fromArray([[0]]) },
-        { cost: 'quadratic', eta: 1e-300, epochs: 2, batchSize: 1 },
+        {
+          cost: 'quadratic',
+          eta: 1e-300,
+          epochs: 2,
+          batchSize: 1,
+          monitor: { trainingCost: true },
+        },
       ),
     );
     expect(e).toBeInstanceOf(DivergenceError);

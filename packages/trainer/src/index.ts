@@ -1,7 +1,9 @@
 /**
  * @mlisp/trainer: backpropagation (BP1–BP4) of whole mini-batches as matrices,
  * mini-batch stochastic gradient descent with L2, momentum, a learning-rate
- * schedule and early stopping, gradient checks and per-layer learning speeds.
+ * schedule and early stopping, gradient checks and per-layer learning speeds;
+ * trained by a WebAssembly SIMD epoch engine (1..n threads) with the matrix
+ * loop as its readable definition and portable fallback.
  *
  * @packageDocumentation
  */
@@ -16,6 +18,7 @@ export {
 export { assertTrainable, DivergenceError, UntrainableNetworkError } from './errors.js';
 export { type EvaluateOptions, type Evaluation, evaluate, learningSpeeds } from './evaluate.js';
 export {
+  autoThreads,
   availablePaths,
   createEpochEngine,
   createEpochEngineSync,
@@ -31,6 +34,8 @@ export {
   hasWasmRelaxedSimd,
   hasWasmSimd,
   MAX_THREADS,
+  TWO_THREAD_MIN_WORK,
+  type Velocities,
   WORKER_SOURCE,
   type WorkerFactory,
 } from './fast/index.js';

@@ -1,10 +1,13 @@
 import type { Cost } from '@mlisp/costs';
 import { Rng } from '@mlisp/tensor';
+import { checkThreads } from './fast/engine.js';
+import type { EnginePath, WorkerFactory } from './fast/types.js';
 import type {
   Dataset,
   EarlyStoppingOptions,
   Monitor,
   ScheduleOptions,
+  TrainAsyncOptions,
   TrainOptions,
 } from './types.js';
 
@@ -28,7 +31,14 @@ export interface ResolvedOptions {
   readonly earlyStopping: EarlyStoppingOptions | null;
   readonly learningSpeedSamples: number;
   readonly evaluationChunk: number;
+  /** The code asked for (see TrainOptions.engine). */
+  readonly engine: 'auto' | 'matrix' | EnginePath;
+  /** Threads asked for (trainInPlaceAsync; 1 for trainInPlace). */
+  readonly threads: number | 'auto';
+  readonly workerFactory: WorkerFactory | undefined;
 }
+
+const ENGINES = ['auto', 'matrix', 'wasm-simd', 'wasm-relaxed'] as const;
 
 const MONITORS: readonly Monitor[] = [
   'evaluation-accuracy',
@@ -65,7 +75,7 @@ function flag(name: string, value: unknown, fallback: boolean): boolean {
  * @param cost - the resolved cost
  * @throws TypeError naming the first bad option and what was expected
  */
-export function resolveOptions(options: TrainOptions, cost: Cost): ResolvedOptions {
+export function resolveOptions(options: TrainAsyncOptions, cost: Cost): ResolvedOptions {
   if (options === null || typeof options !== 'object') {
     throw new TypeError(`options must be an object, got ${String(options)}`);
   }
@@ -98,8 +108,26 @@ export function resolveOptions(options: TrainOptions, cost: Cost): ResolvedOptio
   if (monitor === null || typeof monitor !== 'object') {
     throw new TypeError(`monitor must be an object, got ${String(monitor)}`);
   }
-  const trainingCost = flag('monitor.trainingCost', monitor.trainingCost, true);
-  const trainingAccuracy = flag('monitor.trainingAccuracy', monitor.trainingAccuracy, true);
+  const improvement = options.improvement ?? (hasEval ? 'evaluation-accuracy' : 'training-cost');
+  if (!MONITORS.includes(improvement)) {
+    throw new TypeError(
+      `improvement must be one of ${MONITORS.join(', ')}, got ${String(improvement)}`,
+    );
+  }
+  const schedule = resolveSchedule(options.schedule);
+  const earlyStopping = resolveEarlyStopping(options.earlyStopping);
+  // Only what is asked for is measured: the figure the schedule watches, and what monitor turns on.
+  const watched = schedule !== null || earlyStopping !== null ? improvement : null;
+  const trainingCost = flag(
+    'monitor.trainingCost',
+    monitor.trainingCost,
+    watched === 'training-cost',
+  );
+  const trainingAccuracy = flag(
+    'monitor.trainingAccuracy',
+    monitor.trainingAccuracy,
+    watched === 'training-accuracy',
+  );
   const evaluationCost = flag('monitor.evaluationCost', monitor.evaluationCost, hasEval);
   const evaluationAccuracy = flag(
     'monitor.evaluationAccuracy',
@@ -109,15 +137,7 @@ export function resolveOptions(options: TrainOptions, cost: Cost): ResolvedOptio
   if ((evaluationCost || evaluationAccuracy) && !hasEval) {
     throw new TypeError('monitor.evaluationCost/evaluationAccuracy need evaluationData');
   }
-  const improvement = options.improvement ?? (hasEval ? 'evaluation-accuracy' : 'training-cost');
-  if (!MONITORS.includes(improvement)) {
-    throw new TypeError(
-      `improvement must be one of ${MONITORS.join(', ')}, got ${String(improvement)}`,
-    );
-  }
-  const schedule = resolveSchedule(options.schedule);
-  const earlyStopping = resolveEarlyStopping(options.earlyStopping);
-  if (schedule !== null || earlyStopping !== null) {
+  if (watched !== null) {
     const computed = {
       'evaluation-accuracy': evaluationAccuracy,
       'evaluation-cost': evaluationCost,
@@ -136,7 +156,7 @@ export function resolveOptions(options: TrainOptions, cost: Cost): ResolvedOptio
   }
   const learningSpeedSamples = number(
     'learningSpeedSamples',
-    options.learningSpeedSamples ?? 1000,
+    options.learningSpeedSamples ?? 0,
     (v) => Number.isSafeInteger(v) && v >= 0,
     'an integer >= 0',
   );
@@ -157,7 +177,20 @@ export function resolveOptions(options: TrainOptions, cost: Cost): ResolvedOptio
   ) {
     throw new TypeError('signal must be an AbortSignal');
   }
+  const engine = options.engine ?? 'auto';
+  if (!(ENGINES as readonly string[]).includes(engine)) {
+    throw new TypeError(`engine must be one of ${ENGINES.join(', ')}, got ${String(engine)}`);
+  }
+  const threads = options.threads === undefined ? 'auto' : options.threads;
+  checkThreads(threads);
+  const workerFactory = options.workerFactory;
+  if (workerFactory !== undefined && typeof workerFactory !== 'function') {
+    throw new TypeError(`workerFactory must be a function, got ${typeof workerFactory}`);
+  }
   return {
+    engine,
+    threads,
+    workerFactory,
     cost,
     eta,
     epochs,

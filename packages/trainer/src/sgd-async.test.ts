@@ -1,7 +1,8 @@
 import './fast/build-if-missing.test-helper.js';
-import { createNetwork, type Network } from '@mlisp/neurons';
+import { type Activation, createNetwork, type Network, sigmoid } from '@mlisp/neurons';
 import { type DType, Rng, zeros } from '@mlisp/tensor';
 import {
+  autoThreads,
   availablePaths,
   type BatchEvent,
   DivergenceError,
@@ -74,8 +75,8 @@ async function countingFactory() {
 describe('trainInPlaceAsync', () => {
   for (const dtype of ['float64', 'float32'] as const) {
     it(`${dtype}: threads 1 and 2 give trainInPlace's history and weights bit for bit`, async () => {
-      const reference = fresh(dtype);
-      const sync = trainInPlace(reference, train, base);
+      const oneThread = fresh(dtype);
+      const sync = trainInPlace(oneThread, train, base);
       expect(sync.threads).toBe(1);
       expect(sync.history.some((e) => e.eta < base.eta)).toBe(true); // the schedule lowered η
       for (const threads of [1, 2]) {
@@ -84,18 +85,33 @@ describe('trainInPlaceAsync', () => {
         expect(result.threads).toBe(threads);
         expect(result.path).toBe(sync.path);
         expect(result.stopReason).toBe(sync.stopReason);
-        expect(parameters(net)).toEqual(parameters(reference));
+        expect(parameters(net)).toEqual(parameters(oneThread));
         expect(withoutSeconds(result.history)).toEqual(withoutSeconds(sync.history));
         expect(result.state).toEqual({ ...sync.state, history: result.history });
       }
     });
   }
 
-  it("threads 'auto' (the default) uses two threads in Node", async () => {
-    const net = fresh();
-    const result = await trainInPlaceAsync(net, train, { ...base, epochs: 1 });
-    expect(result.threads).toBe(2);
-    expect(result.path).toBe(availablePaths()[0]);
+  it("threads 'auto' (the default) uses two threads in Node only where they are faster", async () => {
+    const small = await trainInPlaceAsync(fresh(), train, { ...base, epochs: 1 });
+    expect(small.threads).toBe(1);
+    expect(small.path).toBe(availablePaths()[0]);
+    // 10 · (60·600 + 600·4) = 384,000 multiply-adds per batch: one thread; 660 wide, 422,400: two.
+    const sizes = (width: number) => [60, width, 4];
+    const data = (n: number) => ({ inputs: zeros(n, 60), targets: zeros(n, 4) });
+    const run = async (width: number) =>
+      trainInPlaceAsync(createNetwork(sizes(width), { seed: 1 }), data(20), {
+        cost: 'quadratic',
+        eta: 0.1,
+        epochs: 1,
+        batchSize: 10,
+      });
+    expect(autoThreads(sizes(600), 10)).toBe(1);
+    expect((await run(600)).threads).toBe(1);
+    expect(autoThreads(sizes(660), 10)).toBe(2);
+    expect((await run(660)).threads).toBe(2);
+    expect(autoThreads([784, 30, 10], 10)).toBe(1);
+    expect(autoThreads([784, 100, 10], 10)).toBe(2);
   });
 
   it('sends the same onBatch and onEpoch events as trainInPlace', async () => {
@@ -266,15 +282,15 @@ describe('trainInPlaceAsync', () => {
     }
   });
 
-  it('trains the reference loop (momentum) on one thread with threads auto or 1', async () => {
-    const options = { ...base, epochs: 2, momentum: 0.5 };
-    const reference = fresh();
-    const sync = trainInPlace(reference, train, options);
+  it('trains the matrix loop on one thread with threads auto or 1', async () => {
+    const options = { ...base, epochs: 2, momentum: 0.5, engine: 'matrix' as const };
+    const oneThread = fresh();
+    const sync = trainInPlace(oneThread, train, options);
     for (const threads of ['auto', 1] as const) {
       const net = fresh();
       const result = await trainInPlaceAsync(net, train, { ...options, threads });
-      expect([result.path, result.threads]).toEqual(['reference', 1]);
-      expect(parameters(net)).toEqual(parameters(reference));
+      expect([result.path, result.threads]).toEqual(['matrix', 1]);
+      expect(parameters(net)).toEqual(parameters(oneThread));
       expect(withoutSeconds(result.history)).toEqual(withoutSeconds(sync.history));
     }
   });
@@ -289,19 +305,17 @@ describe('trainInPlaceAsync', () => {
         ),
       );
     }
-    await expect(
-      trainInPlaceAsync(fresh(), train, { ...base, momentum: 0.5, threads: 2 }),
-    ).rejects.toThrow(
-      /^threads: 2 needs the fast epoch engine, but the reference loop trains this run \(it needs momentum 0/,
+    const custom = createNetwork([5, 40, 3], {
+      activation: { ...sigmoid, name: 'custom' } as unknown as Activation,
+      outputActivation: 'sigmoid',
+      seed: 1,
+    });
+    await expect(trainInPlaceAsync(custom, train, { ...base, threads: 2 })).rejects.toThrow(
+      /^threads: 2 needs the WebAssembly engine, but the matrix loop trains this run \(layer 1 uses 'custom'/,
     );
     await expect(
-      trainInPlaceAsync(fresh(), train, { ...base, engine: 'reference', threads: 2 }),
-    ).rejects.toThrow(
-      /threads: 2 needs the fast epoch engine, but engine 'reference' was asked for/,
-    );
-    await expect(
-      trainInPlaceAsync(fresh(), train, { ...base, engine: 'ts', threads: 2 }),
-    ).rejects.toThrow(/threads > 1 need a wasm path/);
+      trainInPlaceAsync(fresh(), train, { ...base, engine: 'matrix', threads: 2 }),
+    ).rejects.toThrow(/threads: 2 needs the WebAssembly engine, but engine 'matrix' was asked for/);
     await expect(
       trainInPlaceAsync(fresh(), train, { ...base, workerFactory: 1 as never }),
     ).rejects.toThrow(new TypeError('workerFactory must be a function, got number'));

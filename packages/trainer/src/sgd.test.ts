@@ -159,12 +159,10 @@ describe('trainInPlace against a per-sample network.py reference', () => {
     ],
     ['tanh hidden, momentum, 2 epochs', [3, 4, 4, 2], 'tanh', 'quadratic', 17, 6, 0.8, 0.2, 0.6, 2],
   ];
-  const engines = ['reference', 'ts', 'auto'] as const;
-  // The fast engine trains sigmoid networks without momentum; the tanh case runs the reference loop only.
+  const engines = ['matrix', 'auto'] as const;
+  // Both the matrix loop and the engine ('auto') train every case.
   const runs: [(typeof engines)[number], ...(typeof cases)[number]][] = cases.flatMap((c) =>
-    (c[2] === 'sigmoid' && c[8] === 0 ? engines : engines.slice(0, 1)).map(
-      (engine): [(typeof engines)[number], ...(typeof cases)[number]] => [engine, ...c],
-    ),
+    engines.map((engine): [(typeof engines)[number], ...(typeof cases)[number]] => [engine, ...c]),
   );
   it.each(runs)(
     'engine %s, %s: every weight and bias agrees within 1e-9',
@@ -198,7 +196,7 @@ describe('trainInPlace against a per-sample network.py reference', () => {
         engine,
       });
       expect(result.stopReason).toBe('completed');
-      if (engine !== 'auto') expect(result.path).toBe(engine);
+      expect(result.path === 'matrix').toBe(engine === 'matrix');
       expect(result.history).toHaveLength(epochs);
       expectSameParameters(net, ref, 1e-9);
     },
@@ -313,12 +311,12 @@ describe('determinism and resuming', () => {
   });
 
   it('aborting mid-epoch and resuming is bit-identical too', () => {
-    const whole = fresh();
-    const full = trainInPlace(whole, train, base);
     const part = fresh();
     const controller = new AbortController();
+    // The matrix loop stops after the mini-batch that saw the abort (the engine after its chunk).
     const first = trainInPlace(part, train, {
       ...base,
+      engine: 'matrix',
       signal: controller.signal,
       onBatch: (e) => {
         if (e.epoch === 3 && e.batch === 6) controller.abort();
@@ -331,11 +329,14 @@ describe('determinism and resuming', () => {
     expect(first.state.order).toHaveLength(120);
     const rest = trainInPlace(part, train, {
       ...base,
+      engine: 'matrix',
       resumeFrom: JSON.parse(JSON.stringify(first.state)),
     });
     expect(rest.stopReason).toBe('completed');
-    expect(parameters(part)).toEqual(parameters(whole));
-    expect(withoutSeconds(rest.history)).toEqual(withoutSeconds(full.history));
+    const matrixWhole = fresh();
+    const matrixFull = trainInPlace(matrixWhole, train, { ...base, engine: 'matrix' });
+    expect(parameters(part)).toEqual(parameters(matrixWhole));
+    expect(withoutSeconds(rest.history)).toEqual(withoutSeconds(matrixFull.history));
   });
 
   it('a checkpoint taken in onEpoch resumes bit-identically', () => {
@@ -368,6 +369,7 @@ describe('training behaviour', () => {
       epochs: 1000,
       batchSize: 4,
       seed: 1,
+      monitor: { trainingCost: true, trainingAccuracy: true },
     });
     expect(result.history.at(-1)?.trainingAccuracy).toBe(1);
     expect(result.history.at(-1)?.trainingCost).toBeLessThan(0.1);
@@ -384,7 +386,9 @@ describe('training behaviour', () => {
       epochs: 2,
       batchSize: 8,
       evaluationData: classification(4, 20),
-      engine: 'reference', // per-batch costs come from the reference loop
+      monitor: { trainingCost: true, trainingAccuracy: true },
+      learningSpeedSamples: 1000,
+      engine: 'matrix',
       onBatch: (e) => {
         batches.push([e.epoch, e.batch, e.size]);
         expect(e.batches).toBe(7);
@@ -453,7 +457,7 @@ describe('training behaviour', () => {
       eta: 1,
       epochs: 3,
       batchSize: 10,
-      engine: 'reference', // the engine stops after a chunk of mini-batches
+      engine: 'matrix', // the engine stops after a chunk of mini-batches
       signal: controller.signal,
       onBatch: () => {
         calls++;
@@ -496,7 +500,13 @@ describe('training behaviour', () => {
     const r = trainInPlace(
       net,
       { ...data, labels },
-      { cost: 'log-likelihood', eta: 0.5, epochs: 20, batchSize: 10 },
+      {
+        cost: 'log-likelihood',
+        eta: 0.5,
+        epochs: 20,
+        batchSize: 10,
+        monitor: { trainingCost: true, trainingAccuracy: true },
+      },
     );
     expect(r.history.at(-1)!.trainingAccuracy!).toBeGreaterThan(0.7);
     expect(r.history.at(-1)!.trainingCost!).toBeLessThan(r.history[0]!.trainingCost!);

@@ -1,47 +1,37 @@
 // The training loop, shared by trainInPlace and trainInPlaceAsync: a
-// generator that yields at every chunk boundary (every 25 mini-batches),
-// driven to the end at once (sync) or with a macrotask between steps (async).
+// generator that yields every 25 mini-batches and after every epoch, driven
+// to the end at once (sync) or with a macrotask between steps (async). It
+// drives one TrainEngine (train-engine.ts), whatever implements it.
 import type { Network } from '@mlisp/neurons';
 import { assertDataset } from './backprop.js';
-import { BATCHES_PER_CHUNK, type EngineLoop, resolveEngine } from './engine-loop.js';
 import { measureEpoch, stepSchedule } from './epoch-report.js';
-import { assertTrainable, toCost } from './errors.js';
-import type { EnginePath } from './fast/types.js';
+import { assertTrainable, DivergenceError, toCost } from './errors.js';
 import { type ResolvedOptions, resolveOptions } from './options.js';
-import { type Run, runMiniBatch, startRun } from './run.js';
+import { type Run, startRun } from './run.js';
 import { exportState } from './state.js';
-import type { Dataset, StopReason, TrainOptions, TrainPath, TrainResult } from './types.js';
-
-/** A checked run, ready to train. */
-export interface PreparedRun {
-  readonly run: Run;
-  readonly o: ResolvedOptions;
-  /** The reference loop, the engine's fastest path, or a forced engine path. */
-  readonly engine: 'reference' | 'auto' | EnginePath;
-}
+import { BATCHES_PER_CHUNK, type TrainEngine } from './train-engine.js';
+import type { Dataset, StopReason, TrainAsyncOptions, TrainOptions, TrainResult } from './types.js';
 
 /**
- * Checks the network, data and options, chooses the code that trains, and
- * allocates the run (restoring `options.resumeFrom`).
+ * Checks the network, data and options (each once) and allocates the run
+ * (restoring `options.resumeFrom`).
  *
  * @throws TypeError, RangeError or UntrainableNetworkError naming what is wrong
  */
 export function prepareRun(
   network: Network,
   trainingData: Dataset,
-  options: TrainOptions,
-): PreparedRun {
+  options: TrainAsyncOptions,
+): Run {
   if (options === null || typeof options !== 'object') {
     throw new TypeError(`options must be an object, got ${String(options)}`);
   }
   const cost = toCost(options.cost);
   assertTrainable(network, cost);
   assertDataset(network, trainingData, 'trainingData');
-  const o = resolveOptions(options, cost);
+  const o: ResolvedOptions = resolveOptions(options, cost);
   if (o.evaluationData !== null) assertDataset(network, o.evaluationData, 'evaluationData');
-  const engine = resolveEngine(network, o, options.engine);
-  const run = startRun(network, trainingData, o, options, engine === 'reference');
-  return { run, o, engine };
+  return startRun(network, trainingData, o, options);
 }
 
 function aborted(signal: AbortSignal | undefined): boolean {
@@ -49,31 +39,28 @@ function aborted(signal: AbortSignal | undefined): boolean {
 }
 
 /**
- * The training loop. Yields after every chunk of mini-batches and after
- * every epoch (the caller may let other work run there; the abort signal is
- * read after each yield) and returns the result. `EpochEvent.seconds` counts
- * the time spent training between yields only.
+ * The training loop. Yields every {@link BATCHES_PER_CHUNK} mini-batches and
+ * after every epoch (the caller may let other work run there) and returns
+ * the result; the abort signal is read after every call into the engine.
+ * `EpochEvent.seconds` counts the time spent training between yields only.
  *
  * @param run - the prepared run
- * @param loop - the engine loop, or null for the reference loop
+ * @param engine - what trains it
  * @param options - the callbacks and the abort signal
  */
 export function* trainSteps(
   run: Run,
-  loop: EngineLoop | null,
+  engine: TrainEngine,
   options: TrainOptions,
 ): Generator<void, TrainResult, void> {
   const { counters, order, history, o } = run;
   const { signal, onEpoch, onBatch } = options;
-  const path: TrainPath = loop === null ? 'reference' : loop.path;
   const checkpoint = () => exportState(counters, order, o.rng, run.velocities, history);
+  const costs = onBatch === undefined ? null : new Float64Array(engine.chunk);
   let stopReason: StopReason = 'completed';
   let seconds = 0;
   let since = 0;
-  const pause = () => {
-    seconds += (performance.now() - since) / 1000;
-  };
-  while (counters.epoch < o.epochs) {
+  while (counters.epoch < o.epochs && stopReason === 'completed') {
     if (aborted(signal)) {
       stopReason = 'aborted';
       break;
@@ -86,47 +73,59 @@ export function* trainSteps(
     const eta = counters.eta;
     seconds = 0;
     since = performance.now();
-    if (loop !== null) {
-      for (const _ of loop.runEpoch(epoch, onBatch, signal)) {
-        pause();
+    let unyielded = 0;
+    while (counters.batch < run.batches) {
+      const first = counters.batch;
+      const end = Math.min(first + engine.chunk, run.batches);
+      const bad = engine.train(first, end, eta, costs);
+      if (bad >= 0) {
+        engine.sync();
+        throw new DivergenceError(
+          `training diverged: a weight or bias became NaN or infinite in epoch ${epoch}, mini-batch ${bad + 1} (of ${run.batches}), with eta = ${eta}; try a smaller eta`,
+          epoch,
+          bad + 1,
+        );
+      }
+      counters.batch = end;
+      if (onBatch !== undefined) {
+        for (let b = first; b < end; b++) {
+          const size = Math.min(o.batchSize, run.n - b * o.batchSize);
+          const cost = (costs as Float64Array)[b - first] as number;
+          onBatch({ epoch, batch: b, batches: run.batches, size, cost, eta });
+        }
+      }
+      if (end === run.batches) break;
+      unyielded += end - first;
+      if (unyielded >= BATCHES_PER_CHUNK) {
+        unyielded = 0;
+        seconds += (performance.now() - since) / 1000;
         yield;
         since = performance.now();
       }
-    }
-    const first = counters.batch;
-    for (let b = first; loop === null && b < run.batches; b++) {
-      runMiniBatch(run, b, epoch, onBatch);
-      counters.batch = b + 1;
-      if ((b + 1 - first) % BATCHES_PER_CHUNK === 0 && counters.batch < run.batches) {
-        pause();
-        yield;
-        since = performance.now();
+      if (aborted(signal)) {
+        stopReason = 'aborted';
+        break;
       }
-      if (aborted(signal) && counters.batch < run.batches) break;
     }
-    pause();
-    if (counters.batch < run.batches) {
-      stopReason = 'aborted';
-      break;
-    }
+    seconds += (performance.now() - since) / 1000;
+    if (stopReason === 'aborted') break;
+    engine.sync();
     counters.batch = 0;
     counters.epoch = epoch;
-    const event = measureEpoch(run, loop, epoch, eta, seconds, path);
+    const event = measureEpoch(run, engine, epoch, eta, seconds);
     history.push(event);
     const stop = stepSchedule(run, event);
     onEpoch?.(event, checkpoint);
-    if (stop !== null) {
-      stopReason = stop;
-      break;
-    }
-    yield;
+    if (stop !== null) stopReason = stop;
+    else yield;
   }
+  engine.sync();
   return {
     history: history.slice(),
     state: checkpoint(),
     stopReason,
-    path,
-    threads: loop === null ? 1 : loop.threads,
+    path: engine.path,
+    threads: engine.threads,
   };
 }
 

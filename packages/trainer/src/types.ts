@@ -2,8 +2,12 @@ import type { Cost, CostName } from '@mlisp/costs';
 import type { Matrix, RandomState, Rng } from '@mlisp/tensor';
 import type { EnginePath, WorkerFactory } from './fast/types.js';
 
-/** The code that trained: the matrix backprop loop (`'reference'`) or a path of the fast epoch engine. */
-export type TrainPath = 'reference' | EnginePath;
+/**
+ * The code that trained: the matrix loop (`'matrix'`: backprop of whole
+ * mini-batches as matrices, the readable definition and the portable
+ * fallback) or the WebAssembly epoch engine's kernels.
+ */
+export type TrainPath = 'matrix' | EnginePath;
 
 /**
  * A data set: one sample per row. `inputs` is n x sizes[0], `targets` n x sizes[L]
@@ -62,11 +66,16 @@ export interface EarlyStoppingOptions {
   readonly patience: number;
 }
 
-/** Which per-epoch figures to compute (each costs a pass over its data set). */
+/**
+ * Which per-epoch figures to compute (each costs a pass over its data set).
+ * As network2.py's monitor flags, the training-set figures are off unless
+ * asked for (or watched by the schedule or early stopping); the evaluation
+ * figures are on when evaluation data is given.
+ */
 export interface MonitorOptions {
-  /** Cost on the training data (default true). */
+  /** Cost on the training data (default false; true when `improvement` watches it). */
   readonly trainingCost?: boolean;
-  /** Accuracy on the training data (default true). */
+  /** Accuracy on the training data (default false; true when `improvement` watches it). */
   readonly trainingAccuracy?: boolean;
   /** Cost on the evaluation data (default true when evaluation data is given). */
   readonly evaluationCost?: boolean;
@@ -107,10 +116,11 @@ export interface BatchEvent {
   /** Samples in this mini-batch (the last one may be smaller). */
   readonly size: number;
   /**
-   * Mean C_x of the mini-batch before its update (without the L2 term), or
-   * null when the fast epoch engine ran it (it computes no per-batch cost).
+   * Mean C_x of the mini-batch before its update (without the L2 term),
+   * computed from the output activations the forward pass already has, on
+   * every path.
    */
-  readonly cost: number | null;
+  readonly cost: number;
   /** The learning rate η used. */
   readonly eta: number;
 }
@@ -184,59 +194,60 @@ export interface TrainOptions {
   readonly schedule?: ScheduleOptions;
   /** Stop when learning stalls. */
   readonly earlyStopping?: EarlyStoppingOptions;
-  /** Training samples the per-epoch learning speeds use (the first ones; default 1000, 0 for none). */
+  /** Training samples the per-epoch learning speeds use (the first ones; the book uses 1000). Default 0: not measured. */
   readonly learningSpeedSamples?: number;
   /**
-   * Rows per chunk when the reference loop evaluates, and when learning speeds
-   * are measured (default 500). On the engine path the engine evaluates, in
+   * Rows per chunk when the matrix loop evaluates, and when learning speeds
+   * are measured (default 500). The WebAssembly engine evaluates in
    * mini-batches of `batchSize`.
    */
   readonly evaluationChunk?: number;
   /** Called after each epoch, with a function that returns the trainer state at that point. */
   readonly onEpoch?: (event: EpochEvent, checkpoint: () => TrainerState) => void;
   /**
-   * Called after each mini-batch (on the engine path: for each mini-batch of a
-   * chunk of up to 25, once the chunk has run).
+   * Called after each mini-batch (on the WebAssembly engine: for each
+   * mini-batch of a chunk of up to 25, once the chunk has run).
    */
   readonly onBatch?: (event: BatchEvent) => void;
   /**
    * Training stops after the current mini-batch once this is aborted (on the
-   * engine path: after the current chunk of up to 25 mini-batches).
-   * `trainInPlaceAsync` lets the event loop run after each chunk (and, on the
-   * reference loop, every 25 mini-batches), so an abort sent from a timer,
-   * an I/O callback or a message is seen there.
+   * WebAssembly engine: after the current chunk of up to 25 mini-batches).
+   * `trainInPlaceAsync` lets the event loop run every 25 mini-batches, so an
+   * abort sent from a timer, an I/O callback or a message is seen there.
    */
   readonly signal?: AbortSignal;
   /** Continue a run from a saved state (the network must hold the weights saved with it). */
   readonly resumeFrom?: TrainerState;
   /**
-   * Which code trains (default `'auto'`). `'reference'` is the matrix backprop
-   * loop, which trains every network. `'auto'` uses the fast epoch engine
-   * (`createEpochEngineSync`, or `createEpochEngine` with `threads` in
-   * `trainInPlaceAsync`; its fastest path: relaxed SIMD, SIMD, then
-   * TypeScript) when the network has only sigmoid layers (quadratic or
-   * cross-entropy cost) or sigmoid hidden layers and a softmax output with
-   * log-likelihood, and momentum is 0; otherwise the reference loop. An
-   * {@link EnginePath} forces that engine path, and throws a TypeError saying
-   * why when the run does not fit it. On an engine path the per-epoch costs
-   * and accuracies are computed by the engine's forward pass too (the same
-   * figures within float rounding). `TrainResult.path` and each
-   * `EpochEvent.path` say which code ran. Resuming is bit-identical on the same path.
+   * Which code trains (default `'auto'`): the WebAssembly epoch engine
+   * (`'auto'` takes its fastest path: relaxed SIMD, then SIMD) for every
+   * network it runs — hidden layers sigmoid, tanh, relu, leaky-relu or
+   * linear; a softmax output with log-likelihood, sigmoid with cross-entropy,
+   * or any of those with the quadratic cost; L2 and momentum — and the
+   * matrix loop otherwise (custom activations, or a runtime without
+   * WebAssembly SIMD, or a browser's main thread in `trainInPlace`).
+   * `'matrix'` forces the matrix loop; an {@link EnginePath} forces that
+   * engine path (a TypeError says why when the run cannot use it). Both
+   * compute the same figures within float rounding (float64: to about
+   * 1e-12). `TrainResult.path` and each `EpochEvent.path` say which code ran;
+   * resuming is bit-identical on the same path.
    */
-  readonly engine?: 'auto' | 'reference' | EnginePath;
+  readonly engine?: 'auto' | 'matrix' | EnginePath;
 }
 
 /** Options of `trainInPlaceAsync`: those of `trainInPlace`, and the threads of the fast engine. */
 export interface TrainAsyncOptions extends TrainOptions {
   /**
-   * Threads that share each layer's neurons on the fast epoch engine
+   * Threads that share each layer's neurons on the WebAssembly engine
    * (`createEpochEngine`), or `'auto'` (the default): 2 where shared
    * WebAssembly memory and workers exist (Node; browser pages only when
-   * cross-origin isolated) and a wasm path runs, else 1. An integer from 1 to
-   * `MAX_THREADS`; more than 1 needs the fast engine on a wasm path (a
-   * TypeError says why when the run cannot have them). Threads never change
-   * the results: weights, history and states are bit-identical for every
-   * thread count, so a run may be resumed with another one.
+   * cross-origin isolated) and the network is big enough for two threads to
+   * be faster (`autoThreads`: batchSize · Σ n_in·n_out ≥ 400,000, e.g.
+   * [784,100,10] in batches of 10; [784,30,10] runs on 1), else 1. An integer
+   * from 1 to `MAX_THREADS`; more than 1 needs the engine (a TypeError says
+   * why when the run cannot have them). Threads never change the results:
+   * weights, history and states are bit-identical for every thread count, so
+   * a run may be resumed with another one.
    */
   readonly threads?: number | 'auto';
   /** Starts the engine's worker threads (default: `defaultWorkerFactory()`). */
@@ -251,7 +262,7 @@ export interface TrainResult {
   readonly state: TrainerState;
   /** Why training ended. */
   readonly stopReason: StopReason;
-  /** The code that trained: `'reference'` or the engine path (see `TrainOptions.engine`). */
+  /** The code that trained: `'matrix'` or the engine path (see `TrainOptions.engine`). */
   readonly path: TrainPath;
   /** Threads that trained (1 unless `trainInPlaceAsync` split the engine's layers over workers). */
   readonly threads: number;

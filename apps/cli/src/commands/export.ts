@@ -7,6 +7,7 @@ import { RunError, UsageError } from '../errors.js';
 import { readFlags } from '../flags.js';
 import { readModel } from '../model-file.js';
 import { type Io, println } from '../output.js';
+import { checkOutputFile, refuseSameFiles } from '../safe-paths.js';
 import { VERSION } from '../version.js';
 
 /** Runs an exporter, turning "this format cannot hold that model" into a failure (exit 1). */
@@ -17,6 +18,15 @@ function exporting<T>(make: () => T): T {
     if (error instanceof UnsupportedModelError) throw new RunError(error.message);
     throw error;
   }
+}
+
+/** Refuses outputs that are not regular files or that would overwrite the model read. */
+function checkOutputFiles(model: string, paths: readonly string[]): void {
+  for (const path of paths) checkOutputFile(path, '--out');
+  refuseSameFiles(
+    [{ flag: 'MODEL', path: model }],
+    paths.map((path) => ({ flag: '--out', path })),
+  );
 }
 
 /** Adds `mlisp export` to the program. */
@@ -57,6 +67,10 @@ Examples:
       if (flags.format === 'tfjs') {
         const { outDir } = readFlags(opts, ['outDir'], { outDir: 'out' });
         const dir = outDir as string;
+        checkOutputFiles(flags.model as string, [
+          join(dir, 'weights.bin'),
+          join(dir, 'model.json'),
+        ]);
         const { modelJson, weightsBin } = exporting(() =>
           toTfjs(network, { generatedBy: `mlisp export ${VERSION}` }),
         );
@@ -75,6 +89,7 @@ Examples:
         return;
       }
       const { out } = readFlags(opts, ['out']);
+      checkOutputFiles(flags.model as string, [out as string]);
       if (flags.format === 'onnx') {
         const bytes = exporting(() => toOnnx(network, { cost, producerVersion: VERSION }));
         writeFileAtomic(out as string, bytes);

@@ -5,6 +5,7 @@ import { createNetwork, type Network } from '@mlisp/neurons';
 import { Rng } from '@mlisp/tensor';
 import type { TrainerState } from '@mlisp/trainer';
 import type { Command } from 'commander';
+import { WriteFailedError } from '../atomic.js';
 import { type Checkpoint, readCheckpoint } from '../checkpoint.js';
 import { evaluate } from '../classify.js';
 import { describeData, loadData } from '../data.js';
@@ -13,6 +14,8 @@ import { MAX_THREADS, readFlags } from '../flags.js';
 import { modelFromJson, modelToJson, readModel, writeModel } from '../model-file.js';
 import { eprintln, type Io, printJson, println } from '../output.js';
 import { EpochProgress, epochHeader, formatEpochLine } from '../progress.js';
+import { exitCodeOfSignal, onStopSignals } from '../signals.js';
+import { prepareTrainFiles, type TrainFiles } from '../train-files.js';
 import { printSummary } from '../train-report.js';
 import {
   checkFit,
@@ -79,7 +82,11 @@ export function registerTrain(program: Command, io: Io): void {
     .option('--test <n>', 'use the first N test samples')
     .option('--out <file>', 'save the trained model (JSON) to FILE')
     .option('--checkpoint <file>', 'save model and trainer state to FILE after every epoch')
-    .option('--resume <file>', 'continue the run saved in a checkpoint FILE')
+    .option('--no-checkpoint', 'with --resume: do not update the checkpoint resumed from')
+    .option(
+      '--resume <file>',
+      'continue the run saved in a checkpoint FILE (and keep checkpointing to it)',
+    )
     .option(
       '--threads <n|auto>',
       `threads that share the fast engine's work: auto (2 where possible) or 1 to ${MAX_THREADS}; results do not depend on it (default auto)`,
@@ -130,6 +137,7 @@ function prepareStart(flags: TrainFlags, resumed: Checkpoint | null): Start {
       );
     }
     const names = model.network.layers.map((l) => l.activation.name);
+    refuseInitConflicts(flags, names);
     settings = {
       ...settings,
       sizes,
@@ -147,6 +155,21 @@ function prepareStart(flags: TrainFlags, resumed: Checkpoint | null): Start {
     rng,
   });
   return { settings, network, rng, resumeFrom: undefined };
+}
+
+/** Refuses --activation / --output that differ from the layers of the --init model. */
+function refuseInitConflicts(flags: TrainFlags, names: readonly string[]): void {
+  const given = [
+    ['--activation', flags.activation, names.length > 1 ? names[0] : undefined],
+    ['--output', flags.output, names[names.length - 1]],
+  ] as const;
+  for (const [flag, value, model] of given) {
+    if (value !== undefined && model !== undefined && value !== model) {
+      throw new UsageError(
+        `${flag} ${value} does not match the model given with --init (${model}); leave out ${flag} to use the model's`,
+      );
+    }
+  }
 }
 
 /** Runs the training worker; resolves with its final message. */
@@ -167,6 +190,7 @@ function runWorker(
     let done: Extract<WorkerMessage, { type: 'done' }> | null = null;
     worker.on('message', (m: WorkerMessage) => {
       if (m.type === 'done') done = m;
+      else if (m.type === 'warning') onMessage(m);
       else if (m.type === 'error') {
         if (m.kind === 'untrainable') reject(new UsageError(m.message));
         else if (m.kind === 'threads') {
@@ -196,11 +220,30 @@ function copySet(set: MnistSplit['train']): WorkerInput['train'] {
 
 async function train(io: Io, opts: Record<string, unknown>): Promise<void> {
   const started = performance.now();
-  const flags = readFlags(opts, FLAG_KEYS);
-  const json = opts.json === true;
-  const outPath = flags.out ?? null;
-  const checkpointPath = flags.checkpoint ?? null;
+  const flags = readFlags(
+    opts.checkpoint === false ? { ...opts, checkpoint: undefined } : opts,
+    FLAG_KEYS,
+  );
   const resumed = flags.resume === undefined ? null : readCheckpoint(flags.resume);
+  const files = prepareTrainFiles(flags, opts.checkpoint === false);
+  try {
+    await trainWith(io, opts, flags, resumed, files, started);
+  } finally {
+    files.release();
+  }
+}
+
+async function trainWith(
+  io: Io,
+  opts: Record<string, unknown>,
+  flags: ReturnType<typeof readFlags<(typeof FLAG_KEYS)[number]>>,
+  resumed: Checkpoint | null,
+  files: TrainFiles,
+  started: number,
+): Promise<void> {
+  const json = opts.json === true;
+  const outPath = files.out;
+  const checkpointPath = files.checkpoint;
   const threads = flags.threads ?? 'auto';
   const trainFlags: TrainFlags = {
     ...flags,
@@ -232,24 +275,26 @@ async function train(io: Io, opts: Record<string, unknown>): Promise<void> {
 
   const progress = new EpochProgress(io.stderr, io.colorErr);
   const stop = new SharedArrayBuffer(4);
-  let interrupts = 0;
-  const onSigint = () => {
-    interrupts += 1;
-    if (interrupts === 1) {
-      Atomics.store(new Int32Array(stop), 0, 1);
-      progress.stop();
-      eprintln(
-        io,
-        io.colorErr.yellow('stopping after this mini-batch (Ctrl-C again to quit at once)'),
-      );
-    } else {
-      process.exit(130);
-    }
-  };
-  process.on('SIGINT', onSigint);
+  const signals = onStopSignals((request) => {
+    Atomics.store(new Int32Array(stop), 0, 1);
+    progress.stop();
+    const again = request.signal === 'SIGINT' ? 'Ctrl-C again' : `${request.signal} again`;
+    const why = request.note === undefined ? request.signal : `${request.signal}: ${request.note}`;
+    eprintln(
+      io,
+      io.colorErr.yellow(`stopping after this mini-batch (${why}; ${again} to quit at once)`),
+    );
+  }, io.env);
+  const failures: string[] = [];
 
   let trainingSeconds = 0;
   const onMessage = (m: WorkerMessage) => {
+    if (m.type === 'warning') {
+      progress.stop();
+      if (!failures.includes(m.message)) eprintln(io, io.colorErr.red(`mlisp: ${m.message}`));
+      failures.push(m.message);
+      return;
+    }
     if (m.type === 'batch') {
       if (m.batch === 0) progress.start(m.epoch, settings.epochs, data.train.size);
       progress.update(Math.min(data.train.size, (m.batch + 1) * settings.batch));
@@ -290,7 +335,7 @@ async function train(io: Io, opts: Record<string, unknown>): Promise<void> {
     );
   } finally {
     progress.stop();
-    process.off('SIGINT', onSigint);
+    signals.dispose();
   }
 
   const trained = modelFromJson(result.model, 'trained model').network;
@@ -298,12 +343,18 @@ async function train(io: Io, opts: Record<string, unknown>): Promise<void> {
   const evaluation = evaluate(trained, settings.cost, data.test);
   const epochs = result.state.epoch;
   if (outPath !== null) {
-    writeModel(outPath, trained, settings.cost, {
-      createdBy: 'mlisp train',
-      epochs,
-      testAccuracy: evaluation.accuracy,
-      settings,
-    });
+    try {
+      writeModel(outPath, trained, settings.cost, {
+        createdBy: 'mlisp train',
+        epochs,
+        testAccuracy: evaluation.accuracy,
+        settings,
+      });
+    } catch (error) {
+      if (!(error instanceof WriteFailedError)) throw error;
+      failures.push(`--out: ${error.message}`);
+      eprintln(io, io.colorErr.red(`mlisp: --out: ${error.message}`));
+    }
   }
   const seconds = (performance.now() - started) / 1000;
   if (json) {
@@ -323,10 +374,16 @@ async function train(io: Io, opts: Record<string, unknown>): Promise<void> {
       trainingSeconds,
       threads: result.threads,
       evaluation,
-      modelPath: outPath,
-      checkpointPath,
+      modelPath: failures.some((f) => f.startsWith('--out')) ? null : outPath,
+      checkpointPath: failures.length > 0 ? null : checkpointPath,
       interrupted,
     });
   }
-  if (interrupted) throw new ExitCode(130);
+  if (failures.length > 0) {
+    throw new RunError(
+      `${failures.length === 1 ? 'a file' : 'files'} could not be written (see above); the run itself ${interrupted ? 'was stopped' : 'finished'}`,
+    );
+  }
+  const stoppedBy = signals.requested;
+  if (interrupted) throw new ExitCode(exitCodeOfSignal(stoppedBy?.signal ?? 'SIGINT'));
 }

@@ -107,14 +107,14 @@ function slice(single: boolean): boolean {
     learningSpeedSamples: 500,
     signal: controller.signal,
     resumeFrom: state,
-    // One step is one mini-batch; the fast engine would run a chunk of them.
-    engine: single ? 'reference' : 'auto',
+    // The charts show the training set's figures too (the trainer measures only what is asked for).
+    monitor: { trainingCost: true, trainingAccuracy: true },
+    // One step is one mini-batch; the WebAssembly engine would run a chunk of them.
+    engine: single ? 'matrix' : 'auto',
     onBatch: (event) => {
       last = event;
-      if (event.cost !== null) {
-        costSum += event.cost;
-        costCount++;
-      }
+      costSum += event.cost;
+      costCount++;
       if (single || performance.now() - started > SLICE_MS) controller.abort();
     },
   });

@@ -1,17 +1,16 @@
 import type { Network } from '@mlisp/neurons';
 import type { DType, FloatArray, Matrix } from '@mlisp/tensor';
+import { LAYOUT } from './generated/wasm-kernels.js';
 import type { EpochEngineOptions, FastCostName } from './types.js';
 
-/** The validated, resolved settings every engine path works from. */
+/** The validated, resolved settings of an engine. */
 export interface EngineConfig {
   /** Neurons per layer, inputs first. */
   readonly sizes: readonly number[];
   /** The cost's name. */
   readonly cost: FastCostName;
-  /** True for the quadratic cost: δ^L = (a − y)·σ'(z). */
-  readonly quadratic: boolean;
-  /** True when the output layer is softmax (log-likelihood cost). */
-  readonly softmax: boolean;
+  /** The activation code (LAYOUT.ACT_*) of each layer (index l − 1 is layer l; the output's is unused with softmax). */
+  readonly activations: readonly number[];
   readonly eta: number;
   readonly lambda: number;
   readonly momentum: number;
@@ -19,11 +18,47 @@ export interface EngineConfig {
   /** Training-set size for the L2 term, or undefined for "the rows of the inputs". */
   readonly n: number | undefined;
   readonly dtype: DType;
-  /** False: the wasm kernels multiply every input, zero or not (see EpochEngineOptions.skipZeros). */
+  /** False: the kernels multiply every input, zero or not (see EpochEngineOptions.skipZeros). */
   readonly skipZeros: boolean;
 }
 
 const COSTS: readonly FastCostName[] = ['quadratic', 'cross-entropy', 'log-likelihood'];
+
+/** The kernels' code of each element-wise activation they run. */
+const ACTIVATION_CODES: Readonly<Record<string, number>> = {
+  sigmoid: LAYOUT.ACT_SIGMOID,
+  tanh: LAYOUT.ACT_TANH,
+  relu: LAYOUT.ACT_RELU,
+  'leaky-relu': LAYOUT.ACT_LEAKY_RELU,
+  linear: LAYOUT.ACT_LINEAR,
+};
+
+/**
+ * The activation codes of `network`'s layers for `cost`, or why the engine
+ * cannot train it: hidden layers must be sigmoid, tanh, relu, leaky-relu or
+ * linear; the output layer softmax with log-likelihood, sigmoid with
+ * cross-entropy, or any of those five with the quadratic cost.
+ */
+export function activationCodes(network: Network, cost: string): number[] | string {
+  const last = network.layers.length - 1;
+  const codes: number[] = [];
+  for (let l = 0; l <= last; l++) {
+    const name = network.layers[l]?.activation?.name ?? '';
+    const code = ACTIVATION_CODES[name];
+    const output = l === last;
+    if (output && cost === 'log-likelihood') {
+      if (name !== 'softmax') return `log-likelihood needs a softmax output layer, got '${name}'`;
+      codes.push(LAYOUT.ACT_LINEAR);
+    } else if (output && cost === 'cross-entropy' && name !== 'sigmoid') {
+      return `cross-entropy needs a sigmoid output layer, got '${name}'`;
+    } else if (code === undefined) {
+      return `layer ${l + 1} uses '${name}'; the engine runs sigmoid, tanh, relu, leaky-relu and linear layers${output ? ' (and softmax outputs with log-likelihood)' : ''}`;
+    } else {
+      codes.push(code);
+    }
+  }
+  return codes;
+}
 
 function assertNumber(
   name: string,
@@ -53,15 +88,9 @@ export function resolveConfig(network: Network, options: EpochEngineOptions): En
   assertNumber('lambda', lambda, (v) => v >= 0, 'a number ≥ 0');
   const momentum = options.momentum ?? 0;
   assertNumber('momentum', momentum, (v) => v >= 0 && v < 1, 'a number in [0, 1)');
-  assertNumber(
-    'batchSize',
-    options.batchSize,
-    (v) => Number.isSafeInteger(v) && v >= 1,
-    'a positive integer',
-  );
-  if (options.n !== undefined) {
-    assertNumber('n', options.n, (v) => Number.isSafeInteger(v) && v >= 1, 'a positive integer');
-  }
+  const whole = (v: number) => Number.isSafeInteger(v) && v >= 1;
+  assertNumber('batchSize', options.batchSize, whole, 'a positive integer');
+  if (options.n !== undefined) assertNumber('n', options.n, whole, 'a positive integer');
   if (options.skipZeros !== undefined && typeof options.skipZeros !== 'boolean') {
     throw new TypeError(`skipZeros must be true or false, got ${String(options.skipZeros)}`);
   }
@@ -70,8 +99,7 @@ export function resolveConfig(network: Network, options: EpochEngineOptions): En
     throw new TypeError(`dtype must be 'float64' or 'float32', got ${String(dtype)}`);
   }
   const sizes = network.sizes;
-  const last = network.layers.length - 1;
-  if (last < 0 || sizes.length !== network.layers.length + 1) {
+  if (network.layers.length < 1 || sizes.length !== network.layers.length + 1) {
     throw new TypeError(
       `network must have sizes.length − 1 layers, got ${sizes.length} sizes and ${network.layers.length} layers`,
     );
@@ -89,19 +117,15 @@ export function resolveConfig(network: Network, options: EpochEngineOptions): En
         `layer ${l + 1} biases are ${layer.biases.rows}x${layer.biases.cols}, expected 1x${nOut}`,
       );
     }
-    const name = layer.activation?.name;
-    const expected = l === last && costName === 'log-likelihood' ? 'softmax' : 'sigmoid';
-    if (name !== expected) {
-      throw new TypeError(
-        `the fast engine needs ${expected} in layer ${l + 1} (cost ${costName}), got ${String(name)}`,
-      );
-    }
   });
+  const activations = activationCodes(network, costName as string);
+  if (typeof activations === 'string') {
+    throw new TypeError(`the engine cannot train this network: ${activations}`);
+  }
   return {
     sizes: [...sizes],
     cost: costName as FastCostName,
-    quadratic: costName === 'quadratic',
-    softmax: costName === 'log-likelihood',
+    activations,
     eta: options.eta,
     lambda,
     momentum,
@@ -116,32 +140,67 @@ function dtypeOfData(m: Matrix | undefined): DType {
   return m !== undefined && m.data instanceof Float32Array ? 'float32' : 'float64';
 }
 
-/** Throws unless inputs, targets and order fit the network; returns the number of samples used. */
+function checkSet(sizes: readonly number[], inputs: Matrix, targets: Matrix): void {
+  const nIn = sizes[0] as number;
+  const nOut = sizes[sizes.length - 1] as number;
+  const fits = (m: Matrix, cols: number) =>
+    m !== null &&
+    typeof m === 'object' &&
+    m.cols === cols &&
+    Number.isSafeInteger(m.rows) &&
+    m.rows >= 0 &&
+    (m.data instanceof Float64Array || m.data instanceof Float32Array) &&
+    m.data.length === m.rows * cols;
+  if (!fits(inputs, nIn)) {
+    throw new RangeError(
+      `inputs are ${inputs?.rows}x${inputs?.cols} (${inputs?.data?.length} values), expected N x ${nIn} float32 or float64 values`,
+    );
+  }
+  if (!fits(targets, nOut) || targets.rows !== inputs.rows) {
+    throw new RangeError(
+      `targets are ${targets?.rows}x${targets?.cols}, expected ${inputs.rows}x${nOut} float32 or float64 values to match inputs ${inputs.rows}x${inputs.cols}`,
+    );
+  }
+}
+
+/**
+ * Throws unless inputs, targets, order and costs fit the network and each
+ * other: every value that becomes an address in wasm memory is checked.
+ * Returns the number of samples used.
+ */
 export function checkEpochArguments(
-  sizes: readonly number[],
+  config: EngineConfig,
   inputs: Matrix,
   targets: Matrix,
   order: ArrayLike<number>,
+  costs: Float64Array | undefined,
 ): number {
-  const nIn = sizes[0] as number;
-  const nOut = sizes[sizes.length - 1] as number;
-  if (inputs?.cols !== nIn) {
-    throw new RangeError(`inputs are ${inputs?.rows}x${inputs?.cols}, expected N x ${nIn}`);
-  }
-  if (targets?.cols !== nOut || targets.rows !== inputs.rows) {
-    throw new RangeError(
-      `targets are ${targets?.rows}x${targets?.cols}, expected ${inputs.rows}x${nOut} to match inputs ${inputs.rows}x${inputs.cols}`,
-    );
-  }
+  checkSet(config.sizes, inputs, targets);
   if (order === null || typeof order !== 'object' || typeof order.length !== 'number') {
     throw new TypeError('order must be an array of row indices');
   }
   const rows = inputs.rows;
+  if (order.length > rows) {
+    throw new RangeError(
+      `order has ${order.length} indices but inputs have only ${rows} rows (an epoch uses each row at most once)`,
+    );
+  }
   for (let p = 0; p < order.length; p++) {
     const r = order[p] as number;
-    if (!Number.isInteger(r) || r < 0 || r >= rows) {
+    if (typeof r !== 'number' || !Number.isInteger(r)) {
+      throw new TypeError(`order[${p}] = ${String(r)} is not an integer row index`);
+    }
+    if (r < 0 || r >= rows) {
       throw new RangeError(
-        `order[${p}] = ${String(r)} is not a row index of inputs ${rows}x${nIn}`,
+        `order[${p}] = ${r} is not a row index of inputs ${rows}x${inputs.cols}`,
+      );
+    }
+  }
+  if (costs !== undefined) {
+    const batches = Math.ceil(order.length / config.batchSize);
+    if (!(costs instanceof Float64Array) || costs.length < batches) {
+      throw new TypeError(
+        `costs must be a Float64Array of at least ${batches} values (one per mini-batch), got ${costs instanceof Float64Array ? `${costs.length} values` : String(costs)}`,
       );
     }
   }
@@ -155,7 +214,7 @@ export function checkEvaluationArguments(
   targets: Matrix,
   labels: ArrayLike<number> | undefined,
 ): void {
-  checkEpochArguments(sizes, inputs, targets, []);
+  checkSet(sizes, inputs, targets);
   if (labels === undefined) return;
   if (labels === null || typeof labels !== 'object' || typeof labels.length !== 'number') {
     throw new TypeError('labels must be an array of classes, one per row, or undefined');
@@ -184,12 +243,7 @@ export function l2Factors(config: EngineConfig, rows: number): { decay: number; 
   return { decay: 1 - wd, wd };
 }
 
-/** True when every value of `values` is finite (one pass, no branch per value). */
-export function finiteValues(values: FloatArray): boolean {
-  let check = 0;
-  for (let i = 0; i < values.length; i++) {
-    const v = values[i] as number;
-    check += v - v;
-  }
-  return check === 0;
+/** Copies `from` into `to` (same length), converting between float64 and float32. */
+export function copyValues(from: FloatArray, to: FloatArray): void {
+  to.set(from);
 }

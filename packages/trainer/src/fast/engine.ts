@@ -1,14 +1,9 @@
 import type { Network } from '@mlisp/neurons';
-import { type EngineConfig, resolveConfig } from './config.js';
+import { resolveConfig } from './config.js';
+import { MAX_THREADS } from './layout.js';
 import { attachWorkers, defaultWorkerFactory } from './threads.js';
-import { TsEpochEngine, type TsKernelSet } from './ts-engine.js';
-import * as kernels64 from './ts-kernels.js';
-import * as kernels32 from './ts-kernels-f32.js';
-import { updateLayer as update64 } from './ts-update.js';
-import { updateLayer as update32 } from './ts-update-f32.js';
 import type { EnginePath, EpochEngine, EpochEngineOptions } from './types.js';
 import { WasmEpochEngine } from './wasm-engine.js';
-import { MAX_THREADS } from './wasm-layout.js';
 import {
   hasSharedWasmMemory,
   hasWasmRelaxedSimd,
@@ -18,43 +13,40 @@ import {
   type WasmLevel,
 } from './wasm-support.js';
 
-const PATHS: readonly (EnginePath | 'auto')[] = ['auto', 'ts', 'wasm-simd', 'wasm-relaxed'];
+const ENGINES: readonly (EnginePath | 'auto')[] = ['auto', 'wasm-simd', 'wasm-relaxed'];
 
-/** The paths this runtime can run, fastest first (`'ts'` always). */
+/** The engine paths this runtime can run, fastest first (empty without WebAssembly SIMD). */
 export function availablePaths(): EnginePath[] {
   const paths: EnginePath[] = [];
   if (hasWasmRelaxedSimd()) paths.push('wasm-relaxed');
   if (hasWasmSimd()) paths.push('wasm-simd');
-  paths.push('ts');
   return paths;
 }
 
-/** The path `option` asks for, checked against what the runtime can run. */
-function choosePath(option: EpochEngineOptions['path']): EnginePath {
-  const path = option ?? 'auto';
-  if (!PATHS.includes(path)) {
-    throw new TypeError(`path must be one of ${PATHS.join(', ')}, got ${String(path)}`);
+/**
+ * The path `option` asks for, checked against what the runtime can run.
+ *
+ * @throws TypeError for an unknown value, or a path this runtime cannot run
+ */
+export function choosePath(option: EpochEngineOptions['engine']): EnginePath {
+  const engine = option ?? 'auto';
+  if (!ENGINES.includes(engine)) {
+    throw new TypeError(`engine must be one of ${ENGINES.join(', ')}, got ${String(engine)}`);
   }
   const available = availablePaths();
-  if (path === 'auto') return available[0] as EnginePath;
-  if (!available.includes(path)) {
-    const hint = path === 'wasm-relaxed' ? ' (Node 20 needs --experimental-wasm-relaxed-simd)' : '';
+  if (engine === 'auto' && available.length > 0) return available[0] as EnginePath;
+  if (!available.includes(engine as EnginePath)) {
+    const hint =
+      engine === 'wasm-relaxed' ? ' (Node 20 needs --experimental-wasm-relaxed-simd)' : '';
     throw new TypeError(
-      `path '${path}' is not available in this runtime${hint}; available: ${available.join(', ')}`,
+      `engine '${engine}' is not available in this runtime${hint}; available: ${available.join(', ') || 'none (no WebAssembly SIMD)'}`,
     );
   }
-  return path;
+  return engine as EnginePath;
 }
 
 function levelOf(path: EnginePath): WasmLevel {
   return path === 'wasm-relaxed' ? 'relaxed' : 'simd';
-}
-
-const TS_FLOAT64: TsKernelSet = { ...kernels64, updateLayer: update64 };
-const TS_FLOAT32: TsKernelSet = { ...kernels32, updateLayer: update32 };
-
-function tsEngine(network: Network, config: EngineConfig): EpochEngine {
-  return new TsEpochEngine(network, config, config.dtype === 'float32' ? TS_FLOAT32 : TS_FLOAT64);
 }
 
 /**
@@ -77,15 +69,37 @@ export function checkThreads(threads: unknown): void {
 }
 
 /**
+ * Multiply-adds per mini-batch from which two threads train faster than one
+ * on two free cores: below it, the barriers between a batch's phases (a few
+ * microseconds each) cost more than half the work saves. [784,30,10] in
+ * batches of 10 (238,200 multiply-adds) trained slower on two threads,
+ * [784,100,10] (794,000) faster (0.120 → 0.082 s per epoch); `pnpm bench
+ * threads` measures it (docs/guide/performance.md). On a machine whose cores
+ * are busy with other work two threads lose at every size: pass threads 1.
+ */
+export const TWO_THREAD_MIN_WORK = 400_000;
+
+/**
+ * The threads `'auto'` gives a network trained in mini-batches of `batchSize`:
+ * 2 when a batch's multiply-adds (batchSize · Σ n_in·n_out) reach
+ * {@link TWO_THREAD_MIN_WORK}, else 1 (never a count slower than one thread).
+ */
+export function autoThreads(sizes: readonly number[], batchSize: number): number {
+  let weights = 0;
+  for (let l = 1; l < sizes.length; l++) weights += (sizes[l - 1] as number) * (sizes[l] as number);
+  return batchSize * weights >= TWO_THREAD_MIN_WORK ? 2 : 1;
+}
+
+/**
  * An epoch engine made synchronously, on one thread: the fastest path the
- * runtime has (relaxed SIMD, SIMD, then TypeScript) unless `options.path`
- * forces one. Compiling WebAssembly synchronously is allowed in Node and in
- * workers; where it is not (a browser's main thread), `'auto'` falls back to
- * TypeScript — use {@link createEpochEngine} there.
+ * runtime has (relaxed SIMD, then SIMD) unless `options.engine` forces one.
+ * Compiling WebAssembly synchronously is allowed in Node and in workers;
+ * where it is not (a browser's main thread) this throws: use
+ * {@link createEpochEngine} there.
  *
- * @param network - a dense network of @mlisp/neurons with sigmoid layers (softmax output for log-likelihood); not modified until {@link EpochEngine.syncToNetwork}
- * @param options - cost, η, λ, momentum, batch size, dtype, path (see {@link EpochEngineOptions}); `threads` must be 1 or `'auto'` here
- * @returns the engine; its `path` says which code runs
+ * @param network - a dense network of @mlisp/neurons (see {@link EpochEngineOptions.cost} for the layers it takes); not modified until {@link EpochEngine.syncToNetwork}
+ * @param options - cost, η, λ, momentum, batch size, dtype, engine (see {@link EpochEngineOptions}); `threads` must be 1 or `'auto'` here
+ * @returns the engine; its `path` says which kernels run
  * @example
  * const engine = createEpochEngineSync(net, { cost: 'cross-entropy', eta: 0.5, lambda: 5, batchSize: 10 });
  * for (let e = 0; e < 30; e++) engine.runEpoch(inputs, targets, rng.permutation(inputs.rows));
@@ -97,27 +111,21 @@ export function createEpochEngineSync(network: Network, options: EpochEngineOpti
   if (typeof options.threads === 'number' && options.threads > 1) {
     throw new TypeError('threads > 1 need worker threads: use createEpochEngine (async)');
   }
-  const path = choosePath(options.path);
-  if (path === 'ts') return tsEngine(network, config);
-  let module: WebAssembly.Module;
-  try {
-    module = kernelModuleSync(levelOf(path), false);
-  } catch (error) {
-    if ((options.path ?? 'auto') === 'auto') return tsEngine(network, config);
-    throw error;
-  }
+  const path = choosePath(options.engine);
+  const module = kernelModuleSync(levelOf(path), false);
   return new WasmEpochEngine(network, config, module, levelOf(path), 1);
 }
 
 /**
- * An epoch engine: the fastest path the runtime has unless `options.path`
- * forces one, and with `threads` (default `'auto'`: 2 where shared memory and
- * workers are available and the wasm path runs) each layer's neurons split
- * over worker threads sharing the WebAssembly memory. Results are
- * bit-identical to one thread. Workers are unref'd in Node, so they never keep
- * a process alive; {@link EpochEngine.close} stops them early.
+ * An epoch engine: the fastest path the runtime has unless `options.engine`
+ * forces one, and with `threads` (default `'auto'`: see {@link autoThreads};
+ * 1 without shared memory or workers) each layer's neurons split over worker
+ * threads sharing the WebAssembly memory. Results are bit-identical to one
+ * thread. Workers are unref'd in Node, so they never keep a process alive;
+ * {@link EpochEngine.close} stops them early, and an engine
+ * garbage-collected without close() has them stopped.
  *
- * @param network - a dense network of @mlisp/neurons with sigmoid layers (softmax output for log-likelihood)
+ * @param network - a dense network of @mlisp/neurons (see {@link EpochEngineOptions.cost})
  * @param options - see {@link EpochEngineOptions}
  * @returns the engine; `path` and `threads` say what runs
  */
@@ -127,16 +135,10 @@ export async function createEpochEngine(
 ): Promise<EpochEngine> {
   const config = resolveConfig(network, options);
   checkThreads(options.threads);
-  const path = choosePath(options.path);
-  const wanted = options.threads ?? 'auto';
-  if (path === 'ts') {
-    if (typeof wanted === 'number' && wanted > 1) {
-      throw new TypeError("threads > 1 need a wasm path, but path 'ts' was chosen");
-    }
-    return tsEngine(network, config);
-  }
+  const path = choosePath(options.engine);
   const level = levelOf(path);
-  let threads = wanted === 'auto' ? 2 : wanted;
+  const wanted = options.threads ?? 'auto';
+  let threads = wanted === 'auto' ? autoThreads(config.sizes, config.batchSize) : wanted;
   let factory = options.workerFactory;
   if (threads > 1) {
     const shared = hasSharedWasmMemory();

@@ -30,8 +30,8 @@ describe('fast engine: bad arguments', () => {
     expect(() => createEpochEngineSync(net, { ...base, dtype: 'int8' as 'float32' })).toThrow(
       /dtype must be/,
     );
-    expect(() => createEpochEngineSync(net, { ...base, path: 'gpu' as 'ts' })).toThrow(
-      /path must be one of/,
+    expect(() => createEpochEngineSync(net, { ...base, engine: 'gpu' as 'auto' })).toThrow(
+      /engine must be one of auto, wasm-simd, wasm-relaxed, got gpu/,
     );
     expect(() => createEpochEngineSync(net, { ...base, threads: 0 })).toThrow(/threads must be/);
     expect(() => createEpochEngineSync(net, { ...base, threads: 2 })).toThrow(
@@ -46,45 +46,63 @@ describe('fast engine: bad arguments', () => {
     const engine = createEpochEngineSync(net, {
       ...base,
       cost: { name: 'cross-entropy' },
-      path: 'ts',
+      engine: 'wasm-simd',
     });
-    expect(engine.path).toBe('ts');
+    expect(engine.path).toBe('wasm-simd');
   });
 
-  it('refuses activations it does not implement', () => {
-    const relu = createNetwork([3, 4, 2], { activation: 'relu', seed: 1 });
-    expect(() => createEpochEngineSync(relu, base)).toThrow(
-      /needs sigmoid in layer 1 \(cost quadratic\), got relu/,
+  it('refuses activations and cost pairings it does not implement', () => {
+    const step = createNetwork([3, 4, 2], { activation: 'step', seed: 1 });
+    expect(() => createEpochEngineSync(step, base)).toThrow(
+      /cannot train this network: layer 1 uses 'step'/,
     );
     expect(() => createEpochEngineSync(net, { ...base, cost: 'log-likelihood' })).toThrow(
-      /needs softmax in layer 2/,
+      /log-likelihood needs a softmax output layer, got 'sigmoid'/,
     );
+    const tanhOut = createNetwork([3, 4, 2], { outputActivation: 'tanh', seed: 1 });
+    expect(() => createEpochEngineSync(tanhOut, { ...base, cost: 'cross-entropy' })).toThrow(
+      /cross-entropy needs a sigmoid output layer, got 'tanh'/,
+    );
+    expect(createEpochEngineSync(tanhOut, base).path).toBe('wasm-relaxed');
     expect(() => createEpochEngineSync({} as never, base)).toThrow(/network must be a Network/);
   });
 
-  it('refuses threads on the TypeScript path', async () => {
-    await expect(createEpochEngine(net, { ...base, path: 'ts', threads: 2 })).rejects.toThrow(
-      /need a wasm path/,
+  it('refuses data of the wrong shape, and every order or costs array that would reach outside its table', () => {
+    const engine = createEpochEngineSync(net, { ...base, batchSize: 2 });
+    const X = zeros(5, 3);
+    const Y = zeros(5, 2);
+    expect(() => engine.runEpoch(zeros(5, 4), Y, [0])).toThrow(/inputs are 5x4/);
+    expect(() => engine.runEpoch(X, zeros(4, 2), [0])).toThrow(/targets are 4x2, expected 5x2/);
+    expect(() => engine.runEpoch(X, Y, [0, 5])).toThrow(/order\[1\] = 5 is not a row index/);
+    expect(() => engine.runEpoch(X, Y, [0, -1])).toThrow(RangeError);
+    expect(() => engine.runEpoch(X, Y, [0.5])).toThrow(/order\[0\] = 0.5 is not an integer/);
+    expect(() => engine.runEpoch(X, Y, [0.5])).toThrow(TypeError);
+    expect(() => engine.runEpoch(X, Y, [Number.NaN])).toThrow(TypeError);
+    expect(() => engine.runEpoch(X, Y, ['1'] as unknown as number[])).toThrow(TypeError);
+    // Longer than the set: it would run past the order table into the copied inputs.
+    expect(() => engine.runEpoch(X, Y, [0, 1, 2, 3, 4, 0])).toThrow(
+      /order has 6 indices but inputs have only 5 rows/,
     );
+    expect(() => engine.runEpoch(X, Y, new Int32Array(100_000))).toThrow(RangeError);
+    expect(() => engine.runEpoch(X, Y, null as unknown as number[])).toThrow(/order must be/);
+    expect(() => engine.runEpoch(X, Y, [0, 1, 2], new Float64Array(1))).toThrow(
+      /costs must be a Float64Array of at least 2 values/,
+    );
+    expect(() => engine.runEpoch(X, Y, [0], [0] as unknown as Float64Array)).toThrow(TypeError);
+    const bad = { rows: 5, cols: 3, data: new Float64Array(3) };
+    expect(() => engine.runEpoch(bad, Y, [0])).toThrow(/inputs are 5x3 \(3 values\)/);
+    expect(() => engine.evaluate(bad, Y)).toThrow(RangeError);
+    // Nothing was trained by the refused calls.
+    const before = engine.layers().map((l) => Array.from(l.weights.data));
+    expect(engine.allFinite()).toBe(true);
+    engine.runEpoch(X, Y, [4, 3, 2, 1, 0]);
+    expect(engine.layers().map((l) => Array.from(l.weights.data))).not.toEqual(before);
   });
-
-  for (const path of ['ts', 'wasm-simd'] as const) {
-    it(`${path}: refuses data of the wrong shape and orders out of range`, () => {
-      const engine = createEpochEngineSync(net, { ...base, path });
-      const X = zeros(5, 3);
-      const Y = zeros(5, 2);
-      expect(() => engine.runEpoch(zeros(5, 4), Y, [0])).toThrow(/inputs are 5x4, expected N x 3/);
-      expect(() => engine.runEpoch(X, zeros(4, 2), [0])).toThrow(/targets are 4x2, expected 5x2/);
-      expect(() => engine.runEpoch(X, Y, [0, 5])).toThrow(/order\[1\] = 5 is not a row index/);
-      expect(() => engine.runEpoch(X, Y, [0.5])).toThrow(RangeError);
-      expect(() => engine.runEpoch(X, Y, null as unknown as number[])).toThrow(/order must be/);
-    });
-  }
 
   it('trains a copy: the network changes only on syncToNetwork, and loadFromNetwork restores it', () => {
     const own = createNetwork([3, 4, 2], { seed: 2 });
     const before = Array.from(own.layers[0]?.weights.data ?? []);
-    const engine = createEpochEngineSync(own, { ...base, path: 'wasm-simd' });
+    const engine = createEpochEngineSync(own, { ...base, engine: 'wasm-simd' });
     const X = zeros(4, 3);
     X.data.fill(0.5);
     engine.runEpoch(X, zeros(4, 2), [0, 1, 2, 3]);
@@ -104,7 +122,7 @@ describe('fast engine: allFinite', () => {
     for (const dtype of ['float64', 'float32'] as const) {
       it(`${path} ${dtype}: false once a weight or bias is NaN or infinite, true again when repaired`, () => {
         const own = createNetwork([19, 5, 2], { seed: 3, dtype });
-        const engine = createEpochEngineSync(own, { ...base, path, dtype });
+        const engine = createEpochEngineSync(own, { ...base, engine: path, dtype });
         const X = zeros(4, 19);
         X.data.fill(0.25);
         engine.runEpoch(X, zeros(4, 2), [0, 1, 2, 3]);
@@ -128,7 +146,7 @@ describe('fast engine: allFinite', () => {
           // w ← (1 − ηλ/n)·w: the first mini-batch scales w by −η/4, the second overflows.
           eta: dtype === 'float32' ? 1e30 : 1e200,
           lambda: 1,
-          path,
+          engine: path,
           dtype,
         });
         diverging.runEpoch(X, zeros(4, 2), [0, 1]);
@@ -154,7 +172,7 @@ describe('fast engine: worker failures', () => {
       };
     };
     await expect(
-      createEpochEngine(net, { ...base, path: 'wasm-simd', threads: 2, workerFactory: failing }),
+      createEpochEngine(net, { ...base, engine: 'wasm-simd', threads: 2, workerFactory: failing }),
     ).rejects.toThrow(/worker 1 answered error: no kernels here/);
   });
 });

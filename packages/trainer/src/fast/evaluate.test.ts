@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { availablePaths, createEpochEngine, createEpochEngineSync } from './engine.js';
 import type { EpochEngine, EpochEngineOptions, FastCostName } from './types.js';
 
-// The engine's forward-only evaluation against the trainer's reference
+// The engine's forward-only evaluation against the matrix loop's
 // evaluate() (matrix feedforward of @mlisp/neurons, costs of @mlisp/costs) on
 // the same weights: the network the engine wrote back with syncToNetwork.
 
@@ -22,7 +22,7 @@ function randomSet(rows: number, nIn: number, nOut: number, seed: number) {
   return { inputs: fromArray(x), targets: fromArray(y) };
 }
 
-/** The same matrix in `dtype` (float32 networks are evaluated on float32 data by the reference). */
+/** The same matrix in `dtype` (float32 networks are evaluated on float32 data by the matrix loop). */
 function as(m: Matrix, dtype: DType): Matrix {
   return dtype === 'float64' ? m : { rows: m.rows, cols: m.cols, data: Float32Array.from(m.data) };
 }
@@ -39,7 +39,7 @@ const CASES: Case[] = [
   { cost: 'quadratic', sizes: [5, 4, 1] }, // one output neuron: class 1 when the output is > 0.5
 ];
 
-function makeEngine(c: Case, dtype: DType, path: EpochEngineOptions['path']) {
+function makeEngine(c: Case, dtype: DType, path: EpochEngineOptions['engine']) {
   const network = createNetwork(c.sizes, {
     init: 'normal',
     seed: 7,
@@ -47,11 +47,11 @@ function makeEngine(c: Case, dtype: DType, path: EpochEngineOptions['path']) {
     outputActivation: c.cost === 'log-likelihood' ? 'softmax' : 'sigmoid',
   });
   // batchSize 6 does not divide the sets: every evaluation ends with a smaller batch.
-  const options = { cost: c.cost, eta: 0.8, lambda: 0.5, batchSize: 6, dtype, path };
+  const options = { cost: c.cost, eta: 0.8, lambda: 0.5, batchSize: 6, dtype, engine: path };
   return { network, engine: createEpochEngineSync(network, options) };
 }
 
-/** Relative difference of the engine's Σ C_x and the reference's, and both correct counts. */
+/** Relative difference of the engine's Σ C_x and the matrix loop's, and both correct counts. */
 function compare(engine: EpochEngine, network: Network, c: Case, inputs: Matrix, targets: Matrix) {
   const dtype = engine.dtype;
   const nOut = targets.cols;
@@ -70,7 +70,7 @@ function compare(engine: EpochEngine, network: Network, c: Case, inputs: Matrix,
   };
 }
 
-describe('engine.evaluate matches the reference evaluate()', () => {
+describe("engine.evaluate matches the matrix loop's evaluate()", () => {
   for (const path of availablePaths()) {
     for (const dtype of ['float64', 'float32'] as const) {
       const tolerance = dtype === 'float64' ? 1e-9 : 1e-4;
@@ -78,7 +78,7 @@ describe('engine.evaluate matches the reference evaluate()', () => {
         it(`${path} ${dtype} ${c.cost} [${c.sizes.join(',')}]`, () => {
           const nIn = c.sizes[0] as number;
           const nOut = c.sizes[c.sizes.length - 1] as number;
-          // 157 training rows (more than the TS path's 64-row chunks) and 83 others.
+          // 157 training rows and 83 others.
           const train = randomSet(157, nIn, nOut, 1);
           const other = randomSet(83, nIn, nOut, 2);
           const { network, engine } = makeEngine(c, dtype, path);
@@ -106,7 +106,7 @@ describe('engine.evaluate', () => {
   it('gives the same result on one thread and on two', async () => {
     const c: Case = { cost: 'cross-entropy', sizes: [40, 24, 10] };
     const train = randomSet(90, 40, 10, 5);
-    for (const path of availablePaths().filter((p) => p !== 'ts')) {
+    for (const path of availablePaths()) {
       const results = [];
       for (const threads of [1, 2]) {
         const net = createNetwork(c.sizes, { init: 'normal', seed: 3 });
@@ -114,7 +114,7 @@ describe('engine.evaluate', () => {
           cost: c.cost,
           eta: 0.5,
           batchSize: 8,
-          path,
+          engine: path,
           threads,
         });
         expect(engine.threads).toBe(threads);
@@ -158,7 +158,7 @@ describe('engine.evaluate', () => {
       const { engine } = makeEngine({ cost: 'quadratic', sizes: [3, 4, 2] }, 'float64', path);
       const X = zeros(5, 3);
       const Y = zeros(5, 2);
-      expect(() => engine.evaluate(zeros(5, 4), Y)).toThrow(/inputs are 5x4, expected N x 3/);
+      expect(() => engine.evaluate(zeros(5, 4), Y)).toThrow(/inputs are 5x4 .*expected N x 3/);
       expect(() => engine.evaluate(X, zeros(4, 2))).toThrow(/targets are 4x2, expected 5x2/);
       expect(() => engine.evaluate(X, Y, [0, 1])).toThrow(
         /labels has 2 classes but inputs are 5x3/,

@@ -1,11 +1,17 @@
 /**
- * The fast epoch engine: whole epochs of mini-batch SGD for dense sigmoid
- * networks, in pure TypeScript or in WebAssembly SIMD kernels, optionally
- * split over worker threads. See README.md beside this file.
+ * The epoch engine: whole epochs of mini-batch SGD in WebAssembly SIMD
+ * kernels, optionally split over worker threads. See README.md beside this file.
  *
  * @packageDocumentation
  */
-export { availablePaths, createEpochEngine, createEpochEngineSync } from './engine.js';
+export {
+  autoThreads,
+  availablePaths,
+  createEpochEngine,
+  createEpochEngineSync,
+  TWO_THREAD_MIN_WORK,
+} from './engine.js';
+export { MAX_THREADS } from './layout.js';
 export { defaultWorkerFactory, WORKER_SOURCE } from './threads.js';
 export type {
   EngineEvaluation,
@@ -15,7 +21,7 @@ export type {
   EpochEngineOptions,
   FastCostName,
   FastWorker,
+  Velocities,
   WorkerFactory,
 } from './types.js';
-export { MAX_THREADS } from './wasm-layout.js';
 export { hasSharedWasmMemory, hasWasmRelaxedSimd, hasWasmSimd } from './wasm-support.js';

@@ -10,8 +10,13 @@ export interface RefNet {
   b: number[][];
 }
 
+/** Hidden-layer activations of the reference. */
+export type RefActivation = 'sigmoid' | 'tanh' | 'relu' | 'leaky-relu' | 'linear';
+
 export interface RefOptions {
   cost: 'quadratic' | 'cross-entropy' | 'log-likelihood';
+  /** Hidden layers' activation (default sigmoid); the output is sigmoid, or softmax for log-likelihood. */
+  hidden?: RefActivation;
   eta: number;
   lambda: number;
   momentum: number;
@@ -21,6 +26,16 @@ export interface RefOptions {
 
 const sigmoid = (z: number): number => 1 / (1 + Math.exp(-z));
 
+/** f(z) and f'(z) of each hidden activation, written from their definitions. */
+const ACTIVATIONS: Record<RefActivation, { f: (z: number) => number; df: (z: number) => number }> =
+  {
+    sigmoid: { f: sigmoid, df: (z) => sigmoid(z) * (1 - sigmoid(z)) },
+    tanh: { f: Math.tanh, df: (z) => 1 - Math.tanh(z) ** 2 },
+    relu: { f: (z) => Math.max(z, 0), df: (z) => (z > 0 ? 1 : 0) },
+    'leaky-relu': { f: (z) => (z > 0 ? z : 0.01 * z), df: (z) => (z > 0 ? 1 : 0.01) },
+    linear: { f: (z) => z, df: () => 1 },
+  };
+
 function softmax(z: number[]): number[] {
   const max = Math.max(...z);
   const e = z.map((v) => Math.exp(v - max));
@@ -29,16 +44,26 @@ function softmax(z: number[]): number[] {
 }
 
 /** ∂C/∂b and ∂C/∂w for one sample (BP1–BP4). */
-function backprop(net: RefNet, x: number[], y: number[], cost: RefOptions['cost']) {
+function backprop(
+  net: RefNet,
+  x: number[],
+  y: number[],
+  cost: RefOptions['cost'],
+  hidden: RefActivation,
+) {
   const L = net.w.length;
+  const act = ACTIVATIONS[hidden];
   const acts: number[][] = [x];
+  const zs: number[][] = [];
   for (let l = 0; l < L; l++) {
     const a = acts[l] as number[];
     const z = (net.w[l] as number[][]).map(
       (row, j) =>
         row.reduce((s, wjk, k) => s + wjk * (a[k] as number), 0) + (net.b[l]?.[j] as number),
     );
-    acts.push(l === L - 1 && cost === 'log-likelihood' ? softmax(z) : z.map(sigmoid));
+    zs.push(z);
+    if (l < L - 1) acts.push(z.map(act.f));
+    else acts.push(cost === 'log-likelihood' ? softmax(z) : z.map(sigmoid));
   }
   const out = acts[L] as number[];
   let delta = out.map((a, j) => {
@@ -53,10 +78,11 @@ function backprop(net: RefNet, x: number[], y: number[], cost: RefOptions['cost'
     nw[l] = delta.map((d) => below.map((a) => d * a));
     if (l > 0) {
       const w = net.w[l] as number[][];
-      delta = below.map((a, k) => {
+      const zBelow = zs[l - 1] as number[];
+      delta = below.map((_, k) => {
         let s = 0;
         for (let j = 0; j < delta.length; j++) s += (w[j]?.[k] as number) * (delta[j] as number);
-        return s * a * (1 - a);
+        return s * act.df(zBelow[k] as number);
       });
     }
   }
@@ -90,7 +116,13 @@ export function referenceEpoch(
     const sw = net.w.map((l) => l.map((r) => r.map(() => 0)));
     const sb = net.b.map((r) => r.map(() => 0));
     for (const r of batch) {
-      const { nw, nb } = backprop(net, X[r] as number[], Y[r] as number[], o.cost);
+      const { nw, nb } = backprop(
+        net,
+        X[r] as number[],
+        Y[r] as number[],
+        o.cost,
+        o.hidden ?? 'sigmoid',
+      );
       for (let l = 0; l < net.w.length; l++) {
         const sumW = sw[l] as number[][];
         const sumB = sb[l] as number[];

@@ -33,10 +33,10 @@ describe('EpochEngine.setEta', () => {
   const net = () => createNetwork([6, 20, 3], { init: 'normal', seed: 2 });
 
   for (const path of availablePaths() as EnginePath[]) {
-    for (const threads of path === 'ts' ? [1] : [1, 2]) {
+    for (const threads of [1, 2]) {
       it(`${path}, ${threads} thread(s): later epochs compute what an engine made with the new η would`, async () => {
         // Reference: one epoch at η 0.8 on engine A, then its weights into a new engine at η 0.2.
-        const first = createEpochEngineSync(net(), { ...options, path, momentum: 0 });
+        const first = createEpochEngineSync(net(), { ...options, engine: path, momentum: 0 });
         first.runEpoch(inputs, targets, order(1));
         const start = net();
         const copied = first.layers();
@@ -46,13 +46,18 @@ describe('EpochEngine.setEta', () => {
         });
         const second = createEpochEngineSync(start, {
           ...options,
-          path,
+          engine: path,
           momentum: 0,
           eta: 0.2,
         });
         second.runEpoch(inputs, targets, order(2));
 
-        const engine = await createEpochEngine(net(), { ...options, path, momentum: 0, threads });
+        const engine = await createEpochEngine(net(), {
+          ...options,
+          engine: path,
+          momentum: 0,
+          threads,
+        });
         engine.runEpoch(inputs, targets, order(1));
         engine.setEta(0.2);
         engine.runEpoch(inputs, targets, order(2));

@@ -102,7 +102,7 @@ describe('zero-skipping in the wasm kernels', () => {
             b: net.layers.map((l) => rowsOf(l.biases)[0] as number[]),
           };
           const vel = zeroVelocity(ref);
-          const options = { ...c.options, dtype, path };
+          const options = { ...c.options, dtype, engine: path };
           const skipping = createEpochEngineSync(net, options);
           const dense = createEpochEngineSync(net, { ...options, skipZeros: false });
           const twoThreads = await createEpochEngine(net, { ...options, threads: 2 });
@@ -133,19 +133,6 @@ describe('zero-skipping in the wasm kernels', () => {
       }
     }
   }
-
-  it('skipping never changes the TypeScript path (it always runs dense)', () => {
-    const c = CASES[2] as SparseCase;
-    const { X, Y } = sparseData(c, 5);
-    const engines = [true, false].map((skipZeros) =>
-      createEpochEngineSync(networkOf(c), { ...c.options, path: 'ts', skipZeros }),
-    );
-    const order = new Rng(2).permutation(c.rows);
-    for (const engine of engines) engine.runEpoch(X, Y, order);
-    expect(flatParameters(engines[0] as EpochEngine)).toEqual(
-      flatParameters(engines[1] as EpochEngine),
-    );
-  });
 
   it('rejects a skipZeros that is not a boolean, naming it', () => {
     const c = CASES[0] as SparseCase;

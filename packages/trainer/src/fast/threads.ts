@@ -22,11 +22,13 @@ const COMMAND_STOP = 2;
 
 /**
  * The worker's script: plain JavaScript that runs as a node worker
- * (`eval: true`, where `require` exists) or as a Web Worker.
+ * (`eval: true`) or as a Web Worker.
  */
 export const WORKER_SOURCE = `'use strict';
-const isNode = typeof require === 'function';
-const port = isNode ? require('node:worker_threads').parentPort : self;
+// Node: worker_threads through process.getBuiltinModule, which works whether
+// the script is evaluated as CommonJS or (node --input-type=module) as a module.
+const isNode = typeof process === 'object' && typeof process.getBuiltinModule === 'function';
+const port = isNode ? process.getBuiltinModule('node:worker_threads').parentPort : self;
 const listen = (handler) => isNode ? port.on('message', handler) : (self.onmessage = (e) => handler(e.data));
 listen((message) => {
   const { module, memory, plan, control, thread } = message;
@@ -114,18 +116,45 @@ const finalizer =
     : undefined;
 
 /**
- * Starts `threads − 1` workers on the engine's memory and resolves once each
- * has its kernel instance; the engine then runs every epoch with them.
+ * The team of started workers, talking through the control block. Made
+ * outside {@link attachWorkers} so that none of its closures (held by the
+ * finalizer) can reach the engine: an engine dropped without close() is then
+ * really collected, and its workers stopped.
  */
-export async function attachWorkers(
-  engine: WasmEpochEngine,
+function teamOf(memory: WebAssembly.Memory, control: number, workers: FastWorker[]): WorkerTeam {
+  const ctl = new Int32Array(memory.buffer, control, 16);
+  const args = new Float64Array(memory.buffer, control + 64, 4);
+  let stopped = false;
+  return {
+    startEpoch(dtype32, count, batchSize, values) {
+      ctl[C_COMMAND] = COMMAND_EPOCH;
+      ctl[C_COUNT] = count;
+      ctl[C_BATCH] = batchSize;
+      ctl[C_BITS] = dtype32 ? 32 : 64;
+      for (let i = 0; i < 4; i++) args[i] = values[i] as number;
+      Atomics.add(ctl, C_GENERATION, 1);
+      Atomics.notify(ctl, C_GENERATION);
+    },
+    stop() {
+      if (stopped) return;
+      stopped = true;
+      Atomics.store(ctl, C_COMMAND, COMMAND_STOP);
+      Atomics.add(ctl, C_GENERATION, 1);
+      Atomics.notify(ctl, C_GENERATION);
+      for (const w of workers) w.terminate();
+      workers.length = 0;
+    },
+  };
+}
+
+/** Starts `threads − 1` workers and resolves once each has its kernel instance (terminating them all if one fails). */
+async function startWorkers(
   module: WebAssembly.Module,
+  memory: WebAssembly.Memory,
+  layout: { plan: number; control: number },
   threads: number,
   factory: WorkerFactory,
-): Promise<void> {
-  const { memory, layout } = engine;
-  const ctl = new Int32Array(memory.buffer, layout.control, 16);
-  const args = new Float64Array(memory.buffer, layout.control + 64, 4);
+): Promise<FastWorker[]> {
   const workers: FastWorker[] = [];
   const ready: Promise<void>[] = [];
   for (let t = 1; t < threads; t++) {
@@ -147,25 +176,30 @@ export async function attachWorkers(
     for (const w of workers) w.terminate();
     throw error;
   }
-  const team: WorkerTeam = {
-    startEpoch(dtype32, count, batchSize, values) {
-      ctl[C_COMMAND] = COMMAND_EPOCH;
-      ctl[C_COUNT] = count;
-      ctl[C_BATCH] = batchSize;
-      ctl[C_BITS] = dtype32 ? 32 : 64;
-      for (let i = 0; i < 4; i++) args[i] = values[i] as number;
-      Atomics.add(ctl, C_GENERATION, 1);
-      Atomics.notify(ctl, C_GENERATION);
-    },
-    stop() {
-      Atomics.store(ctl, C_COMMAND, COMMAND_STOP);
-      Atomics.add(ctl, C_GENERATION, 1);
-      Atomics.notify(ctl, C_GENERATION);
-      for (const w of workers) w.terminate();
-    },
-  };
+  return workers;
+}
+
+/**
+ * Starts `threads − 1` workers on the engine's memory and resolves once each
+ * has its kernel instance; the engine then runs every epoch with them. An
+ * engine garbage-collected without close() has them stopped by a finalizer.
+ */
+export async function attachWorkers(
+  engine: WasmEpochEngine,
+  module: WebAssembly.Module,
+  threads: number,
+  factory: WorkerFactory,
+): Promise<void> {
+  const { memory, layout } = engine;
+  const workers = await startWorkers(module, memory, layout, threads, factory);
+  const team = teamOf(memory, layout.control, workers);
   engine.attachTeam(team);
-  // An engine dropped without close() still stops its workers once it is garbage-collected.
-  finalizer?.register(engine, team, engine);
-  engine.onClose = () => finalizer?.unregister(engine);
+  const token = {};
+  finalizer?.register(engine, team, token);
+  engine.onClose = forget(token);
+}
+
+/** A function that unregisters `token` from the finalizer (a closure that cannot reach the engine). */
+function forget(token: object): () => void {
+  return () => finalizer?.unregister(token);
 }

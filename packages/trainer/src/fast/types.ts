@@ -1,13 +1,19 @@
-import type { DType, Matrix } from '@mlisp/tensor';
+import type { DType, FloatArray, Matrix } from '@mlisp/tensor';
 
 /**
- * Costs the fast engine trains with. `'log-likelihood'` needs a softmax output
- * layer; the other two need sigmoid outputs.
+ * Costs the engine trains with. `'log-likelihood'` needs a softmax output
+ * layer, `'cross-entropy'` sigmoid outputs; `'quadratic'` takes any element-wise output.
  */
 export type FastCostName = 'quadratic' | 'cross-entropy' | 'log-likelihood';
 
-/** The code that runs an epoch: pure TypeScript, WebAssembly SIMD, or WebAssembly relaxed SIMD. */
-export type EnginePath = 'ts' | 'wasm-simd' | 'wasm-relaxed';
+/** The kernels that run an epoch: WebAssembly SIMD, or WebAssembly relaxed SIMD (fused multiply-add). */
+export type EnginePath = 'wasm-simd' | 'wasm-relaxed';
+
+/** Momentum velocities per layer (index l − 1 is layer l), flat and row-major like the weights. */
+export interface Velocities {
+  readonly weights: FloatArray[];
+  readonly biases: FloatArray[];
+}
 
 /**
  * Starts one worker (a Web Worker or a node worker thread) running
@@ -48,15 +54,16 @@ export interface EpochEngineOptions {
    * faster and changes no bit while the weights are finite (a skipped term is
    * ±0, and a sum that starts at +0 never becomes −0). `false` runs every
    * multiply, as a dense matrix library does (what `pnpm bench`'s targets
-   * compare). The TypeScript path always runs dense.
+   * compare).
    */
   skipZeros?: boolean;
-  /** Which code runs the epoch; `'auto'` (default) picks the fastest available. */
-  path?: EnginePath | 'auto';
+  /** Which kernels run the epoch; `'auto'` (default) picks the fastest available. */
+  engine?: EnginePath | 'auto';
   /**
-   * Threads sharing each layer's neurons (wasm paths only). `'auto'` (the
-   * default of `createEpochEngine`) uses 2 where shared WebAssembly memory and
-   * workers are available, else 1; `createEpochEngineSync` runs 1.
+   * Threads sharing each layer's neurons. `'auto'` (the default of
+   * `createEpochEngine`) uses 2 where shared WebAssembly memory and workers
+   * are available and the network is big enough for two threads to be faster
+   * than one (see {@link autoThreads}), else 1; `createEpochEngineSync` runs 1.
    */
   threads?: number | 'auto';
   /** Starts the worker threads (default: `defaultWorkerFactory()`, node worker_threads or Web Workers). */
@@ -80,26 +87,32 @@ export interface EngineEvaluation {
 }
 
 /**
- * Runs whole epochs of mini-batch SGD for a dense sigmoid network, allocating
- * nothing per batch. It trains its own copy of the network's parameters:
- * {@link EpochEngine.syncToNetwork} writes them back.
+ * Runs whole epochs of mini-batch SGD for a dense network (hidden layers
+ * sigmoid, tanh, relu, leaky-relu or linear; see {@link EpochEngineOptions.cost}
+ * for the outputs), allocating nothing per batch. It trains its own copy of
+ * the network's parameters: {@link EpochEngine.syncToNetwork} writes them back.
  */
 export interface EpochEngine {
   /** The code that runs the epochs. */
   readonly path: EnginePath;
   /** The precision it computes in. */
   readonly dtype: DType;
-  /** Threads that share the work (1 unless a wasm path runs with workers). */
+  /** Threads that share the work (1 unless workers were started). */
   readonly threads: number;
   /**
    * One epoch: mini-batches of `order[0..batchSize)`, `order[batchSize..2·batchSize)`, ...
    * The training set is copied into the engine when a matrix is seen for the first time.
    *
+   * Inputs and targets may be float32 or float64 whatever the engine's dtype:
+   * they are converted as they are copied.
+   *
    * @param inputs - N x sizes[0], one sample per row
    * @param targets - N x sizes[L], the desired outputs
-   * @param order - the epoch's permutation: the row indices in the order they are used (length ≤ N)
+   * @param order - the row indices in the order they are used: integers in [0, N), at most N of them
+   * @param costs - when given, receives the mean cost C_x of each mini-batch (before its update, no L2 term): at least ⌈order.length / batchSize⌉ values
+   * @throws RangeError or TypeError naming `order`, `costs`, `inputs` or `targets` when they do not fit
    */
-  runEpoch(inputs: Matrix, targets: Matrix, order: ArrayLike<number>): void;
+  runEpoch(inputs: Matrix, targets: Matrix, order: ArrayLike<number>, costs?: Float64Array): void;
   /**
    * Feeds a data set forward with the engine's current parameters (no
    * training) and scores it: the cost summed over the samples and the number
@@ -120,10 +133,16 @@ export interface EpochEngine {
    * diverged. Reads the parameters where they are, copying nothing.
    */
   allFinite(): boolean;
-  /** Writes the engine's parameters into the network's weights and biases (converting dtype). */
-  syncToNetwork(): void;
-  /** Reads the network's weights and biases into the engine (after they were changed outside), and clears momentum. */
-  loadFromNetwork(): void;
+  /**
+   * Writes the engine's parameters into the network's weights and biases
+   * (converting dtype), and its momentum velocities into `velocities` when given.
+   */
+  syncToNetwork(velocities?: Velocities): void;
+  /**
+   * Reads the network's weights and biases into the engine (after they were
+   * changed outside), and the momentum velocities from `velocities` (zeros when omitted).
+   */
+  loadFromNetwork(velocities?: Velocities): void;
   /**
    * Changes the learning rate η of the following epochs (e.g. a schedule's
    * reductions), keeping the parameters, the training set and the workers.
@@ -133,6 +152,10 @@ export interface EpochEngine {
    * @throws TypeError unless `eta` is a positive finite number
    */
   setEta(eta: number): void;
-  /** Stops worker threads; the engine keeps working on one thread afterwards. No-op without workers. */
+  /**
+   * Stops worker threads; the engine keeps working on one thread afterwards.
+   * No-op without workers. An engine dropped without close() has its workers
+   * stopped when it is garbage-collected.
+   */
   close(): void;
 }

@@ -4,21 +4,23 @@ import type { FloatArray, Matrix } from '@mlisp/tensor';
 import {
   checkEpochArguments,
   checkEvaluationArguments,
+  copyValues,
   type EngineConfig,
   l2Factors,
   withEta,
 } from './config.js';
-import { type ScoreTotals, scoreRows } from './score.js';
-import { copyValues } from './ts-engine.js';
-import type { EngineEvaluation, EngineLayer, EpochEngine } from './types.js';
 import {
+  type DataAddresses,
   dataAddresses,
   type LayerAddresses,
   layoutMemory,
   type MemoryLayout,
+  writeCostsAddress,
   writeDataAddresses,
   writePlan,
-} from './wasm-layout.js';
+} from './layout.js';
+import { type ScoreTotals, scoreRows } from './score.js';
+import type { EngineEvaluation, EngineLayer, EpochEngine, Velocities } from './types.js';
 import {
   instantiateKernels,
   type KernelExports,
@@ -55,7 +57,7 @@ export class WasmEpochEngine implements EpochEngine {
   private dataRows = -1;
   private dataInputs: FloatArray | undefined;
   private dataTargets: FloatArray | undefined;
-  private dataAt: { order: number; inputs: number; targets: number; end: number } | undefined;
+  private dataAt: DataAddresses | undefined;
   private writtenThreads = 0;
   private readonly cost: Cost;
   /** The evaluation set in linear memory (after the training set), by the array it was copied from. */
@@ -155,14 +157,16 @@ export class WasmEpochEngine implements EpochEngine {
     this.dataRows = inputs.rows;
   }
 
-  runEpoch(inputs: Matrix, targets: Matrix, order: ArrayLike<number>): void {
-    const { sizes, batchSize, eta, momentum } = this.config;
-    const count = checkEpochArguments(sizes, inputs, targets, order);
+  runEpoch(inputs: Matrix, targets: Matrix, order: ArrayLike<number>, costs?: Float64Array): void {
+    const { batchSize, eta, momentum } = this.config;
+    const count = checkEpochArguments(this.config, inputs, targets, order, costs);
     this.loadData(inputs, targets);
     this.writePlanFor(this.threads);
+    const at = this.dataAt as DataAddresses;
     const words = this.words();
-    const o = (this.dataAt?.order ?? 0) >> 2;
+    const o = at.order >> 2;
     for (let p = 0; p < count; p++) words[o + p] = order[p] as number;
+    writeCostsAddress(words, this.layout, costs === undefined ? 0 : at.costs);
     const { decay, wd } = l2Factors(this.config, inputs.rows);
     const plan = this.layout.plan;
     const dtype32 = this.size === 4;
@@ -170,6 +174,10 @@ export class WasmEpochEngine implements EpochEngine {
       this.team.startEpoch(dtype32, count, batchSize, [eta, decay, wd, momentum]);
     if (dtype32) this.kernels.epoch32(plan, 0, count, batchSize, eta, decay, wd, momentum);
     else this.kernels.epoch64(plan, 0, count, batchSize, eta, decay, wd, momentum);
+    if (costs !== undefined) {
+      const batches = Math.ceil(count / batchSize);
+      costs.set(new Float64Array(this.memory.buffer, at.costs, batches));
+    }
   }
 
   /** Byte address of `inputs` in linear memory: the training set's, or the evaluation set's (copied when new). */
@@ -213,7 +221,7 @@ export class WasmEpochEngine implements EpochEngine {
     return this.layout.layers.map((a) => {
       const weights =
         this.size === 4 ? new Float32Array(a.nOut * a.nIn) : new Float64Array(a.nOut * a.nIn);
-      this.copyWeights(a, weights, 'out');
+      this.copyWeights(a.W, a, weights, 'out');
       const biases = this.size === 4 ? new Float32Array(a.nOut) : new Float64Array(a.nOut);
       biases.set(this.floats(a.b, a.nOut));
       return {
@@ -231,12 +239,17 @@ export class WasmEpochEngine implements EpochEngine {
   }
 
   /**
-   * Copies W between a dense nOut x nIn array and linear memory (rows ldw
+   * Copies W (or VW, at `at`) between a dense nOut x nIn array and linear memory (rows ldw
    * apart), a row at a time with typed-array `set` (which converts between
    * float64 and float32 as an element assignment does).
    */
-  private copyWeights(a: LayerAddresses, dense: FloatArray, direction: 'in' | 'out'): void {
-    const rows = this.floats(a.W, a.nOut * a.ldw);
+  private copyWeights(
+    at: number,
+    a: LayerAddresses,
+    dense: FloatArray,
+    direction: 'in' | 'out',
+  ): void {
+    const rows = this.floats(at, a.nOut * a.ldw);
     for (let j = 0; j < a.nOut; j++) {
       const d = j * a.nIn;
       const r = j * a.ldw;
@@ -245,23 +258,31 @@ export class WasmEpochEngine implements EpochEngine {
     }
   }
 
-  syncToNetwork(): void {
+  syncToNetwork(velocities?: Velocities): void {
     this.network.layers.forEach((layer, l) => {
-      const a = this.layout.layers[l];
-      if (a === undefined) return;
-      this.copyWeights(a, layer.weights.data, 'out');
+      const a = this.layout.layers[l] as LayerAddresses;
+      this.copyWeights(a.W, a, layer.weights.data, 'out');
       copyValues(this.floats(a.b, a.nOut), layer.biases.data);
+      if (velocities !== undefined && a.VW !== 0) {
+        this.copyWeights(a.VW, a, velocities.weights[l] as FloatArray, 'out');
+        copyValues(this.floats(a.Vb, a.nOut), velocities.biases[l] as FloatArray);
+      }
     });
   }
 
-  loadFromNetwork(): void {
+  loadFromNetwork(velocities?: Velocities): void {
     this.network.layers.forEach((layer, l) => {
-      const a = this.layout.layers[l];
-      if (a === undefined) return;
-      this.copyWeights(a, layer.weights.data, 'in');
+      const a = this.layout.layers[l] as LayerAddresses;
+      this.copyWeights(a.W, a, layer.weights.data, 'in');
       copyValues(layer.biases.data, this.floats(a.b, a.nOut));
-      if (a.VW !== 0) this.floats(a.VW, a.nOut * a.ldw).fill(0);
-      if (a.Vb !== 0) this.floats(a.Vb, a.nOut).fill(0);
+      if (a.VW === 0) return;
+      if (velocities === undefined) {
+        this.floats(a.VW, a.nOut * a.ldw).fill(0);
+        this.floats(a.Vb, a.nOut).fill(0);
+      } else {
+        this.copyWeights(a.VW, a, velocities.weights[l] as FloatArray, 'in');
+        copyValues(velocities.biases[l] as FloatArray, this.floats(a.Vb, a.nOut));
+      }
     });
   }
 

@@ -1,41 +1,12 @@
 import type { EngineConfig } from './config.js';
+import { LAYOUT } from './generated/wasm-kernels.js';
 
-// Where everything lives in the kernels' linear memory. The words of the
-// plan must match assembly/index.ts.
-
-/** Plan header words (see assembly/index.ts). */
-export const PLAN = {
-  layers: 0,
-  threads: 1,
-  flags: 2,
-  barrier: 3,
-  inputs: 4,
-  targets: 5,
-  order: 6,
-  rows: 7,
-  canWait: 8,
-  headerWords: 16,
-} as const;
-
-/** Layer record words (see assembly/index.ts). */
-export const LAYER = {
-  nIn: 0,
-  nOut: 1,
-  W: 2,
-  b: 3,
-  VW: 4,
-  Vb: 5,
-  A: 6,
-  D: 7,
-  rows: 8,
-  own: 9,
-  lda: 25,
-  ldw: 26,
-  words: 32,
-} as const;
+// Where everything lives in the kernels' linear memory. The plan's words,
+// flags and activation codes are the constants assembly/index.ts exports
+// (LAYOUT, generated from the built module): this file keeps no copy.
 
 /** Most threads a plan has room for (2 words per thread per layer). */
-export const MAX_THREADS = 8;
+export const MAX_THREADS: number = LAYOUT.MAX_THREADS;
 
 /** Byte addresses of one layer's arrays. */
 export interface LayerAddresses {
@@ -102,7 +73,7 @@ export function layoutMemory(config: EngineConfig, base: number, threads: number
     top = align(top + bytes);
     return at;
   };
-  const plan = take((PLAN.headerWords + L * LAYER.words) * 4);
+  const plan = take((LAYOUT.HEADER_WORDS + L * LAYOUT.LAYER_WORDS) * 4);
   const barrier = take(64);
   const control = take(128);
   // Per thread: batchSize input-row and batchSize target-row pointers, each table on its own cache lines.
@@ -153,62 +124,81 @@ export function writePlan(
   threads: number,
   canWait: number,
 ): void {
+  const K = LAYOUT;
   const h = layout.plan >> 2;
   const L = layout.layers.length;
-  words.fill(0, h, h + PLAN.headerWords + L * LAYER.words);
-  words[h + PLAN.layers] = L;
-  words[h + PLAN.threads] = threads;
-  words[h + PLAN.flags] =
-    (config.quadratic ? 1 : 0) | (config.softmax ? 2 : 0) | (config.skipZeros ? 0 : 4);
-  words[h + PLAN.barrier] = layout.barrier;
-  words[h + PLAN.rows] = layout.rows;
-  words[h + PLAN.canWait] = canWait;
+  words.fill(0, h, h + K.HEADER_WORDS + L * K.LAYER_WORDS);
+  words[h + K.P_LAYERS] = L;
+  words[h + K.P_THREADS] = threads;
+  words[h + K.P_FLAGS] =
+    (config.cost === 'quadratic' ? K.F_QUADRATIC : 0) |
+    (config.cost === 'log-likelihood' ? K.F_SOFTMAX : 0) |
+    (config.skipZeros ? 0 : K.F_DENSE);
+  words[h + K.P_BARRIER] = layout.barrier;
+  words[h + K.P_ROWS] = layout.rows;
+  words[h + K.P_CAN_WAIT] = canWait;
   const size = config.dtype === 'float32' ? 4 : 8;
   layout.layers.forEach((a, index) => {
-    const r = h + PLAN.headerWords + index * LAYER.words;
-    words[r + LAYER.nIn] = a.nIn;
-    words[r + LAYER.nOut] = a.nOut;
-    words[r + LAYER.W] = a.W;
-    words[r + LAYER.b] = a.b;
-    words[r + LAYER.VW] = a.VW;
-    words[r + LAYER.Vb] = a.Vb;
-    words[r + LAYER.A] = a.A;
-    words[r + LAYER.D] = a.D;
-    words[r + LAYER.rows] = a.rows;
-    words[r + LAYER.lda] = a.lda;
-    words[r + LAYER.ldw] = a.ldw;
+    const r = h + K.HEADER_WORDS + index * K.LAYER_WORDS;
+    words[r + K.L_IN] = a.nIn;
+    words[r + K.L_OUT] = a.nOut;
+    words[r + K.L_W] = a.W;
+    words[r + K.L_B] = a.b;
+    words[r + K.L_VW] = a.VW;
+    words[r + K.L_VB] = a.Vb;
+    words[r + K.L_A] = a.A;
+    words[r + K.L_D] = a.D;
+    words[r + K.L_ROWS] = a.rows;
+    words[r + K.L_LDA] = a.lda;
+    words[r + K.L_LDW] = a.ldw;
+    words[r + K.L_ACT] = config.activations[index] as number;
     for (let t = 0; t < threads; t++) {
       const [start, end] = ownRange(a.nOut, threads, t);
-      words[r + LAYER.own + 2 * t] = start;
-      words[r + LAYER.own + 2 * t + 1] = end;
+      words[r + K.L_OWN + 2 * t] = start;
+      words[r + K.L_OWN + 2 * t + 1] = end;
     }
     for (let i = 0; i < config.batchSize; i++) words[(a.rows >> 2) + i] = a.A + i * a.lda * size;
   });
 }
 
-/** Training-set region: the order, then inputs and targets. Returns its end. */
+/** Addresses of the training-set region: the order, the per-batch costs, inputs and targets. */
+export interface DataAddresses {
+  readonly order: number;
+  readonly costs: number;
+  readonly inputs: number;
+  readonly targets: number;
+  readonly end: number;
+}
+
+/** Training-set region of `rows` samples: the order, the per-batch costs, then inputs and targets. */
 export function dataAddresses(
   layout: MemoryLayout,
   config: EngineConfig,
   rows: number,
-): { order: number; inputs: number; targets: number; end: number } {
+): DataAddresses {
   const size = config.dtype === 'float32' ? 4 : 8;
   const n0 = config.sizes[0] as number;
   const nL = config.sizes[config.sizes.length - 1] as number;
   const order = layout.dataStart;
-  const inputs = align(order + rows * 4);
+  const costs = align(order + rows * 4);
+  const inputs = align(costs + Math.ceil(rows / config.batchSize) * 8);
   const targets = align(inputs + rows * n0 * size);
-  return { order, inputs, targets, end: align(targets + rows * nL * size) };
+  return { order, costs, inputs, targets, end: align(targets + rows * nL * size) };
 }
 
-/** Stores the training-set addresses in the plan. */
+/** Stores the training-set addresses in the plan (the costs' address is written per call). */
 export function writeDataAddresses(
   words: Int32Array,
   layout: MemoryLayout,
-  at: { order: number; inputs: number; targets: number },
+  at: DataAddresses,
 ): void {
   const h = layout.plan >> 2;
-  words[h + PLAN.inputs] = at.inputs;
-  words[h + PLAN.targets] = at.targets;
-  words[h + PLAN.order] = at.order;
+  words[h + LAYOUT.P_INPUTS] = at.inputs;
+  words[h + LAYOUT.P_TARGETS] = at.targets;
+  words[h + LAYOUT.P_ORDER] = at.order;
+}
+
+/** Turns the per-batch costs on (at `address`) or off (0) for the next call. */
+export function writeCostsAddress(words: Int32Array, layout: MemoryLayout, address: number): void {
+  words[(layout.plan >> 2) + LAYOUT.P_COSTS] = address;
 }

@@ -1,0 +1,219 @@
+// `pnpm bench options` and `pnpm bench threads`: the WebAssembly engine on
+// networks beyond workload B's sigmoid/cross-entropy (relu + softmax, momentum),
+// and one thread against two across network sizes (the rule of threads 'auto').
+import { createNetwork, type Network } from '@mlisp/neurons';
+import { Rng } from '@mlisp/tensor';
+import { autoThreads, createEpochEngine, type EpochEngine } from '@mlisp/trainer';
+import { collectGarbage, median } from './timing.js';
+import { accuracyOf, loadTrainData } from './train-setup.js';
+
+/** One network and its settings, trained on the same engine as the others. */
+interface OptionSpec {
+  readonly name: string;
+  readonly hidden: 'sigmoid' | 'relu';
+  readonly output: 'sigmoid' | 'softmax';
+  readonly cost: 'cross-entropy' | 'log-likelihood';
+  readonly eta: number;
+  readonly momentum: number;
+}
+
+const OPTION_SPECS: readonly OptionSpec[] = [
+  {
+    name: 'sigmoid + cross-entropy',
+    hidden: 'sigmoid',
+    output: 'sigmoid',
+    cost: 'cross-entropy',
+    eta: 0.5,
+    momentum: 0,
+  },
+  {
+    name: 'relu + softmax/log-likelihood',
+    hidden: 'relu',
+    output: 'softmax',
+    cost: 'log-likelihood',
+    eta: 0.1,
+    momentum: 0,
+  },
+  {
+    name: 'sigmoid + momentum 0.9',
+    hidden: 'sigmoid',
+    output: 'sigmoid',
+    cost: 'cross-entropy',
+    eta: 0.05,
+    momentum: 0.9,
+  },
+];
+
+/** Seconds per training epoch and accuracy of one network on the engine. */
+export interface OptionRow {
+  readonly name: string;
+  readonly dtype: 'float32' | 'float64';
+  readonly path: string;
+  readonly medianSeconds: number;
+  /** medianSeconds over the sigmoid/cross-entropy row's of the same dtype. */
+  readonly ratio: number;
+  /** Test accuracy (2004 digits) after `epochs` epochs. */
+  readonly accuracy: number;
+  readonly epochs: number;
+}
+
+const EPOCHS = 4;
+
+/**
+ * [784,100,10], mini-batches of 10, λ = 5, one thread, each network on the
+ * same engine (default path and zero-skipping), float32 and float64: 4
+ * epochs each, interleaved epoch by epoch, a full GC before each.
+ */
+export async function runOptionsBench(): Promise<OptionRow[]> {
+  const data = loadTrainData();
+  const rows: OptionRow[] = [];
+  for (const dtype of ['float32', 'float64'] as const) {
+    const runs = await Promise.all(
+      OPTION_SPECS.map(async (spec) => {
+        const network = createNetwork([784, 100, 10], {
+          init: 'scaled',
+          seed: 1,
+          dtype,
+          activation: spec.hidden,
+          outputActivation: spec.output,
+        });
+        const engine = await createEpochEngine(network, {
+          cost: spec.cost,
+          eta: spec.eta,
+          lambda: 5,
+          momentum: spec.momentum,
+          batchSize: 10,
+          dtype,
+          threads: 1,
+        });
+        return { spec, network, engine, seconds: [] as number[] };
+      }),
+    );
+    const rng = new Rng(1);
+    for (let e = 0; e < EPOCHS; e++) {
+      const order = rng.permutation(data.inputs.rows);
+      for (let q = 0; q < runs.length; q++) {
+        const run = runs[(q + e) % runs.length] as (typeof runs)[number];
+        await collectGarbage();
+        const start = performance.now();
+        run.engine.runEpoch(data.inputs, data.targets, order);
+        run.seconds.push((performance.now() - start) / 1000);
+      }
+    }
+    const base = median(runs[0]?.seconds ?? []);
+    for (const run of runs) {
+      run.engine.syncToNetwork();
+      run.engine.close();
+      const s = median(run.seconds);
+      rows.push({
+        name: run.spec.name,
+        dtype,
+        path: run.engine.path,
+        medianSeconds: s,
+        ratio: s / base,
+        accuracy: accuracyOf(run.network, data.testInputs, data.testLabels),
+        epochs: EPOCHS,
+      });
+    }
+  }
+  return rows;
+}
+
+/** The options rows as a table, with the issue's targets (≤ 1.3x, ≥ 90%). */
+export function formatOptionsTable(rows: readonly OptionRow[]): string {
+  const lines = [
+    '[784,100,10] on the WebAssembly engine, one thread, mini-batches of 10, λ = 5: training seconds per epoch',
+    `(median of ${EPOCHS}), ratio to sigmoid + cross-entropy, test accuracy after ${EPOCHS} epochs. Targets: ratio <= 1.3x, accuracy >= 90%.`,
+    '',
+    '| network | dtype | path | s/epoch | ratio | accuracy | target |',
+    '| --- | --- | --- | ---: | ---: | ---: | --- |',
+  ];
+  for (const r of rows) {
+    const pass = r.ratio <= 1.3 && r.accuracy >= 0.9;
+    lines.push(
+      `| ${r.name} | ${r.dtype} | ${r.path} | ${r.medianSeconds.toFixed(3)} | ${r.ratio.toFixed(2)}x | ${(100 * r.accuracy).toFixed(2)}% | ${pass ? 'pass' : 'FAIL'} |`,
+    );
+  }
+  return lines.join('\n');
+}
+
+/** One network size on one and two threads. */
+export interface ThreadsRow {
+  readonly sizes: readonly number[];
+  readonly batchSize: number;
+  /** Multiply-adds per mini-batch: batchSize · Σ n_in·n_out. */
+  readonly work: number;
+  readonly oneThread: number;
+  readonly twoThreads: number;
+  /** What threads 'auto' picks for the size. */
+  readonly auto: number;
+}
+
+const THREAD_SIZES: readonly [number, number][] = [
+  [30, 10],
+  [50, 10],
+  [64, 10],
+  [100, 10],
+  [200, 10],
+  [30, 32],
+];
+
+/** Seconds per epoch (float32, default path) on one and on two threads for each size, interleaved. */
+export async function runThreadsBench(): Promise<ThreadsRow[]> {
+  const data = loadTrainData();
+  const rows: ThreadsRow[] = [];
+  for (const [hidden, batchSize] of THREAD_SIZES) {
+    const sizes = [784, hidden, 10];
+    const make = (threads: number): Promise<EpochEngine> =>
+      createEpochEngine(
+        createNetwork(sizes, { init: 'scaled', seed: 1, dtype: 'float32' }) as Network,
+        {
+          cost: 'cross-entropy',
+          eta: 0.5,
+          lambda: 5,
+          batchSize,
+          threads,
+        },
+      );
+    const engines = [await make(1), await make(2)];
+    const seconds: number[][] = [[], []];
+    const rng = new Rng(2);
+    for (let e = 0; e < 6; e++) {
+      const order = rng.permutation(data.inputs.rows);
+      for (let i = 0; i < 2; i++) {
+        const k = (i + e) % 2;
+        await collectGarbage();
+        const start = performance.now();
+        engines[k]?.runEpoch(data.inputs, data.targets, order);
+        if (e > 0) seconds[k]?.push((performance.now() - start) / 1000);
+      }
+    }
+    for (const engine of engines) engine.close();
+    rows.push({
+      sizes,
+      batchSize,
+      work: batchSize * (784 * hidden + hidden * 10),
+      oneThread: median(seconds[0] ?? []),
+      twoThreads: median(seconds[1] ?? []),
+      auto: autoThreads(sizes, batchSize),
+    });
+  }
+  return rows;
+}
+
+/** The threads rows as a table. */
+export function formatThreadsTable(rows: readonly ThreadsRow[]): string {
+  const lines = [
+    'One thread against two (float32, cross-entropy): seconds per training epoch (median of 5).',
+    "threads 'auto' takes 2 from 400,000 multiply-adds per mini-batch (TWO_THREAD_MIN_WORK).",
+    '',
+    '| sizes | batch | multiply-adds/batch | 1 thread | 2 threads | 2t/1t | auto |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: |',
+  ];
+  for (const r of rows) {
+    lines.push(
+      `| [${r.sizes.join(',')}] | ${r.batchSize} | ${r.work.toLocaleString('en-US')} | ${r.oneThread.toFixed(3)} | ${r.twoThreads.toFixed(3)} | ${(r.twoThreads / r.oneThread).toFixed(2)} | ${r.auto} |`,
+    );
+  }
+  return lines.join('\n');
+}

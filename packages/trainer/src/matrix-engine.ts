@@ -1,0 +1,62 @@
+// The matrix loop: backprop of whole mini-batches as matrices (backprop.ts)
+// and the update (update.ts), on the network itself. The readable definition
+// of the algorithm, and the portable fallback of the WebAssembly engine.
+import type { Matrix } from '@mlisp/tensor';
+import { backpropInto } from './backprop.js';
+import { type EvaluationTotals, evaluateInto } from './evaluate.js';
+import type { Run } from './run.js';
+import type { TrainEngine } from './train-engine.js';
+import type { Dataset } from './types.js';
+import { updateMiniBatch } from './update.js';
+import { createWorkspace, gatherRows, viewRows, type Workspace } from './workspace.js';
+
+/** The matrix loop as a {@link TrainEngine}: one mini-batch per call, trained in the network itself. */
+export class MatrixEngine implements TrainEngine {
+  readonly path = 'matrix';
+  readonly threads = 1;
+  readonly chunk = 1;
+  private readonly ws: Workspace;
+  private evalWs: Workspace | undefined;
+
+  constructor(private readonly run: Run) {
+    const { network, n, o } = run;
+    this.ws = createWorkspace(network, Math.min(o.batchSize, n));
+  }
+
+  train(first: number, end: number, eta: number, costs: Float64Array | null): number {
+    const { network, data, o, n, order } = this.run;
+    const etaLambdaOverN = (eta * o.lambda) / n;
+    for (let b = first; b < end; b++) {
+      const start = b * o.batchSize;
+      const rows = Math.min(o.batchSize, n - start);
+      const ws = viewRows(this.ws, rows);
+      gatherRows(data.inputs, order, start, rows, ws.x);
+      gatherRows(data.targets, order, start, rows, ws.y);
+      backpropInto(network, o.cost, ws);
+      if (costs !== null) {
+        costs[b - first] = o.cost.sum(ws.as[ws.as.length - 1] as Matrix, ws.y) / rows;
+      }
+      const finite = updateMiniBatch(
+        network,
+        ws,
+        eta,
+        etaLambdaOverN,
+        o.momentum,
+        this.run.velocities,
+      );
+      if (!finite) return b;
+    }
+    return -1;
+  }
+
+  evaluate(set: Dataset, labels: Int32Array, totals: EvaluationTotals): void {
+    const { network, o, n } = this.run;
+    const nEval = o.evaluationData?.inputs.rows ?? 0;
+    this.evalWs ??= createWorkspace(network, Math.min(o.evaluationChunk, Math.max(n, nEval)));
+    evaluateInto(network, o.cost, set, labels, this.evalWs, totals);
+  }
+
+  sync(): void {}
+
+  close(): void {}
+}

@@ -1,0 +1,193 @@
+// The one interface the training loop drives, and the one place that
+// chooses what implements it: the WebAssembly epoch engine, or the matrix
+// loop (matrix-engine.ts) for what the engine does not run.
+import type { Network } from '@mlisp/neurons';
+import { dtypeOf } from '@mlisp/tensor';
+import type { EvaluationTotals } from './evaluate.js';
+import { activationCodes } from './fast/config.js';
+import { availablePaths, createEpochEngine, createEpochEngineSync } from './fast/engine.js';
+import type { EpochEngine, EpochEngineOptions } from './fast/types.js';
+import { MatrixEngine } from './matrix-engine.js';
+import type { Run } from './run.js';
+import type { Dataset, TrainPath } from './types.js';
+
+/** What trains a run's mini-batches and evaluates its network. */
+export interface TrainEngine {
+  /** The code that trains. */
+  readonly path: TrainPath;
+  /** Threads that share the work. */
+  readonly threads: number;
+  /** Mini-batches per {@link TrainEngine.train} call (events and the abort signal are handled between calls). */
+  readonly chunk: number;
+  /**
+   * Trains mini-batches `first` to `end − 1` of the run's order with learning
+   * rate `eta`. When `costs` is given, the mean cost of batch b (before its
+   * update) goes to `costs[b − first]`.
+   *
+   * @returns −1, or the first batch whose update made a weight or bias NaN or infinite
+   */
+  train(first: number, end: number, eta: number, costs: Float64Array | null): number;
+  /** Σ C_x and the correct count of `set` with the current parameters (into `totals`). */
+  evaluate(set: Dataset, labels: Int32Array, totals: EvaluationTotals): void;
+  /** Brings the network's weights and biases, and the run's velocities, up to date. */
+  sync(): void;
+  /** Releases worker threads. */
+  close(): void;
+}
+
+/** Mini-batches per engine call: events, the abort signal and finiteness are checked between chunks. */
+export const BATCHES_PER_CHUNK = 25;
+
+/**
+ * Why the engine cannot train this run, or null when it can: an activation
+ * or cost pairing it does not run, or a runtime without WebAssembly SIMD.
+ */
+export function engineUnfit(network: Network, cost: string): string | null {
+  const codes = activationCodes(network, cost);
+  if (typeof codes === 'string') return codes;
+  if (availablePaths().length === 0) return 'this runtime has no WebAssembly SIMD';
+  return null;
+}
+
+function engineOptions(run: Run): EpochEngineOptions {
+  const { network, o } = run;
+  return {
+    cost: o.cost,
+    eta: run.counters.eta,
+    lambda: o.lambda,
+    momentum: o.momentum,
+    batchSize: o.batchSize,
+    n: run.n,
+    dtype: dtypeOf((network.layers[0] as Network['layers'][number]).weights),
+    engine: o.engine === 'matrix' ? 'auto' : o.engine,
+  };
+}
+
+/**
+ * Whether the run trains on the engine: `'matrix'` never; `'auto'` when the
+ * engine fits; a forced path always (a TypeError says why it cannot).
+ */
+function usesEngine(run: Run): boolean {
+  const { o, network } = run;
+  if (o.engine === 'matrix') return false;
+  const why = engineUnfit(network, o.cost.name);
+  if (why === null) return true;
+  if (o.engine === 'auto') return false;
+  throw new TypeError(`engine '${o.engine}' cannot train this network: ${why}`);
+}
+
+/** The run's engine, made synchronously on one thread (the matrix loop where the engine does not fit or cannot compile here). */
+export function openEngineSync(run: Run): TrainEngine {
+  if (!usesEngine(run)) return new MatrixEngine(run);
+  let engine: EpochEngine;
+  try {
+    engine = createEpochEngineSync(run.network, engineOptions(run));
+  } catch (error) {
+    // A browser's main thread may refuse to compile WebAssembly synchronously.
+    if (run.o.engine === 'auto' && error instanceof RangeError) return new MatrixEngine(run);
+    throw error;
+  }
+  return new WasmTrainEngine(run, engine);
+}
+
+/**
+ * The run's engine with its layers split over `o.threads` worker threads
+ * where it fits, else the matrix loop.
+ *
+ * @throws TypeError for threads > 1 on a run the engine cannot train
+ */
+export async function openEngine(run: Run): Promise<TrainEngine> {
+  const { o, network } = run;
+  if (!usesEngine(run)) {
+    if (o.threads !== 'auto' && o.threads > 1) {
+      const why =
+        o.engine === 'matrix'
+          ? "engine 'matrix' was asked for"
+          : `the matrix loop trains this run (${engineUnfit(network, o.cost.name)})`;
+      throw new TypeError(
+        `threads: ${o.threads} needs the WebAssembly engine, but ${why}; use threads 1 or 'auto'`,
+      );
+    }
+    return new MatrixEngine(run);
+  }
+  const options: EpochEngineOptions = {
+    ...engineOptions(run),
+    threads: o.threads,
+    ...(o.workerFactory === undefined ? {} : { workerFactory: o.workerFactory }),
+  };
+  return new WasmTrainEngine(run, await createEpochEngine(network, options));
+}
+
+/**
+ * The WebAssembly engine as a {@link TrainEngine}. It trains its own copy of
+ * the parameters, made from the network and the run's velocities (so
+ * resuming is exact) and written back by sync(): at the end of every epoch
+ * and when training stops. When a chunk diverges it replays the batches
+ * since the last sync one at a time, from the network, to name the first bad one.
+ */
+class WasmTrainEngine implements TrainEngine {
+  readonly path: TrainPath;
+  readonly threads: number;
+  readonly chunk = BATCHES_PER_CHUNK;
+  private eta: number;
+  /** The batch the network and velocities hold the state after (of the current epoch). */
+  private synced: number;
+  /** The batch the engine's parameters hold the state after. */
+  private position: number;
+
+  constructor(
+    private readonly run: Run,
+    private readonly engine: EpochEngine,
+  ) {
+    this.path = engine.path;
+    this.threads = engine.threads;
+    this.eta = run.counters.eta;
+    this.synced = run.counters.batch;
+    this.position = run.counters.batch;
+    if (run.velocities !== null) engine.loadFromNetwork(run.velocities);
+  }
+
+  private runBatches(first: number, end: number, costs: Float64Array | null): void {
+    const { data, order, o, n } = this.run;
+    const m = o.batchSize;
+    const part = order.subarray(first * m, Math.min(end * m, n));
+    if (costs === null) this.engine.runEpoch(data.inputs, data.targets, part);
+    else this.engine.runEpoch(data.inputs, data.targets, part, costs);
+  }
+
+  train(first: number, end: number, eta: number, costs: Float64Array | null): number {
+    if (eta !== this.eta) {
+      this.eta = eta;
+      this.engine.setEta(eta);
+    }
+    // A new epoch: the network was synced at the end of the last one.
+    if (first !== this.position) this.synced = first;
+    this.runBatches(first, end, costs);
+    this.position = end;
+    if (this.engine.allFinite()) return -1;
+    this.engine.loadFromNetwork(this.run.velocities ?? undefined);
+    for (let b = this.synced; b < end; b++) {
+      this.runBatches(b, b + 1, null);
+      if (!this.engine.allFinite()) {
+        this.position = b + 1;
+        return b;
+      }
+    }
+    return end - 1;
+  }
+
+  evaluate(set: Dataset, labels: Int32Array, totals: EvaluationTotals): void {
+    const result = this.engine.evaluate(set.inputs, set.targets, labels);
+    totals.costSum = result.costSum;
+    totals.correct = result.correct;
+  }
+
+  sync(): void {
+    this.engine.syncToNetwork(this.run.velocities ?? undefined);
+    this.synced = this.position;
+  }
+
+  close(): void {
+    this.engine.close();
+  }
+}
