@@ -40,3 +40,12 @@ describe('parseModelFile', () => {
     expect(() => parseModelFile(value)).toThrow(message);
   });
 });
+
+describe('parseModelFile of text', () => {
+  it('refuses text far larger than its declared sizes before parsing it', () => {
+    const arrays = `[${'[],'.repeat(200_000)}[]]`;
+    const text = `{"sizes":[2,1],"weights":${arrays},"biases":[[[0]]],"cost":"QuadraticCost"}`;
+    expect(() => parseModelFile(text)).toThrow(ModelFormatError);
+    expect(() => parseModelFile(text)).toThrow(/arrays, far more than/);
+  });
+});

@@ -3,7 +3,7 @@
  * model file, network2.py's JSON, or an `mlisp-checkpoint` (whose `model`
  * field is a model file).
  */
-import { ModelFormatError, type ParsedModel, parseModel } from '@mlisp/neurons';
+import { checkModelText, ModelFormatError, type ParsedModel, parseModel } from '@mlisp/neurons';
 import { fromNetwork2, isNetwork2Json } from './network2.js';
 
 /** The kinds of JSON file {@link parseModelFile} reads. */
@@ -24,7 +24,8 @@ export interface ModelFile extends ParsedModel {
  * - `{"format": "mlisp-checkpoint", "model": ...}` (`mlisp train --checkpoint`):
  *   the model it holds.
  *
- * @param value - the parsed JSON, or its text
+ * @param value - the parsed JSON, or its text (whose declared sizes bound the work of
+ *   parsing it, see `checkModelText` of @mlisp/neurons)
  * @returns the network, cost, metadata and which kind of file it was
  * @throws ModelFormatError saying what is wrong and where, and which formats
  *   are read when the JSON is none of them
@@ -32,6 +33,7 @@ export interface ModelFile extends ParsedModel {
 export function parseModelFile(value: unknown): ModelFile {
   let json = value;
   if (typeof value === 'string') {
+    checkModelText(value); // bounded by its declared sizes before JSON.parse builds anything
     try {
       json = JSON.parse(value);
     } catch (error) {
