@@ -48,7 +48,7 @@ const NEAR_PART_FRACTION = 0.02;
 const THIN = 2.0;
 const THIN_TARGET = 3.0;
 const THICK = 5.8;
-const THICK_TARGET = 3.4;
+const THICK_TARGET = 4.5;
 
 /**
  * Turns a grey image of one handwritten digit (a photo, a scan or a canvas
