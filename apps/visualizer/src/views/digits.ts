@@ -136,31 +136,18 @@ export function createDigitsView(ctx: AppContext): ViewHandle {
       summary.textContent = test ? 'predicting…' : 'loading digits…';
       return;
     }
-<<<<<<< HEAD
     const n = test.labels.length;
-    const counts = Array.from({ length: 10 }, () => new Array<number>(10).fill(0));
-=======
-    const test = data.test;
-    const p = predict(network, test.images);
     const counts = confusionMatrix(p.digits, test.labels, 10);
->>>>>>> main
     let right = 0;
     let binaryRight = 0;
     const filter = store.filter;
     const order: number[] = [];
     for (let i = 0; i < n; i++) {
       const y = test.labels[i]!;
-<<<<<<< HEAD
       const d = p.digits[i]!;
-      counts[y]![d]! += 1;
       if (y === d) right++;
       if (p.codeLabels[i] === y) binaryRight++;
       if (!filter || (filter.label === y && filter.predicted === d)) order.push(i);
-=======
-      if (y === p.digits[i]) right++;
-      if (p.codes[i]!.label === y) binaryRight++;
-      order.push(i);
->>>>>>> main
     }
     // Misclassified first (most confident mistakes first), then the rest in order.
     const wrong = (i: number) => (p.digits[i] !== test.labels[i] ? 1 : 0);

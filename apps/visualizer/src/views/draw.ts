@@ -4,13 +4,8 @@
  * and the 4-bit code of the stacked binary encoder, and why: the last hidden
  * layer's activations and what each of them adds to the winning output.
  */
-<<<<<<< HEAD
-import { prepareDigit } from '@mlisp/mnist';
-import { clear, fmt, h, pct } from '../dom.js';
-=======
 import { NoDigitError, prepareDigit } from '@mlisp/mnist';
-import { fmt, h, pct } from '../dom.js';
->>>>>>> main
+import { clear, fmt, h, pct } from '../dom.js';
 import { paintGray } from '../paint.js';
 import { predictOne } from '../predict.js';
 import type { AppContext, ViewHandle } from '../view.js';
