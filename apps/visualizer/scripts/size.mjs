@@ -18,7 +18,7 @@ import { gzipSync } from 'node:zlib';
 const DIST = fileURLToPath(new URL('../dist', import.meta.url));
 
 /** Budgets in bytes (gzip): first load, and the whole app without the digits. */
-export const BUDGET = { firstLoadGzip: 170 * 1024, totalGzip: 300 * 1024 };
+export const BUDGET = { firstLoadGzip: 185 * 1024, totalGzip: 330 * 1024 };
 
 /**
  * Sizes of dist/: every file raw and gzip, the first load (all but the
