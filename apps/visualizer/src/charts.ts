@@ -65,8 +65,15 @@ export function linearLabels(splits: number[]): string[] {
   });
 }
 
+/** Keeps an axis's tick labels on its figure (`data-ticks0`, `data-ticks1`), for tests and readers. */
+function shown(u: uPlot, axis: number, labels: string[]): string[] {
+  const fig = u.root.closest('figure');
+  if (fig) fig.dataset[`ticks${axis}`] = labels.join('|');
+  return labels;
+}
+
 function linearAxis(label: string, size: number): uPlot.Axis {
-  return { label, size, values: (_u, splits) => linearLabels(splits) };
+  return { label, size, values: (u, splits, axis) => shown(u, axis, linearLabels(splits)) };
 }
 
 function logAxis(label: string, size: number): uPlot.Axis {
@@ -74,7 +81,7 @@ function logAxis(label: string, size: number): uPlot.Axis {
     label,
     size,
     splits: (_u, _axis, min, max) => powerSplits(min, max),
-    values: (_u, splits) => splits.map(powerLabel),
+    values: (u, splits, axis) => shown(u, axis, splits.map(powerLabel)),
   };
 }
 
