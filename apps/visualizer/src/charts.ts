@@ -293,6 +293,24 @@ function seriesOf(c: Curve, color: string, curves: number): uPlot.Series {
   };
 }
 
+/**
+ * Scales for bars on linear axes: y from 0 (a bar's length is its value) and
+ * x padded by half a step, so the outer bars are whole; undefined otherwise.
+ */
+function barScales(cs: Curve[], logX: boolean, logY: boolean): uPlot.Scales | undefined {
+  if (logX || logY || !cs.some((c) => c.mark === 'bars')) return undefined;
+  return {
+    x: {
+      time: false,
+      range: (_u, lo, hi) => {
+        const pad = (hi - lo) * 0.08 || 0.5;
+        return [lo - pad, hi + pad];
+      },
+    },
+    y: { range: (_u, lo, hi) => [Math.min(0, lo), Math.max(0, hi) * 1.08 || 1] },
+  };
+}
+
 /** Creates a chart of curves inside a new `<figure>` appended to `parent`. */
 export function xyChart(parent: HTMLElement, options: XyOptions, curves: Curve[]): XyChart {
   const root = figure(parent, options.title, options.caption);
@@ -308,7 +326,7 @@ export function xyChart(parent: HTMLElement, options: XyOptions, curves: Curve[]
         height: options.height ?? 240,
         legend: { live: false },
         cursor: { drag: { x: false, y: false } },
-        scales: {
+        scales: barScales(cs, logX, logY) ?? {
           x: { time: false },
           y: options.yRange && !logY ? { range: options.yRange } : { auto: true },
         },
