@@ -299,14 +299,12 @@ function seriesOf(c: Curve, color: string, curves: number): uPlot.Series {
  */
 function barScales(cs: Curve[], logX: boolean, logY: boolean): uPlot.Scales | undefined {
   if (logX || logY || !cs.some((c) => c.mark === 'bars')) return undefined;
+  const xs = [...new Set(cs.flatMap((c) => c.x))].sort((a, b) => a - b);
+  let step = Number.POSITIVE_INFINITY;
+  for (let i = 1; i < xs.length; i++) step = Math.min(step, xs[i]! - xs[i - 1]!);
+  const pad = Number.isFinite(step) ? step / 2 : 0.5;
   return {
-    x: {
-      time: false,
-      range: (_u, lo, hi) => {
-        const pad = (hi - lo) * 0.08 || 0.5;
-        return [lo - pad, hi + pad];
-      },
-    },
+    x: { time: false, range: (_u, lo, hi) => [lo - pad, hi + pad] },
     y: { range: (_u, lo, hi) => [Math.min(0, lo), Math.max(0, hi) * 1.08 || 1] },
   };
 }
