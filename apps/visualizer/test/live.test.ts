@@ -232,12 +232,13 @@ describe('live settings', () => {
     writeFileSync(file, serializeModel(start, { cost: 'cross-entropy' }));
     await open(SMALL);
     await page.setInputFiles('[data-testid="model-file"]', file);
-    rmSync(dir, { recursive: true, force: true });
     await page.waitForFunction(() =>
       (document.querySelector('[data-testid="model-status"]')?.textContent ?? '').startsWith(
         'loaded',
       ),
     );
+    // Only now: the page reads the file after the input's change event.
+    rmSync(dir, { recursive: true, force: true });
     // Three mini-batches at η = 0.5, one at a time.
     const done = 3;
     for (let k = 1; k <= done; k++) {
