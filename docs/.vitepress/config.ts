@@ -84,6 +84,7 @@ export default defineConfig({
             ...problems
               .filter(([n]) => exists(`problems/p${n}`))
               .map(([n, title]) => ({ text: `${n}. ${title}`, link: `/problems/p${n}` })),
+            { text: 'Errata', link: '/problems/errata' },
           ],
         },
       ],

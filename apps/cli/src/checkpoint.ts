@@ -4,7 +4,7 @@
  * history) and the run's settings, in one JSON file written atomically.
  */
 import { readFileSync } from 'node:fs';
-import type { Network } from '@mlisp/neurons';
+import { checkModelText, ModelFormatError, type Network } from '@mlisp/neurons';
 import type { TrainerState } from '@mlisp/trainer';
 import { WriteFailedError, writeFileAtomic } from './atomic.js';
 import { checkConsistent, checkSettings } from './checkpoint-check.js';
@@ -54,9 +54,17 @@ export function writeCheckpoint(
 export function readCheckpoint(path: string): Checkpoint {
   const fail = (what: string) =>
     new UsageError(`--resume: '${path}' is not an mlisp checkpoint file: ${what}`);
+  const text = stripBom(readFileSync(path, 'utf8'));
+  try {
+    // Bounded by its model's declared shape before JSON.parse (weights and velocities: 2 copies).
+    checkModelText(text, { within: 'model', copies: 2 });
+  } catch (error) {
+    if (error instanceof ModelFormatError) throw fail(error.message);
+    throw error;
+  }
   let value: unknown;
   try {
-    value = JSON.parse(stripBom(readFileSync(path, 'utf8')));
+    value = JSON.parse(text);
   } catch (error) {
     throw fail(messageOf(error));
   }

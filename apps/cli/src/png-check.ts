@@ -7,6 +7,7 @@
  * for 1 x 25,000,000 pixels): it is refused from its header, before any
  * decompression.
  */
+import { inflateSync } from 'node:zlib';
 
 /** Most pixels a PNG may have. */
 export const MAX_PNG_PIXELS = 25_000_000;
@@ -26,9 +27,40 @@ export function decodeBytes(width: number, height: number, bitsPerPixel: number)
   return height * rowBytes + 4 * width * height + 200 * height + 8 * width * height;
 }
 
+/** Adam7 passes: x start, y start, x step, y step. */
+const ADAM7 = [
+  [0, 0, 8, 8],
+  [4, 0, 8, 8],
+  [0, 4, 4, 8],
+  [2, 0, 4, 4],
+  [0, 2, 2, 4],
+  [1, 0, 2, 2],
+  [0, 1, 1, 2],
+] as const;
+
+/** Bytes of the inflated image data: a filter byte and the packed pixels of every row (of every pass). */
+export function scanlineBytes(
+  width: number,
+  height: number,
+  bitsPerPixel: number,
+  interlaced: boolean,
+): number {
+  const rows = (w: number, h: number) =>
+    w > 0 && h > 0 ? h * (1 + Math.ceil((w * bitsPerPixel) / 8)) : 0;
+  if (!interlaced) return rows(width, height);
+  let total = 0;
+  for (const [x0, y0, dx, dy] of ADAM7) {
+    total += rows(Math.ceil((width - x0) / dx), Math.ceil((height - y0) / dy));
+  }
+  return total;
+}
+
 /**
  * Walks the chunks of a PNG (after its signature) and checks the header's
- * size and the decode's memory.
+ * size and the decode's memory; then inflates the image data (within that
+ * budget) and checks that it is complete: a file cut inside its image data,
+ * even one that still ends with an IEND chunk, is refused instead of decoded
+ * into a partly blank image.
  *
  * @param bytes - the file's contents (the signature already checked)
  * @throws Error saying what is wrong (truncated, too large, malformed)
@@ -37,6 +69,8 @@ export function checkPng(bytes: Uint8Array): void {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   let offset = 8;
   let first = true;
+  let expected = 0;
+  const data: Uint8Array[] = [];
   for (;;) {
     if (offset + 8 > bytes.length) {
       throw new Error(`it is truncated: it ends at byte ${bytes.length} without an IEND chunk`);
@@ -55,6 +89,7 @@ export function checkPng(bytes: Uint8Array): void {
       const height = view.getUint32(offset + 12);
       const depth = bytes[offset + 16] as number;
       const channels = CHANNELS[bytes[offset + 17] as number];
+      const interlaced = bytes[offset + 20] === 1;
       if (width === 0 || height === 0 || channels === undefined) {
         throw new Error(
           `its header is invalid (${width}x${height}, colour type ${bytes[offset + 17]})`,
@@ -71,9 +106,24 @@ export function checkPng(bytes: Uint8Array): void {
           `decoding its ${width}x${height} pixels would take about ${Math.round(need / 2 ** 20)} MiB, more than the ${MAX_PNG_DECODE_BYTES / 2 ** 20} MiB allowed; scale the image down`,
         );
       }
+      expected = scanlineBytes(width, height, depth * channels, interlaced);
       first = false;
     }
-    if (type === 'IEND') return;
+    if (type === 'IDAT') data.push(bytes.subarray(offset + 8, offset + 8 + length));
+    if (type === 'IEND') break;
     offset = end;
+  }
+  let inflated: Uint8Array;
+  try {
+    inflated = inflateSync(Buffer.concat(data), { maxOutputLength: expected + 1 });
+  } catch (error) {
+    throw new Error(
+      `its image data is truncated or damaged (${(error as Error).message}); expected ${expected} bytes of scanlines`,
+    );
+  }
+  if (inflated.length !== expected) {
+    throw new Error(
+      `its image data holds ${inflated.length} bytes of scanlines, expected ${expected} for its size`,
+    );
   }
 }

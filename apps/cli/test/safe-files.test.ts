@@ -1,7 +1,7 @@
 // Unit tests of the file-safety modules: atomic writes through symlinks and
 // keeping modes, refusals of what is not a regular file, checkpoint locks,
 // the PNG structure check and the signal exit codes.
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import {
   chmodSync,
   existsSync,
@@ -21,7 +21,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { NotRegularFileError, writeFileAtomic } from '../src/atomic.js';
 import { RunError, UsageError } from '../src/errors.js';
 import { acquireLock } from '../src/locks.js';
-import { checkPng, decodeBytes, MAX_PNG_DECODE_BYTES } from '../src/png-check.js';
+import { checkPng, decodeBytes, MAX_PNG_DECODE_BYTES, scanlineBytes } from '../src/png-check.js';
 import { checkOutputFile, refuseSameFiles, writeTarget } from '../src/safe-paths.js';
 import { exitCodeOfSignal } from '../src/signals.js';
 
@@ -77,6 +77,18 @@ describe('checkOutputFile and refuseSameFiles', () => {
     );
   });
 
+  it('removes the temporary files of dead processes (a run killed during its probe), not of live ones', () => {
+    const { pid } = spawnSync(process.execPath, ['-e', '']); // ended and reaped
+    const dead = `.probe.json.${pid}.0a1b2c3d.tmp`;
+    const live = `.probe.json.1.0a1b2c3d.tmp`; // pid 1 always runs
+    writeFileSync(at(dead), '');
+    writeFileSync(at(live), '');
+    checkOutputFile(at('probe.json'), '--checkpoint');
+    expect(existsSync(at(dead))).toBe(false);
+    expect(existsSync(at(live))).toBe(true);
+    rmSync(at(live));
+  });
+
   it('leaves no probe file behind and accepts a name whose temporary name fits', () => {
     checkOutputFile(at(`${'n'.repeat(200)}.json`), '--out');
     expect(readdirSync(root).filter((n) => n.endsWith('.tmp'))).toEqual([]);
@@ -130,6 +142,14 @@ describe('checkPng', () => {
     for (let cut = 9; cut < whole.length; cut += 7) {
       expect(() => checkPng(whole.subarray(0, cut)), `cut at ${cut}`).toThrow(/truncated/);
     }
+  });
+
+  it('counts the scanline bytes of plain and Adam7-interlaced images', () => {
+    expect(scanlineBytes(8, 8, 8, false)).toBe(72);
+    // Passes of an 8x8 image: 1x1, 1x1, 2x1, 2x2, 4x2, 4x4, 8x4, each row with a filter byte.
+    expect(scanlineBytes(8, 8, 8, true)).toBe(2 + 2 + 3 + 6 + 10 + 20 + 36);
+    expect(scanlineBytes(1, 1, 8, true)).toBe(2); // only the first pass has pixels
+    expect(scanlineBytes(28, 28, 1, false)).toBe(28 * (1 + 4)); // 1-bit grey: 28 bits in 4 bytes
   });
 
   it('bounds the decode memory: a 1 x 25,000,000 image needs ~1 GB, 28x28 almost nothing', () => {

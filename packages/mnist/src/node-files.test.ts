@@ -14,6 +14,7 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createGzip, gzipSync } from 'node:zlib';
 import { encodeIdx, IdxFormatError } from '@mlisp/mnist';
 import { loadBundledSync, readIdxFile, readMnistFolder, writeMnistFolder } from '@mlisp/mnist/node';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -80,5 +81,37 @@ describe('writeMnistFolder through symlinks', () => {
     expect(lstatSync(join(dir, 'train-labels-idx1-ubyte')).isSymbolicLink()).toBe(true);
     expect(statSync(target).mode & 0o777).toBe(0o600);
     expect(readFileSync(target).length).toBe(8 + split.train.size);
+  });
+});
+
+describe('an honest header declaring more images than a set may take', () => {
+  it('is refused from its header, before the gzip data is decompressed or converted', async () => {
+    const dir = join(root, 'honest-huge');
+    await writeMnistFolder(dir, loadBundledSync(), { gzip: true });
+    // 350,000 blank 28x28 images with their labels (274 MB of pixels, 270 KB gzipped).
+    const n = 350_000;
+    const header = Buffer.alloc(16);
+    header.writeUInt32BE(0x00000803, 0);
+    header.writeUInt32BE(n, 4);
+    header.writeUInt32BE(28, 8);
+    header.writeUInt32BE(28, 12);
+    const gzip = createGzip({ level: 1 });
+    const chunks: Buffer[] = [];
+    gzip.on('data', (c: Buffer) => chunks.push(c));
+    const ended = new Promise((resolve) => gzip.on('end', resolve));
+    gzip.write(header);
+    const zeros = Buffer.alloc(784 * 1000);
+    for (let i = 0; i < n / 1000; i++) gzip.write(zeros);
+    gzip.end();
+    await ended;
+    writeFileSync(join(dir, 't10k-images-idx3-ubyte.gz'), Buffer.concat(chunks));
+    const labels = Buffer.alloc(8 + n);
+    labels.writeUInt32BE(0x00000801, 0);
+    labels.writeUInt32BE(n, 4);
+    writeFileSync(join(dir, 't10k-labels-idx1-ubyte.gz'), gzipSync(labels));
+    const e = await idxError(readMnistFolder(dir));
+    expect(e.message).toMatch(
+      /t10k-images-idx3-ubyte\.gz.*declares 350000 images of 28x28: as float64 pixels they would take 2\.0 GiB, more than the 2 GiB/,
+    );
   });
 });

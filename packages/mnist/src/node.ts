@@ -28,6 +28,10 @@ import {
   type MnistSplit,
 } from './dataset.js';
 import { IdxFormatError } from './errors.js';
+import { checkPixelBudget, checkReadable } from './node-checks.js';
+
+export { MAX_PIXEL_BYTES } from './node-checks.js';
+
 import { type IdxArray, idxTypeOfCode, parseIdx } from './idx.js';
 
 /** The four standard MNIST file names (without `.gz`). */
@@ -169,31 +173,6 @@ async function gunzipIdx(bytes: Uint8Array, file: string): Promise<Uint8Array> {
   return chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, total);
 }
 
-/** Most bytes an IDX file (plain or gzip) may have: what one read of a file gives (2 GiB - 1). */
-const MAX_IDX_FILE = 2 ** 31 - 1;
-
-/**
- * Refuses, before reading, what is not a regular file (a folder, or a FIFO or
- * device that could block or never end) and files over {@link MAX_IDX_FILE}.
- */
-async function checkReadable(path: string): Promise<void> {
-  const info = await stat(path).catch(() => null);
-  if (info === null) throw new IdxFormatError('file not found', path);
-  if (info.isDirectory()) throw new IdxFormatError('is a folder, not an IDX file', path);
-  if (!info.isFile()) {
-    throw new IdxFormatError(
-      'is not a regular file (a FIFO, device or socket); IDX data is read from regular files only',
-      path,
-    );
-  }
-  if (info.size > MAX_IDX_FILE) {
-    throw new IdxFormatError(
-      `has ${info.size} bytes, more than the ${MAX_IDX_FILE} bytes (2 GiB) an IDX file may have`,
-      path,
-    );
-  }
-}
-
 /**
  * Reads a file, gunzipping it when it is gzip-compressed (by name or by
  * content), never past the size its IDX header promises.
@@ -233,6 +212,8 @@ async function findFile(dir: string, name: string): Promise<string> {
 async function readPair(dir: string, images: string, labels: string): Promise<Dataset> {
   const imagesPath = await findFile(dir, images);
   const labelsPath = await findFile(dir, labels);
+  await checkReadable(imagesPath);
+  await checkPixelBudget(imagesPath);
   const [img, lbl] = await Promise.all([readMaybeGz(imagesPath), readMaybeGz(labelsPath)]);
   return datasetFromIdx(img, lbl, { images: imagesPath, labels: labelsPath });
 }

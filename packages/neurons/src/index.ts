@@ -46,6 +46,7 @@ export {
   checkModelText,
   MAX_MODEL_NEURONS,
   MAX_MODEL_PARAMETERS,
+  type ModelTextOptions,
 } from './model-bounds.js';
 export {
   type ActivationLike,

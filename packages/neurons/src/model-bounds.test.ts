@@ -78,3 +78,34 @@ describe('checkModelText: the work of reading a model is bounded by its declared
     );
   });
 });
+
+describe('checkModelText of a model inside another file (a training checkpoint)', () => {
+  const net = createNetwork([6, 5, 3], { rng: new Rng(4) });
+  const model = JSON.parse(serializeModel(net, { cost: 'cross-entropy' }));
+  const velocities = {
+    weights: [Array(30).fill(0), Array(15).fill(0)],
+    biases: [Array(5).fill(0), Array(3).fill(0)],
+  };
+  const checkpoint = (history: unknown[]) =>
+    JSON.stringify({
+      format: 'mlisp-checkpoint',
+      settings: { sizes: [1, 1] },
+      model,
+      trainer: { velocities, order: [2, 0, 1], history },
+    });
+
+  it('finds the sizes of `within` (not those of the settings), and accepts a real checkpoint', () => {
+    checkModelText(checkpoint([]), { within: 'model', copies: 2 });
+    const huge = checkpoint([]).replace('"sizes":[6,5,3]', '"sizes":[6,5000000,3]');
+    expect(thrown(() => checkModelText(huge, { within: 'model', copies: 2 })).message).toMatch(
+      /declares 50,000,003 weights and biases/,
+    );
+  });
+
+  it('refuses a checkpoint padded with arrays its model does not need', () => {
+    const padded = checkpoint(Array.from({ length: 150_000 }, () => []));
+    expect(thrown(() => checkModelText(padded, { within: 'model', copies: 2 })).message).toMatch(
+      /holds 150,0\d\d arrays, far more than/,
+    );
+  });
+});

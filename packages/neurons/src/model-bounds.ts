@@ -12,6 +12,14 @@ const SLACK_ARRAYS = 100_000;
 /** Values a model file may hold beyond what its sizes need (in its metadata). */
 const SLACK_VALUES = 1_000_000;
 
+/** Options of {@link checkModelText}, for files that hold a model inside them. */
+export interface ModelTextOptions {
+  /** The top-level key of the object holding the model (e.g. `'model'` in a checkpoint). */
+  within?: string;
+  /** How many numbers the file may hold per weight or bias (e.g. 2 with momentum velocities). */
+  copies?: number;
+}
+
 /** What a linear scan of a model file's text found. */
 interface Scan {
   /** The text of the top-level `sizes` value, or null. */
@@ -22,13 +30,15 @@ interface Scan {
   commas: number;
 }
 
-function scan(text: string): Scan {
+function scan(text: string, within: string | null): Scan {
+  // The sizes sought: top-level `sizes`, or `sizes` of the top-level object `within`.
+  const target = within === null ? 1 : 2;
+  const keys: (string | null)[] = [null, null, null];
   let depth = 0;
   let arrays = 0;
   let commas = 0;
   let inString = false;
   let stringStart = 0;
-  let lastKey: string | null = null;
   let sizesStart = -1;
   let sizes: string | null = null;
   for (let i = 0; i < text.length; i++) {
@@ -38,7 +48,7 @@ function scan(text: string): Scan {
         i++; // backslash: skip the escaped character
       else if (c === 0x22) {
         inString = false;
-        if (depth === 1) lastKey = text.slice(stringStart, i);
+        if (depth <= 2) keys[depth] = text.slice(stringStart, i);
       }
       continue;
     }
@@ -47,14 +57,22 @@ function scan(text: string): Scan {
       stringStart = i + 1;
     } else if (c === 0x5b || c === 0x7b) {
       if (c === 0x5b) arrays++;
-      if (depth === 1 && lastKey === 'sizes' && c === 0x5b && sizesStart < 0) sizesStart = i;
+      const found =
+        c === 0x5b &&
+        depth === target &&
+        keys[depth] === 'sizes' &&
+        (within === null || keys[1] === within);
+      if (found && sizesStart < 0) sizesStart = i;
       depth++;
+      if (depth <= 2) keys[depth] = null;
     } else if (c === 0x5d || c === 0x7d) {
       depth--;
-      if (depth === 1 && sizesStart >= 0 && sizes === null) sizes = text.slice(sizesStart, i + 1);
+      if (depth === target && sizesStart >= 0 && sizes === null) {
+        sizes = text.slice(sizesStart, i + 1);
+      }
     } else if (c === 0x2c) {
       commas++;
-      if (depth === 1) lastKey = null;
+      if (depth <= 2) keys[depth] = null;
     }
   }
   return { sizes, arrays, commas };
@@ -74,10 +92,12 @@ function fail(path: string, what: string): never {
  * A file without readable sizes is left to the full parse to report.
  *
  * @param text - the model file's text
+ * @param options - where the model is, when the file holds one inside it (a training checkpoint)
  * @throws ModelFormatError naming `sizes` or the file
  */
-export function checkModelText(text: string): void {
-  const found = scan(text);
+export function checkModelText(text: string, options: ModelTextOptions = {}): void {
+  const found = scan(text, options.within ?? null);
+  const copies = options.copies ?? 1;
   if (found.sizes === null) return;
   let sizes: unknown;
   try {
@@ -126,7 +146,7 @@ export function checkModelText(text: string): void {
       `holds ${count(found.arrays)} arrays, far more than the ${count(neurons + 2 * layers + 4)} its sizes [${sizes.join(',')}] need; not parsing it`,
     );
   }
-  const maxValues = parameters + neurons + 2 * layers + 16 + SLACK_VALUES;
+  const maxValues = copies * (parameters + neurons) + 2 * layers + 16 + SLACK_VALUES;
   if (found.commas > maxValues) {
     fail(
       '',

@@ -285,14 +285,18 @@ async function trainWith(
       io.colorErr.yellow(`stopping after this mini-batch (${why}; ${again} to quit at once)`),
     );
   }, io.env);
+  // Files that could not be written: reported as they happen, and in the exit code.
   const failures: string[] = [];
+  let checkpointFailed = false;
+  let outFailed = false;
 
   let trainingSeconds = 0;
   const onMessage = (m: WorkerMessage) => {
     if (m.type === 'warning') {
       progress.stop();
-      if (!failures.includes(m.message)) eprintln(io, io.colorErr.red(`mlisp: ${m.message}`));
+      eprintln(io, io.colorErr.red(`mlisp: ${m.message}`));
       failures.push(m.message);
+      checkpointFailed = true;
       return;
     }
     if (m.type === 'batch') {
@@ -353,6 +357,7 @@ async function trainWith(
     } catch (error) {
       if (!(error instanceof WriteFailedError)) throw error;
       failures.push(`--out: ${error.message}`);
+      outFailed = true;
       eprintln(io, io.colorErr.red(`mlisp: --out: ${error.message}`));
     }
   }
@@ -362,10 +367,11 @@ async function trainWith(
       event: 'done',
       epochs,
       testAccuracy: evaluation.accuracy,
-      model: outPath,
+      model: outFailed ? null : outPath,
       seconds,
       threads: result.threads,
       ...(interrupted ? { interrupted: true } : {}),
+      ...(failures.length > 0 ? { failed: failures } : {}),
     });
   } else {
     printSummary(io, trained, data, {
@@ -374,8 +380,8 @@ async function trainWith(
       trainingSeconds,
       threads: result.threads,
       evaluation,
-      modelPath: failures.some((f) => f.startsWith('--out')) ? null : outPath,
-      checkpointPath: failures.length > 0 ? null : checkpointPath,
+      modelPath: outFailed ? null : outPath,
+      checkpointPath: checkpointFailed ? null : checkpointPath,
       interrupted,
     });
   }

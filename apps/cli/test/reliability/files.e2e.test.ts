@@ -199,6 +199,14 @@ describe('checkpoint contents', () => {
         /velocities are missing, but the run uses momentum 0.5/,
       ],
     ];
+    cases.push([
+      'padded.json',
+      (j) => {
+        const trainer = (j as unknown as { trainer: { history: unknown[] } }).trainer;
+        trainer.history = [...trainer.history, ...Array.from({ length: 300_000 }, () => [])];
+      },
+      /holds 300,\d\d\d arrays, far more than the \d+ its sizes \[784,10\] need/,
+    ]);
     for (const [name, edit, message] of cases) {
       const r = await spawnCli(['train', '--resume', edited(name, edit), '--epochs', '2']);
       expect(r.code, `${name}: ${r.stderr}`).toBe(2);

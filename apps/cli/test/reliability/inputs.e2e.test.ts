@@ -17,7 +17,7 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { deflateSync } from 'node:zlib';
+import { createGzip, deflateSync, gzipSync } from 'node:zlib';
 import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomModel } from '../helpers.js';
@@ -101,6 +101,40 @@ describe('special files as inputs', () => {
     }
   });
 
+  it('--test 10 on a .gz whose honest header declares 350,000 test images: refused from the header', async () => {
+    const folder = at('honest-huge');
+    mkdirSync(folder);
+    for (const f of ['train-images-idx3-ubyte', 'train-labels-idx1-ubyte']) {
+      copyFileSync(join(idx, f), join(folder, f));
+    }
+    const n = 350_000;
+    const header = Buffer.alloc(16);
+    header.writeUInt32BE(0x803, 0);
+    header.writeUInt32BE(n, 4);
+    header.writeUInt32BE(28, 8);
+    header.writeUInt32BE(28, 12);
+    const gzip = createGzip({ level: 1 });
+    const chunks: Buffer[] = [];
+    gzip.on('data', (c: Buffer) => chunks.push(c));
+    const ended = new Promise((resolve) => gzip.on('end', resolve));
+    gzip.write(header);
+    const zeros = Buffer.alloc(784 * 1000); // blank images: 274 MB of pixels, 270 KB gzipped
+    for (let i = 0; i < n / 1000; i++) gzip.write(zeros);
+    gzip.end();
+    await ended;
+    writeFileSync(join(folder, 't10k-images-idx3-ubyte.gz'), Buffer.concat(chunks));
+    const labels = Buffer.alloc(8 + n);
+    labels.writeUInt32BE(0x801, 0);
+    labels.writeUInt32BE(n, 4);
+    writeFileSync(join(folder, 't10k-labels-idx1-ubyte.gz'), gzipSync(labels));
+    const r = await spawnCli(['eval', model, '--data', folder, '--test', '10'], FAST);
+    expect(r.timedOut).toBe(false);
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.stderr).toMatch(
+      /declares 350000 images of 28x28: as float64 pixels they would take 2\.0 GiB/,
+    );
+  });
+
   it('eval on a test set of 0 digits is an error, not "0.00% (0/0)"', async () => {
     const folder = at('empty-test');
     mkdirSync(folder);
@@ -155,7 +189,7 @@ describe('model files', () => {
 
 describe('PNG images', () => {
   /** A PNG of width x height 8-bit grey pixels, all zero, built by hand (chunks and zlib). */
-  function greyPng(width: number, height: number): Buffer {
+  function greyPng(width: number, height: number, cutImageData = false): Buffer {
     const crcTable = Array.from({ length: 256 }, (_, n) => {
       let c = n;
       for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
@@ -180,10 +214,16 @@ describe('PNG images', () => {
     ihdr[8] = 8; // bit depth
     ihdr[9] = 0; // grey
     const raw = Buffer.alloc(height * (1 + width)); // a filter byte and the pixels of each row
+    if (cutImageData) {
+      // Some texture, so that half of the compressed data is half of the image.
+      for (let i = 0; i < raw.length; i++) raw[i] = i % (width + 1) === 0 ? 0 : (i * 7) & 255;
+    }
+    const z = deflateSync(raw, { level: 9 });
     return Buffer.concat([
       Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
       chunk('IHDR', ihdr),
-      chunk('IDAT', deflateSync(raw, { level: 9 })),
+      // Cut: only the first half of the image data, yet chunk by chunk whole and ending with IEND.
+      chunk('IDAT', cutImageData ? z.subarray(0, z.length >> 1) : z),
       chunk('IEND', Buffer.alloc(0)),
     ]);
   }
@@ -214,5 +254,11 @@ describe('PNG images', () => {
     const r = await spawnCli(['predict', model, '--image', cut]);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/--image: .* is not a readable PNG \(it is truncated/);
+    // Cut inside its image data but still ending with IEND: the decoder alone accepted this.
+    const half = at('half.png');
+    writeFileSync(half, greyPng(28, 28, true));
+    const h = await spawnCli(['predict', model, '--image', half]);
+    expect(h.code, h.stdout).toBe(2);
+    expect(h.stderr).toMatch(/--image: .* is not a readable PNG \(its image data is truncated/);
   });
 });

@@ -69,6 +69,16 @@ describe('stdout closed early or failing', () => {
     noStackTrace(r.stderr);
   });
 
+  it('with no files to write, a closed stdout ends the run at once with 141', async () => {
+    const r = await spawnWith(process.execPath, [CLI, 'train', ...LONG], 'pipe', (child) => {
+      child.stdout?.once('data', () => child.stdout?.destroy());
+    });
+    expect(r.code, r.stderr).toBe(141);
+    expect(r.stderr).toMatch(/stdout was closed by its reader \(EPIPE\)$/m);
+    expect(r.signal).toBeNull(); // ended by itself, not by the 60 s safety kill
+    noStackTrace(r.stderr);
+  });
+
   it('`train --out m.json > /dev/full`: the model is written, exit 1 saying ENOSPC, no stack trace', async () => {
     const out = at('full.json');
     const fd = openSync('/dev/full', 'w');
