@@ -31,6 +31,7 @@ const packages = [
   'trainer',
   'encoders',
   'mnist',
+  'formats',
   'experiments',
 ].filter((p) => exists(`packages/${p}`));
 

@@ -8,6 +8,14 @@
  * @packageDocumentation
  */
 export { assertDataset, backprop, createGradients } from './backprop.js';
+export {
+  type MatrixLike,
+  type TrainingData,
+  toDataset,
+  toMatrix,
+  type WithTrainingData,
+} from './data.js';
+export { TRAINING_DEFAULTS } from './defaults.js';
 export { assertTrainable, DivergenceError, UntrainableNetworkError } from './errors.js';
 export { type EvaluateOptions, type Evaluation, evaluate, learningSpeeds } from './evaluate.js';
 export {
