@@ -18,7 +18,7 @@ import { gzipSync } from 'node:zlib';
 const DIST = fileURLToPath(new URL('../dist', import.meta.url));
 
 /** Budgets in bytes (gzip): first load, and the whole app without the digits. */
-export const BUDGET = { firstLoadGzip: 170 * 1024, totalGzip: 300 * 1024 };
+export const BUDGET = { firstLoadGzip: 185 * 1024, totalGzip: 330 * 1024 };
 
 /**
  * Sizes of dist/: every file raw and gzip, the first load (all but the
@@ -42,7 +42,8 @@ export function measure(dist = DIST) {
   for (const file of files.sort()) {
     const bytes = readFileSync(file);
     const name = file.slice(dist.length + 1);
-    const counted = !file.endsWith('.bin') && !file.endsWith('.map');
+    // Not counted: the digits, source maps and the pretrained model (fetched on its button).
+    const counted = !/\.(bin|map|json)$/.test(file);
     const gzip = gzipSync(bytes, { level: 9 }).length;
     out.files.push({ name, raw: bytes.length, gzip, counted });
     if (!counted) continue;

@@ -65,8 +65,15 @@ export function linearLabels(splits: number[]): string[] {
   });
 }
 
+/** Keeps an axis's tick labels on its figure (`data-ticks0`, `data-ticks1`), for tests and readers. */
+function shown(u: uPlot, axis: number, labels: string[]): string[] {
+  const fig = u.root.closest('figure');
+  if (fig) fig.dataset[`ticks${axis}`] = labels.join('|');
+  return labels;
+}
+
 function linearAxis(label: string, size: number): uPlot.Axis {
-  return { label, size, values: (_u, splits) => linearLabels(splits) };
+  return { label, size, values: (u, splits, axis) => shown(u, axis, linearLabels(splits)) };
 }
 
 function logAxis(label: string, size: number): uPlot.Axis {
@@ -74,7 +81,7 @@ function logAxis(label: string, size: number): uPlot.Axis {
     label,
     size,
     splits: (_u, _axis, min, max) => powerSplits(min, max),
-    values: (_u, splits) => splits.map(powerLabel),
+    values: (u, splits, axis) => shown(u, axis, splits.map(powerLabel)),
   };
 }
 
@@ -286,6 +293,22 @@ function seriesOf(c: Curve, color: string, curves: number): uPlot.Series {
   };
 }
 
+/**
+ * Scales for bars on linear axes: y from 0 (a bar's length is its value) and
+ * x padded by half a step, so the outer bars are whole; undefined otherwise.
+ */
+function barScales(cs: Curve[], logX: boolean, logY: boolean): uPlot.Scales | undefined {
+  if (logX || logY || !cs.some((c) => c.mark === 'bars')) return undefined;
+  const xs = [...new Set(cs.flatMap((c) => c.x))].sort((a, b) => a - b);
+  let step = Number.POSITIVE_INFINITY;
+  for (let i = 1; i < xs.length; i++) step = Math.min(step, xs[i]! - xs[i - 1]!);
+  const pad = Number.isFinite(step) ? step / 2 : 0.5;
+  return {
+    x: { time: false, range: (_u, lo, hi) => [lo - pad, hi + pad] },
+    y: { range: (_u, lo, hi) => [Math.min(0, lo), Math.max(0, hi) * 1.08 || 1] },
+  };
+}
+
 /** Creates a chart of curves inside a new `<figure>` appended to `parent`. */
 export function xyChart(parent: HTMLElement, options: XyOptions, curves: Curve[]): XyChart {
   const root = figure(parent, options.title, options.caption);
@@ -301,7 +324,7 @@ export function xyChart(parent: HTMLElement, options: XyOptions, curves: Curve[]
         height: options.height ?? 240,
         legend: { live: false },
         cursor: { drag: { x: false, y: false } },
-        scales: {
+        scales: barScales(cs, logX, logY) ?? {
           x: { time: false },
           y: options.yRange && !logY ? { range: options.yRange } : { auto: true },
         },

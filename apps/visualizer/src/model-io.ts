@@ -9,7 +9,10 @@ import { COSTS, HIDDEN_ACTIVATIONS, type Settings } from './settings.js';
 import { toSnapshot } from './snapshot.js';
 import type { AppContext } from './view.js';
 
-/** The header's Load / Save buttons and a one-line status. */
+/** The pretrained network (apps/visualizer/public, made by `mlisp train --out`). */
+const PRETRAINED = 'pretrained-784-30-10.json';
+
+/** The header's Pretrained / Load / Save buttons and a one-line status. */
 export function createModelIo(ctx: AppContext): HTMLElement {
   const { store, client } = ctx;
   const status = h('span', { class: 'status', 'data-testid': 'model-status' });
@@ -26,12 +29,10 @@ export function createModelIo(ctx: AppContext): HTMLElement {
   });
   const saveButton = h('button', { 'data-testid': 'save-model', text: 'Save model' });
 
-  file.addEventListener('change', async () => {
-    const chosen = file.files?.[0];
-    file.value = '';
-    if (!chosen) return;
+  /** Takes a model file's text as the page's network (and the worker's). */
+  const loadText = (text: string, name: string) => {
     try {
-      const { network, cost } = readModelFile(await chosen.text(), chosen.name);
+      const { network, cost } = readModelFile(text, name);
       const sizes = network.sizes;
       if (sizes[0] !== 784 || sizes[sizes.length - 1] !== 10) {
         throw new Error(
@@ -46,13 +47,37 @@ export function createModelIo(ctx: AppContext): HTMLElement {
       if ((COSTS as readonly string[]).includes(cost)) patch.cost = cost as Settings['cost'];
       store.settings = { ...store.settings, ...patch };
       store.emit('settings', store.settings);
-      client.loadModel(toSnapshot(network), chosen.name);
-      store.setModel(network, chosen.name);
-      status.textContent = `loaded ${chosen.name} (${network.sizes.join('-')})`;
+      client.loadModel(toSnapshot(network), name);
+      store.setModel(network, name);
+      status.textContent = `loaded ${name} (${network.sizes.join('-')})`;
     } catch (error) {
       status.textContent = 'load failed';
       const message = (error as Error).message;
-      store.setError(message.startsWith(chosen.name) ? message : `${chosen.name}: ${message}`);
+      store.setError(message.startsWith(name) ? message : `${name}: ${message}`);
+    }
+  };
+
+  file.addEventListener('change', async () => {
+    const chosen = file.files?.[0];
+    file.value = '';
+    if (!chosen) return;
+    loadText(await chosen.text(), chosen.name);
+  });
+
+  // A network trained by `mlisp train` with the shared defaults, shipped with the app.
+  const pretrainedButton = h('button', {
+    'data-testid': 'load-pretrained',
+    text: 'Pretrained',
+    title:
+      'load a 784-30-10 network trained by `mlisp train` (its defaults: 30 epochs, 91.8% of the test digits right)',
+  });
+  pretrainedButton.addEventListener('click', async () => {
+    try {
+      const response = await fetch(PRETRAINED);
+      if (!response.ok) throw new Error(`HTTP ${response.status}`);
+      loadText(await response.text(), PRETRAINED);
+    } catch (error) {
+      store.setError(`could not load the pretrained network: ${(error as Error).message}`);
     }
   });
 
@@ -78,5 +103,5 @@ export function createModelIo(ctx: AppContext): HTMLElement {
     status.textContent = `saved ${network.sizes.join('-')}`;
   });
 
-  return h('div', { class: 'model-io' }, status, loadButton, saveButton, file);
+  return h('div', { class: 'model-io' }, status, pretrainedButton, loadButton, saveButton, file);
 }

@@ -5,7 +5,7 @@
  * as the same experiment run in Node; problem 2's slider morphs the sigmoid
  * into the step.
  */
-import { type ExperimentResult, experiments, runExperiment } from '@mlisp/experiments';
+import { type ExperimentResult, experiments, runExperiment, type Series } from '@mlisp/experiments';
 import { loadBundledSync } from '@mlisp/mnist/node';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -49,6 +49,31 @@ describe('experiments view', () => {
       const charts = await page.locator(`${card} figure.chart canvas`).count();
       expect(charts).toBe(plots + (experiment.problem === 2 ? 1 : 0));
       expect(charts).toBeGreaterThan(0);
+      // Every chart draws its data: each series as many points as the experiment
+      // gave (finite ones; a log axis drops values <= 0), titles in words.
+      const drawn = await page.$$eval(`${card} figure.chart[data-points]`, (figs) =>
+        figs.map((f) => ({
+          title: f.getAttribute('data-chart') ?? '',
+          points: (f.getAttribute('data-points') ?? '').split(',').map(Number),
+        })),
+      );
+      for (const chart of drawn) {
+        expect(chart.points.every((n) => n > 0)).toBe(true);
+      }
+      const series = expected.series as (Series & { plotTitle?: string })[];
+      const titles = [...new Set(series.map((s) => s.plotTitle ?? s.plot ?? s.name))];
+      expect(
+        drawn.filter((c) => c.title !== 'Sigmoid neuron → perceptron').map((c) => c.title),
+      ).toEqual(titles);
+      // Tick labels say something: no axis reads the same label twice (P4's read 0, -0, 0…).
+      const ticks = await page.$$eval(`${card} figure.chart`, (figs) =>
+        figs.flatMap((f) => [f.dataset.ticks0 ?? '', f.dataset.ticks1 ?? '']),
+      );
+      for (const axis of ticks) {
+        const labels = axis.split('|').filter((t) => t !== '');
+        expect(labels.length).toBeGreaterThan(1);
+        expect(new Set(labels).size).toBe(labels.length);
+      }
       const rows = await page.$$eval(`${card} [data-testid="checks"] tr`, (trs) =>
         trs.slice(1).map((tr) => {
           const cells = Array.from(tr.querySelectorAll('td'), (td) => td.textContent ?? '');

@@ -11,9 +11,15 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { oneHotBatch } from '@mlisp/encoders';
+import { argmaxBatch, oneHotBatch } from '@mlisp/encoders';
 import { loadBundledSync } from '@mlisp/mnist/node';
-import { createNetwork, type Network, parseModel, serializeModel } from '@mlisp/neurons';
+import {
+  createNetwork,
+  feedforward,
+  type Network,
+  parseModel,
+  serializeModel,
+} from '@mlisp/neurons';
 import { Rng, rowView } from '@mlisp/tensor';
 import { trainInPlace } from '@mlisp/trainer';
 import type { Page } from 'playwright-core';
@@ -381,6 +387,34 @@ describe('draw and the CLI', () => {
     await page.waitForFunction(
       () => document.querySelector('[data-testid="draw-answer"]')?.textContent === 'draw a digit',
     );
+    expect(session.errors).toEqual([]);
+  });
+
+  it('Pretrained loads the shipped `mlisp train` model in one click', async () => {
+    await open(SMALL);
+    await page.click('[data-testid="load-pretrained"]');
+    await page.waitForFunction(() =>
+      (document.querySelector('[data-testid="model-status"]')?.textContent ?? '').startsWith(
+        'loaded pretrained-784-30-10.json',
+      ),
+    );
+    const file = resolve(
+      fileURLToPath(new URL('.', import.meta.url)),
+      '../public/pretrained-784-30-10.json',
+    );
+    const network = parseModel(readFileSync(file, 'utf8')).network;
+    const { test } = loadBundledSync();
+    const out = feedforward(network, test.images);
+    const right = argmaxBatch(out).filter((d, i) => d === test.labels[i]).length;
+    await openView(page, 'digits');
+    await page.waitForFunction(
+      (n) =>
+        (document.querySelector('[data-testid="digits-summary"]')?.textContent ?? '').startsWith(
+          `${n} of 2004`,
+        ),
+      right,
+    );
+    expect(right / 2004).toBeGreaterThan(0.9);
     expect(session.errors).toEqual([]);
   });
 

@@ -301,7 +301,10 @@ describe('network and digits views', () => {
 
   it('shows test digits misclassified first, with 4-bit codes, and a confusion matrix', async () => {
     await openView(page, 'digits');
-    await page.waitForSelector('[data-testid="gallery"] .digit-card');
+    // The cards are painted ten a frame: wait for the first 40.
+    await page.waitForFunction(
+      () => document.querySelectorAll('[data-testid="gallery"] .digit-card').length === 40,
+    );
     const cards = await page.$$eval('[data-testid="gallery"] .digit-card', (els) =>
       els.map((e) => ({
         wrong: e.getAttribute('data-wrong') === 'true',

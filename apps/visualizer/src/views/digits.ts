@@ -172,14 +172,11 @@ export function createDigitsView(ctx: AppContext): ViewHandle {
     }
     // Painting a digit makes a canvas: at most NEW_CANVASES of them per task,
     // the rest of the gallery follows in the next frames.
-    let fresh = 0;
     const missing = order.slice(0, shown).filter((i) => !canvases.has(i));
+    for (const i of missing.slice(0, NEW_CANVASES)) imageOf(test, i);
     if (missing.length > NEW_CANVASES) {
-      for (const i of missing.slice(0, NEW_CANVASES)) imageOf(test, i);
-      fresh = missing.length - NEW_CANVASES;
-    }
-    if (fresh > 0) {
       schedule();
+      // Keep the cards on show until every new one is painted (the first time, show those ready).
       if (gallery.childElementCount > 0) return;
     }
     clear(gallery);

@@ -84,6 +84,7 @@ export function createDrawView(ctx: AppContext): ViewHandle {
     bitLabel.hidden = !inked;
     clear(why);
     if (!inked) {
+      clear(bars);
       digit.textContent = '';
       confidence.textContent = 'draw a digit';
       return;

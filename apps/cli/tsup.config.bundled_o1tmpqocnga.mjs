@@ -1,0 +1,18 @@
+// tsup.config.ts
+import { defineConfig } from "tsup";
+var tsup_config_default = defineConfig({
+  // The training loop runs in a worker thread (dist/train-worker.js) so that
+  // the main thread can draw progress and receive Ctrl-C.
+  entry: { cli: "src/cli.ts", "train-worker": "src/train-worker.ts" },
+  format: ["esm"],
+  platform: "node",
+  target: "node20",
+  clean: true,
+  sourcemap: true,
+  dts: false,
+  banner: { js: "#!/usr/bin/env node" }
+});
+export {
+  tsup_config_default as default
+};
+//# sourceMappingURL=data:application/json;base64,ewogICJ2ZXJzaW9uIjogMywKICAic291cmNlcyI6IFsidHN1cC5jb25maWcudHMiXSwKICAic291cmNlc0NvbnRlbnQiOiBbImNvbnN0IF9faW5qZWN0ZWRfZmlsZW5hbWVfXyA9IFwiL3dvcmsvd3QvaTE1L2FwcHMvY2xpL3RzdXAuY29uZmlnLnRzXCI7Y29uc3QgX19pbmplY3RlZF9kaXJuYW1lX18gPSBcIi93b3JrL3d0L2kxNS9hcHBzL2NsaVwiO2NvbnN0IF9faW5qZWN0ZWRfaW1wb3J0X21ldGFfdXJsX18gPSBcImZpbGU6Ly8vd29yay93dC9pMTUvYXBwcy9jbGkvdHN1cC5jb25maWcudHNcIjtpbXBvcnQgeyBkZWZpbmVDb25maWcgfSBmcm9tICd0c3VwJztcblxuZXhwb3J0IGRlZmF1bHQgZGVmaW5lQ29uZmlnKHtcbiAgLy8gVGhlIHRyYWluaW5nIGxvb3AgcnVucyBpbiBhIHdvcmtlciB0aHJlYWQgKGRpc3QvdHJhaW4td29ya2VyLmpzKSBzbyB0aGF0XG4gIC8vIHRoZSBtYWluIHRocmVhZCBjYW4gZHJhdyBwcm9ncmVzcyBhbmQgcmVjZWl2ZSBDdHJsLUMuXG4gIGVudHJ5OiB7IGNsaTogJ3NyYy9jbGkudHMnLCAndHJhaW4td29ya2VyJzogJ3NyYy90cmFpbi13b3JrZXIudHMnIH0sXG4gIGZvcm1hdDogWydlc20nXSxcbiAgcGxhdGZvcm06ICdub2RlJyxcbiAgdGFyZ2V0OiAnbm9kZTIwJyxcbiAgY2xlYW46IHRydWUsXG4gIHNvdXJjZW1hcDogdHJ1ZSxcbiAgZHRzOiBmYWxzZSxcbiAgYmFubmVyOiB7IGpzOiAnIyEvdXNyL2Jpbi9lbnYgbm9kZScgfSxcbn0pO1xuIl0sCiAgIm1hcHBpbmdzIjogIjtBQUE2TSxTQUFTLG9CQUFvQjtBQUUxTyxJQUFPLHNCQUFRLGFBQWE7QUFBQTtBQUFBO0FBQUEsRUFHMUIsT0FBTyxFQUFFLEtBQUssY0FBYyxnQkFBZ0Isc0JBQXNCO0FBQUEsRUFDbEUsUUFBUSxDQUFDLEtBQUs7QUFBQSxFQUNkLFVBQVU7QUFBQSxFQUNWLFFBQVE7QUFBQSxFQUNSLE9BQU87QUFBQSxFQUNQLFdBQVc7QUFBQSxFQUNYLEtBQUs7QUFBQSxFQUNMLFFBQVEsRUFBRSxJQUFJLHNCQUFzQjtBQUN0QyxDQUFDOyIsCiAgIm5hbWVzIjogW10KfQo=
