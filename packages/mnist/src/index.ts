@@ -28,6 +28,6 @@ export {
   oneHotTargets,
   subset,
 } from './dataset.js';
-export { IdxFormatError } from './errors.js';
+export { IdxFormatError, NoDigitError } from './errors.js';
 export { encodeIdx, type IdxArray, type IdxData, type IdxType, parseIdx } from './idx.js';
 export { type PrepareDigitOptions, prepareDigit } from './prepare.js';

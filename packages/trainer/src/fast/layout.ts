@@ -1,3 +1,4 @@
+import { dropThreshold } from '../dropout.js';
 import type { EngineConfig } from './config.js';
 import { LAYOUT } from './generated/wasm-kernels.js';
 
@@ -62,10 +63,22 @@ const padded = (n: number): number => Math.ceil(n / 16) * 16;
  */
 export const LAYOUT_SKEW = 4096 + 5 * 64;
 
+/**
+ * Rows per batch of a forward-only evaluation, at least: larger than a
+ * training mini-batch so that threads meet at fewer barriers.
+ */
+export const EVALUATION_ROWS = 64;
+
+/** Rows the batch buffers hold: a training mini-batch or an evaluation batch. */
+export function bufferRows(config: EngineConfig): number {
+  return Math.max(config.batchSize, EVALUATION_ROWS);
+}
+
 /** Lays out plan, parameters and batch buffers from `base + LAYOUT_SKEW` on. */
 export function layoutMemory(config: EngineConfig, base: number, threads: number): MemoryLayout {
   const size = config.dtype === 'float32' ? 4 : 8;
-  const { sizes, batchSize, momentum } = config;
+  const { sizes, momentum } = config;
+  const batchSize = bufferRows(config);
   const L = sizes.length - 1;
   let top = align(base + LAYOUT_SKEW);
   const take = (bytes: number): number => {
@@ -133,7 +146,11 @@ export function writePlan(
   words[h + K.P_FLAGS] =
     (config.cost === 'quadratic' ? K.F_QUADRATIC : 0) |
     (config.cost === 'log-likelihood' ? K.F_SOFTMAX : 0) |
-    (config.skipZeros ? 0 : K.F_DENSE);
+    (config.skipZeros ? 0 : K.F_DENSE) |
+    (config.regularization === 'l1' ? K.F_L1 : 0) |
+    (config.dropout > 0 ? K.F_DROPOUT : 0);
+  words[h + K.P_DROP_THRESHOLD] = dropThreshold(config.dropout);
+  new Float64Array(words.buffer, layout.plan + K.P_DROP_SCALE * 4, 1)[0] = 1 / (1 - config.dropout);
   words[h + K.P_BARRIER] = layout.barrier;
   words[h + K.P_ROWS] = layout.rows;
   words[h + K.P_CAN_WAIT] = canWait;
@@ -157,7 +174,7 @@ export function writePlan(
       words[r + K.L_OWN + 2 * t] = start;
       words[r + K.L_OWN + 2 * t + 1] = end;
     }
-    for (let i = 0; i < config.batchSize; i++) words[(a.rows >> 2) + i] = a.A + i * a.lda * size;
+    for (let i = 0; i < bufferRows(config); i++) words[(a.rows >> 2) + i] = a.A + i * a.lda * size;
   });
 }
 
@@ -196,6 +213,18 @@ export function writeDataAddresses(
   words[h + LAYOUT.P_INPUTS] = at.inputs;
   words[h + LAYOUT.P_TARGETS] = at.targets;
   words[h + LAYOUT.P_ORDER] = at.order;
+}
+
+/** The dropout key and the position of the next call's first sample in the epoch. */
+export function writeDropout(
+  words: Int32Array,
+  layout: MemoryLayout,
+  key: number,
+  position: number,
+): void {
+  const h = layout.plan >> 2;
+  words[h + LAYOUT.P_DROP_KEY] = key | 0;
+  words[h + LAYOUT.P_POSITION] = position;
 }
 
 /** Turns the per-batch costs on (at `address`) or off (0) for the next call. */
