@@ -191,7 +191,7 @@ function table(): Row[] {
     ...each(['experiment', 'all'], '--seed', ['-5']),
     row(['experiment', 'no-such-experiment'], "unknown experiment 'no-such-experiment'"),
     row(['experiment', ''], "unknown experiment ''"),
-    row(['experiment'], "missing required argument 'list|ID|all'"),
+    row(['experiment'], "missing required argument 'list|ID|N|all'"),
     row([...experiment, '--quick=1'], "unknown option '--quick=1'"),
   ];
 }
