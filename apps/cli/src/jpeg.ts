@@ -4,6 +4,7 @@
  */
 import jpeg from 'jpeg-js';
 import { type GreyImage, MAX_PNG_PIXELS } from './png.js';
+import { MAX_PNG_DECODE_BYTES } from './png-check.js';
 
 /** True when `bytes` start with the JPEG start-of-image marker and a segment marker. */
 export function isJpeg(bytes: Uint8Array): boolean {
@@ -22,7 +23,8 @@ export function decodeJpegGrey(bytes: Uint8Array): GreyImage {
     useTArray: true,
     formatAsRGBA: true,
     maxResolutionInMP: MAX_PNG_PIXELS / 1e6,
-    maxMemoryUsageInMB: 1024,
+    // The same decode budget as a PNG's (256 MiB).
+    maxMemoryUsageInMB: MAX_PNG_DECODE_BYTES / 2 ** 20,
   });
   const { width, height, data } = image;
   const pixels = new Float64Array(width * height);

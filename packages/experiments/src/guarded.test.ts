@@ -7,14 +7,17 @@ import {
   checkFasterWhenWrong,
   checkFirstLayerFlips,
   checkNetworkAtZero,
+  checkNoBetterDirection,
   checkPremiseGain,
   checkSteepRegion,
   checkSteepVanishes,
   checkUnique,
+  dot,
   type ExperimentOptions,
   experiments,
   explosionBound,
   findExperiment,
+  norm,
   PROBLEM_SET_TABLE,
   premiseInputs,
   premiseSaturates,
@@ -23,7 +26,7 @@ import {
   steepSigmoid,
   worstPremiseInput,
 } from '@mlisp/experiments';
-import { zeros } from '@mlisp/tensor';
+import { Rng, zeros } from '@mlisp/tensor';
 import { describe, expect, it } from 'vitest';
 
 describe('the registry', () => {
@@ -93,6 +96,35 @@ describe('restated claims fail where they should', () => {
     const gaps = angles.map((t) => 1 - Math.cos(t));
     expect(checkUnique(5, angles, gaps).pass).toBe(true);
     expect(checkUnique(5, angles, [0, ...gaps.slice(1)]).pass).toBe(false);
+  });
+
+  it('P4: at n = 830 a step reaching 20% of the optimum passes random directions but not rotations of itself', () => {
+    const rng = new Rng(4);
+    const n = 830;
+    const g = rng.fillNormal(new Float64Array(n));
+    const unit = (v: Float64Array) => v.map((x) => x / norm(v));
+    const best = unit(g.map((x) => -x));
+    const side = rng.fillNormal(new Float64Array(n));
+    const along = dot(side, best);
+    const perp = unit(side.map((x, i) => x - along * (best[i] as number)));
+    const candidate = best.map((b, i) => 0.2 * b + Math.sqrt(0.96) * (perp[i] as number));
+    const random = Array.from({ length: 2000 }, () => {
+      const r = rng.fillNormal(new Float64Array(n));
+      return dot(g, r) / norm(r);
+    });
+    const rotations = Array.from({ length: 1000 }, () => {
+      const theta = 10 ** rng.uniform(-6, 0);
+      const r = rng.fillNormal(new Float64Array(n));
+      const a = dot(r, candidate);
+      const w = unit(r.map((x, i) => x - a * (candidate[i] as number)));
+      return dot(
+        g,
+        candidate.map((c, i) => Math.cos(theta) * c + Math.sin(theta) * (w[i] as number)),
+      );
+    });
+    const value = dot(g, candidate);
+    expect(checkNoBetterDirection(value, random, 1, n).pass).toBe(true);
+    expect(checkNoBetterDirection(value, [...random, ...rotations], 1, n).pass).toBe(false);
   });
 
   it("P7: 'the more wrong, the faster' fails for the quadratic cost's speeds", () => {

@@ -58,21 +58,23 @@ export {
 export {
   BAD_START,
   checkDerivativeRatio,
-  checkEngineAgrees,
-  checkFasterWhenWrong,
-  checkFirstEpoch,
   checkSlowdown,
   epochsToReach,
   GOOD_START,
-  initialSpeeds,
   learningSlowdown,
   type NeuronEngine,
   type NeuronRun,
   type NeuronStart,
   outputWeightGradient,
-  SWEEP_OUTPUTS,
   trainNeuron,
 } from './learning-slowdown.js';
+export {
+  checkEngineAgrees,
+  checkFasterWhenWrong,
+  checkFirstEpoch,
+  initialSpeeds,
+  SWEEP_OUTPUTS,
+} from './learning-speed.js';
 export {
   biasDifferences,
   checkRefusal,

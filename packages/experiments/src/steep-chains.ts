@@ -164,8 +164,8 @@ export function checkUnbalanced(
   const spread = Math.max(...log10Ratios) - Math.min(...log10Ratios);
   return check(
     `${name}, ${log10Ratios.length} random chains: |∂C/∂b_1 / ∂C/∂b_4| within [1/2, 2] (layers learning at similar speeds)`,
-    'rarely (< 25% of chains); ratios spread over ≥ 4 orders of magnitude',
+    'rarely (< 25% of chains); ratios spread over ≥ 2 orders of magnitude',
     `${fmt(100 * balanced)}% of chains, spread ${fmt(spread)} orders of magnitude`,
-    log10Ratios.length > 0 && balanced < 0.25 && spread >= 4,
+    log10Ratios.length > 0 && balanced < 0.25 && spread >= 2,
   );
 }

@@ -2,6 +2,7 @@
 import { join } from 'node:path';
 import { loadBundled, MNIST_FILES, writeMnistFolder } from '@mlisp/mnist/node';
 import type { Command } from 'commander';
+import { RunError } from '../errors.js';
 import { readFlags } from '../flags.js';
 import { type Io, println } from '../output.js';
 import { checkOutputFile } from '../safe-paths.js';
@@ -35,7 +36,17 @@ Example:
         checkOutputFile(join(outDir as string, opts.gzip === true ? `${name}.gz` : name), '--out');
       }
       const split = await loadBundled();
-      const written = await writeMnistFolder(outDir as string, split, { gzip: opts.gzip === true });
+      let written: string[];
+      try {
+        written = await writeMnistFolder(outDir as string, split, { gzip: opts.gzip === true });
+      } catch (error) {
+        const e = error as NodeJS.ErrnoException;
+        if (typeof e.code !== 'string') throw error;
+        // Each file is written atomically: those not yet replaced keep their contents.
+        throw new RunError(
+          `--out: could not write the IDX files into '${String(outDir)}' (${e.message.split(',')[0]}); files not yet written were left as they were`,
+        );
+      }
       println(
         io,
         `wrote ${written.length} files to ${outDir} (${split.train.size} training and ${split.test.size} test digits)`,

@@ -173,8 +173,8 @@ function table(): Row[] {
     row(['export', f.missing, '--format', 'tfjs', '--out', f.folder], 'MODEL', f.missing),
     row(['export', f.folder, '--format', 'tfjs', '--out', f.folder], 'MODEL', f.folder),
     row(['export', f.notJson, '--format', 'tfjs', '--out', f.folder], 'MODEL', f.notJson),
-    row(['export', f.ckpt, '--format', 'tfjs', '--out', f.folder], 'MODEL', f.ckpt),
-    ...each(exportCmd, '--format', ['onnx', 'TFJS', ''], '--out', join(dir, 'out')),
+    ...each(exportCmd, '--format', ['keras', 'ONNX', 'TFJS', ''], '--out', join(dir, 'out')),
+    bad([...exportCmd, '--format', 'onnx'], '--out', f.folder),
     bad([...exportCmd, '--format', 'network2'], '--out', f.folder),
     bad([...exportCmd, '--format', 'network2'], '--out', f.underFile),
     bad([...exportCmd, '--format', 'network2'], '--out', ''),
@@ -191,7 +191,7 @@ function table(): Row[] {
     ...each(['experiment', 'all'], '--seed', ['-5']),
     row(['experiment', 'no-such-experiment'], "unknown experiment 'no-such-experiment'"),
     row(['experiment', ''], "unknown experiment ''"),
-    row(['experiment'], "missing required argument 'list|ID|all'"),
+    row(['experiment'], "missing required argument 'list|ID|N|all'"),
     row([...experiment, '--quick=1'], "unknown option '--quick=1'"),
   ];
 }

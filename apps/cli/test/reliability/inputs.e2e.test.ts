@@ -244,6 +244,10 @@ describe('PNG images', () => {
   it('a truncated PNG is refused; the whole file is read', async () => {
     const png = new PNG({ width: 28, height: 28 });
     png.data.fill(255);
+    // A dark stroke, a "1", so that the image holds a digit to read.
+    for (let y = 4; y < 24; y++) {
+      for (let x = 12; x < 16; x++) png.data.fill(0, 4 * (28 * y + x), 4 * (28 * y + x) + 3);
+    }
     const whole = PNG.sync.write(png);
     const good = at('digit.png');
     writeFileSync(good, whole);

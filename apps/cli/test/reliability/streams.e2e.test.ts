@@ -141,6 +141,31 @@ describe('disk full during a checkpoint', () => {
   });
 });
 
+describe('disk full during data export', () => {
+  it('names --out and the cause, exit 1, no stack trace', async () => {
+    const folder = at('limited-idx');
+    const r = await spawnWith(
+      'bash',
+      [
+        '-c',
+        'ulimit -f 100 && exec "$0" "$@"',
+        process.execPath,
+        CLI,
+        'data',
+        'export',
+        '--out',
+        folder,
+      ],
+      'pipe',
+    );
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.stderr).toContain(
+      `--out: could not write the IDX files into '${folder}' (EFBIG: file too large)`,
+    );
+    noStackTrace(r.stderr);
+  });
+});
+
 describe('SIGTERM and SIGHUP', () => {
   for (const [signal, code] of [
     ['SIGTERM', 143],
