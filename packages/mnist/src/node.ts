@@ -5,10 +5,11 @@
  * @packageDocumentation
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { mkdir, readdir, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
+import { mkdir, open, readdir, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createGunzip, gzipSync } from 'node:zlib';
+import type { DType, FloatArray } from '@mlisp/tensor';
 import { parseBundled } from './bundled.js';
 import {
   assertDataset,
@@ -16,6 +17,9 @@ import {
   datasetFromIdx,
   datasetToIdx,
   type MnistSplit,
+  type PixelArray,
+  type PixelOptions,
+  pixelType,
 } from './dataset.js';
 import { IdxFormatError } from './errors.js';
 import { type IdxArray, idxTypeOfCode, parseIdx } from './idx.js';
@@ -40,7 +44,7 @@ export function bundledAssetPath(): string {
 }
 
 /** Options of {@link loadBundled} and {@link loadBundledSync}. */
-export interface LoadBundledOptions {
+export interface LoadBundledOptions<D extends DType = 'float64'> extends PixelOptions<D> {
   /** Path of `digits.bin`, if not the one shipped in this package. */
   path?: string;
 }
@@ -56,10 +60,12 @@ function missingAsset(path: string): IdxFormatError {
  * Reads the bundled 10,000 digits and returns the default split (7996 train,
  * 2004 test; see `bundledSplitIndices`).
  *
- * @param options - `path` of the asset, if not the shipped one
+ * @param options - `path` of the asset, if not the shipped one; `dtype` of the images (default `'float64'`)
  * @throws IdxFormatError when the asset is missing or damaged
  */
-export async function loadBundled(options: LoadBundledOptions = {}): Promise<MnistSplit> {
+export async function loadBundled<D extends DType = 'float64'>(
+  options: LoadBundledOptions<D> = {},
+): Promise<MnistSplit<PixelArray<D>>> {
   const path = options.path ?? bundledAssetPath();
   let bytes: Uint8Array;
   try {
@@ -68,14 +74,16 @@ export async function loadBundled(options: LoadBundledOptions = {}): Promise<Mni
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw missingAsset(path);
     throw e;
   }
-  return parseBundled(bytes);
+  return parseBundled(bytes, options);
 }
 
 /** {@link loadBundled}, synchronously. */
-export function loadBundledSync(options: LoadBundledOptions = {}): MnistSplit {
+export function loadBundledSync<D extends DType = 'float64'>(
+  options: LoadBundledOptions<D> = {},
+): MnistSplit<PixelArray<D>> {
   const path = options.path ?? bundledAssetPath();
   if (!existsSync(path)) throw missingAsset(path);
-  return parseBundled(readFileSync(path));
+  return parseBundled(readFileSync(path), options);
 }
 
 /**
@@ -84,11 +92,17 @@ export function loadBundledSync(options: LoadBundledOptions = {}): MnistSplit {
  */
 const MAX_GUNZIPPED = 2 ** 31 - 1;
 
+/** What an IDX header promises: the file's length, its shape, and the bytes of one item (one row of the outermost dimension). */
+interface IdxPromise {
+  bytes: number;
+  shape: string;
+  header: number;
+  items: number;
+  itemBytes: number;
+}
+
 /** What the header at the start of `prefix` promises, or undefined while `prefix` is too short. */
-function idxPromise(
-  prefix: Uint8Array,
-  file: string,
-): { bytes: number; shape: string } | undefined {
+function idxPromise(prefix: Uint8Array, file: string): IdxPromise | undefined {
   if (prefix.length < 4) return undefined;
   const type = idxTypeOfCode(prefix[2] as number);
   const ndims = prefix[3] as number;
@@ -105,7 +119,28 @@ function idxPromise(
     dims.push(view.getUint32(4 + 4 * i));
     count *= dims[i] as number;
   }
-  return { bytes: header + count * type.size, shape: `${dims.join('x')} ${type.type}` };
+  const items = dims[0] as number;
+  return {
+    bytes: header + count * type.size,
+    shape: `${dims.join('x')} ${type.type}`,
+    header,
+    items,
+    itemBytes: items === 0 ? 0 : (count / items) * type.size,
+  };
+}
+
+/**
+ * The first `rows` items of an IDX file whose first `length` bytes are in
+ * `bytes`: the header with its outermost dimension set to the rows kept,
+ * then those rows' bytes, in the same buffer. Fewer bytes than promised are
+ * left as they are for `parseIdx` to report as truncated.
+ */
+function keepRows(bytes: Uint8Array, promise: IdxPromise, rows: number): Uint8Array {
+  const kept = Math.min(rows, promise.items);
+  const end = promise.header + kept * promise.itemBytes;
+  if (bytes.length < end) return bytes;
+  new DataView(bytes.buffer, bytes.byteOffset, promise.header).setUint32(4, kept);
+  return bytes.subarray(0, end);
 }
 
 /**
@@ -114,14 +149,15 @@ function idxPromise(
  * it outgrows the size the IDX header declares (or 2 GiB). A small `.gz` that
  * inflates to gigabytes (a gzip bomb) is refused after at most one chunk past
  * that size. Data shorter than promised is returned as is, for `parseIdx` to
- * report as truncated.
+ * report as truncated. With `rows`, decompression stops once the first `rows`
+ * items are in, and only they are returned (see {@link keepRows}).
  */
-async function gunzipIdx(bytes: Uint8Array, file: string): Promise<Uint8Array> {
+async function gunzipIdx(bytes: Uint8Array, file: string, rows?: number): Promise<Uint8Array> {
   const gunzip = createGunzip({ chunkSize: 64 * 1024 });
   gunzip.end(bytes);
   const chunks: Buffer[] = [];
   let total = 0;
-  let promise: { bytes: number; shape: string } | undefined;
+  let promise: IdxPromise | undefined;
   let problem: IdxFormatError | undefined;
   try {
     for await (const chunk of gunzip as AsyncIterable<Buffer>) {
@@ -142,6 +178,13 @@ async function gunzipIdx(bytes: Uint8Array, file: string): Promise<Uint8Array> {
           break;
         }
       }
+      if (
+        promise !== undefined &&
+        rows !== undefined &&
+        total >= promise.header + Math.min(rows, promise.items) * promise.itemBytes
+      ) {
+        break;
+      }
       if (promise !== undefined && total > promise.bytes) {
         problem = new IdxFormatError(
           `the gzip data decompresses to more than the ${promise.bytes} bytes its IDX header promises (${promise.shape}); stopped decompressing at ${total} bytes`,
@@ -156,17 +199,54 @@ async function gunzipIdx(bytes: Uint8Array, file: string): Promise<Uint8Array> {
     gunzip.destroy();
   }
   if (problem !== undefined) throw problem;
-  return chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, total);
+  const all = chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, total);
+  return rows === undefined || promise === undefined ? all : keepRows(all, promise, rows);
+}
+
+/** The first bytes of a plain IDX file: its header and its first `rows` items. */
+async function readIdxRows(path: string, rows: number): Promise<Uint8Array> {
+  const file = await open(path, 'r');
+  try {
+    const head = new Uint8Array(4 + 4 * 255);
+    const { bytesRead } = await file.read(head, 0, head.length, 0);
+    const promise = idxPromise(head.subarray(0, bytesRead), path);
+    if (promise === undefined) return head.subarray(0, bytesRead); // parseIdx reports the truncated header
+    const want = promise.header + Math.min(rows, promise.items) * promise.itemBytes;
+    const bytes = new Uint8Array(want);
+    let have = 0;
+    while (have < want) {
+      const { bytesRead: n } = await file.read(bytes, have, want - have, have);
+      if (n === 0) break;
+      have += n;
+    }
+    return keepRows(bytes.subarray(0, have), promise, rows);
+  } finally {
+    await file.close();
+  }
+}
+
+/** True when the file starts with gzip's magic bytes. */
+async function isGzip(path: string): Promise<boolean> {
+  const file = await open(path, 'r');
+  try {
+    const magic = new Uint8Array(2);
+    const { bytesRead } = await file.read(magic, 0, 2, 0);
+    return bytesRead === 2 && magic[0] === 0x1f && magic[1] === 0x8b;
+  } finally {
+    await file.close();
+  }
 }
 
 /**
  * Reads a file, gunzipping it when it is gzip-compressed (by name or by
- * content), never past the size its IDX header promises.
+ * content), never past the size its IDX header promises. With `rows`, only the
+ * header and the first `rows` items are read (a plain file) or decompressed (a
+ * `.gz` file), and the header's outermost dimension says how many were kept.
  */
-async function readMaybeGz(path: string): Promise<Uint8Array> {
-  const bytes = await readFile(path);
-  const gz = path.endsWith('.gz') || (bytes[0] === 0x1f && bytes[1] === 0x8b);
-  return gz ? gunzipIdx(bytes, path) : bytes;
+async function readMaybeGz(path: string, rows?: number): Promise<Uint8Array> {
+  const gz = path.endsWith('.gz') || (await isGzip(path));
+  if (gz) return gunzipIdx(await readFile(path), path, rows);
+  return rows === undefined ? readFile(path) : readIdxRows(path, rows);
 }
 
 /**
@@ -194,11 +274,40 @@ async function findFile(dir: string, name: string): Promise<string> {
   throw new IdxFormatError(`missing ${name} (or ${name}.gz) in folder ${dir}`, join(dir, name));
 }
 
-async function readPair(dir: string, images: string, labels: string): Promise<Dataset> {
+async function readPair<D extends DType>(
+  dir: string,
+  images: string,
+  labels: string,
+  rows: number | undefined,
+  options: PixelOptions<D>,
+): Promise<Dataset<PixelArray<D>>> {
   const imagesPath = await findFile(dir, images);
   const labelsPath = await findFile(dir, labels);
-  const [img, lbl] = await Promise.all([readMaybeGz(imagesPath), readMaybeGz(labelsPath)]);
-  return datasetFromIdx(img, lbl, { images: imagesPath, labels: labelsPath });
+  const [img, lbl] = await Promise.all([
+    readMaybeGz(imagesPath, rows),
+    readMaybeGz(labelsPath, rows),
+  ]);
+  return datasetFromIdx(img, lbl, { images: imagesPath, labels: labelsPath }, options);
+}
+
+/** Options of {@link readMnistFolder}. */
+export interface ReadMnistOptions<D extends DType = 'float64'> extends PixelOptions<D> {
+  /**
+   * Read only the first N training samples (all when not given; fewer when the
+   * files hold fewer). Only those are read from a plain file, or decompressed
+   * from a `.gz` one.
+   */
+  train?: number;
+  /** Read only the first N test samples (as `train`). */
+  test?: number;
+}
+
+function rowLimit(name: string, value: unknown): number | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) {
+    throw new TypeError(`${name} must be an integer >= 0, got ${String(value)}`);
+  }
+  return value;
 }
 
 /**
@@ -206,14 +315,28 @@ async function readPair(dir: string, images: string, labels: string): Promise<Da
  * (`train-images-idx3-ubyte`, `train-labels-idx1-ubyte`, `t10k-images-idx3-ubyte`,
  * `t10k-labels-idx1-ubyte`), each plain or `.gz` (the plain file wins when both
  * exist). Pixels become byte / 255 in float64 (the 60,000 training images take
- * 376 MB).
+ * 376 MB), or float32 with `dtype: 'float32'` (188 MB). `train` / `test` read
+ * only the first N samples of a set, and no more of its files than they need.
  *
  * @param dir - the folder
+ * @param options - `dtype` of the images; `train` and `test` sample counts
  * @returns `{ train, test }` in the files' order
  * @throws IdxFormatError naming the file for a missing folder or file, bad gzip
  *   data, or any format problem of {@link datasetFromIdx}
+ * @throws TypeError for a bad option
+ * @example
+ * const { train, test } = await readMnistFolder('/usr/share/datasets/fashion-mnist', {
+ *   dtype: 'float32',
+ *   train: 10000,
+ * });
  */
-export async function readMnistFolder(dir: string): Promise<MnistSplit> {
+export async function readMnistFolder<D extends DType = 'float64'>(
+  dir: string,
+  options: ReadMnistOptions<D> = {},
+): Promise<MnistSplit<PixelArray<D>>> {
+  pixelType(options);
+  const trainRows = rowLimit('train', options.train);
+  const testRows = rowLimit('test', options.test);
   let isDir = false;
   try {
     isDir = (await stat(dir)).isDirectory();
@@ -221,8 +344,20 @@ export async function readMnistFolder(dir: string): Promise<MnistSplit> {
     // reported below
   }
   if (!isDir) throw new IdxFormatError('folder not found', dir);
-  const train = await readPair(dir, MNIST_FILES.trainImages, MNIST_FILES.trainLabels);
-  const test = await readPair(dir, MNIST_FILES.testImages, MNIST_FILES.testLabels);
+  const train = await readPair(
+    dir,
+    MNIST_FILES.trainImages,
+    MNIST_FILES.trainLabels,
+    trainRows,
+    options,
+  );
+  const test = await readPair(
+    dir,
+    MNIST_FILES.testImages,
+    MNIST_FILES.testLabels,
+    testRows,
+    options,
+  );
   return { train, test };
 }
 
@@ -298,7 +433,7 @@ async function writeAtomic(path: string, bytes: Uint8Array): Promise<void> {
  */
 export async function writeMnistFolder(
   dir: string,
-  data: MnistSplit,
+  data: MnistSplit<FloatArray>,
   options: WriteMnistOptions = {},
 ): Promise<string[]> {
   if (data === null || typeof data !== 'object') {
