@@ -1,7 +1,8 @@
 /**
  * Checkpoint files of `mlisp train --checkpoint/--resume`: the model, the
  * trainer's state (epoch, η, momentum velocities, random-generator state,
- * history) and the run's settings, in one JSON file written atomically.
+ * history), the run's settings, and the CLI's own epoch records and best
+ * epoch (its weights), in one JSON file written atomically.
  */
 import { readFileSync } from 'node:fs';
 import type { Network } from '@mlisp/neurons';
@@ -10,6 +11,7 @@ import { writeFileAtomic } from './atomic.js';
 import { messageOf, UsageError } from './errors.js';
 import { type LoadedModel, modelFromJson, modelToJson } from './model-file.js';
 import type { ModelJson } from './model-json.js';
+import type { Previous } from './train-run.js';
 import type { TrainSettings } from './train-settings.js';
 
 /** The contents of a checkpoint file. */
@@ -19,6 +21,12 @@ export interface CheckpointJson {
   settings: TrainSettings;
   model: ModelJson;
   trainer: TrainerState;
+  /** The CLI's epoch records, best epoch and unfinished epoch's costs (absent in older files). */
+  cli?: {
+    records: Previous['records'];
+    best: { epoch: number; accuracy: number; model: ModelJson } | null;
+    partial: Previous['partial'];
+  };
 }
 
 /** A checkpoint read back. */
@@ -26,6 +34,7 @@ export interface Checkpoint {
   settings: TrainSettings;
   model: LoadedModel;
   trainer: TrainerState;
+  previous: Previous;
 }
 
 /** Writes a checkpoint atomically. */
@@ -34,13 +43,27 @@ export function writeCheckpoint(
   settings: TrainSettings,
   network: Network,
   trainer: TrainerState,
+  previous: Previous = { records: [], best: null, partial: { costSum: 0, done: 0 } },
 ): void {
+  const { best } = previous;
   const json: CheckpointJson = {
     format: 'mlisp-checkpoint',
     version: 1,
     settings,
     model: modelToJson(network, settings.cost),
     trainer,
+    cli: {
+      records: previous.records,
+      best:
+        best === null
+          ? null
+          : {
+              epoch: best.epoch,
+              accuracy: best.accuracy,
+              model: modelToJson(best.network, settings.cost),
+            },
+      partial: previous.partial,
+    },
   };
   writeFileAtomic(path, `${JSON.stringify(json)}\n`);
 }
@@ -73,5 +96,25 @@ export function readCheckpoint(path: string): Checkpoint {
   if (json.trainer === undefined || typeof json.trainer !== 'object')
     throw fail('no "trainer" state');
   const model = modelFromJson(json.model, `--resume '${path}' (model)`);
-  return { settings: json.settings, model, trainer: json.trainer };
+  const cli = json.cli;
+  if (
+    cli !== undefined &&
+    (cli === null || typeof cli !== 'object' || !Array.isArray(cli.records))
+  ) {
+    throw fail('"cli" must hold the epoch records');
+  }
+  const best =
+    cli?.best == null
+      ? null
+      : {
+          epoch: cli.best.epoch,
+          accuracy: cli.best.accuracy,
+          network: modelFromJson(cli.best.model, `--resume '${path}' (best model)`).network,
+        };
+  const previous: Previous = {
+    records: cli?.records ?? [],
+    best,
+    partial: cli?.partial ?? { costSum: 0, done: 0 },
+  };
+  return { settings: json.settings, model, trainer: json.trainer, previous };
 }

@@ -56,7 +56,7 @@ describe('a diverging run', () => {
     const lines = jsonLines(result.stdout);
     expect(lines.map((l) => l.epoch)).toEqual(Array.from({ length: epoch - 1 }, (_, i) => i + 1));
     for (const l of lines)
-      expect(Number.isFinite(l.trainCost) && Number.isFinite(l.testCost)).toBe(true);
+      expect(Number.isFinite(l.batchCost) && Number.isFinite(l.testCost)).toBe(true);
     expect(existsSync(out)).toBe(false); // no model full of NaN
 
     // The checkpoint: readable by the CLI and by parseModel, finite, from epoch - 1.
