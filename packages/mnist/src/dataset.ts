@@ -1,6 +1,6 @@
 import { type DType, type FloatArray, type Matrix, rowView, zeros } from '@mlisp/tensor';
 import { IdxFormatError } from './errors.js';
-import { describe, parseIdx } from './idx.js';
+import { describe, type IdxArray, parseIdx } from './idx.js';
 
 /** Side of an MNIST image in pixels. */
 export const IMAGE_SIDE = 28;
@@ -75,6 +75,63 @@ function bytesToImages<T extends FloatArray>(bytes: Uint8Array, rows: number, ta
   return images;
 }
 
+/** byte -> pixel in `dtype` (internal: the IDX readers convert with it). */
+export function pixelTable(dtype: DType): FloatArray {
+  return dtype === 'float32' ? BYTE_TO_UNIT32 : BYTE_TO_UNIT;
+}
+
+/**
+ * Checks that an IDX header describes MNIST images (uint8, n x 28 x 28) and
+ * returns n (internal: shared with the streaming reader of `@mlisp/mnist/node`).
+ *
+ * @throws IdxFormatError naming `file` otherwise
+ */
+export function checkImagesShape(type: string, dims: readonly number[], file: string): number {
+  if (type !== 'uint8' || dims.length !== 3) {
+    throw new IdxFormatError(
+      `expected MNIST images (uint8, 3 dimensions n x 28 x 28), got ${type} with dims ${dims.join('x')}`,
+      file,
+    );
+  }
+  const [n, h, w] = dims as [number, number, number];
+  if (h !== IMAGE_SIDE || w !== IMAGE_SIDE) {
+    throw new IdxFormatError(`images are ${h}x${w} pixels, but MNIST images are 28x28`, file);
+  }
+  return n;
+}
+
+/**
+ * The labels of a decoded IDX labels file, checked: uint8, one dimension, `n`
+ * of them (as many as images), each 0..9 (internal).
+ *
+ * @throws IdxFormatError naming the file at fault
+ */
+export function checkLabels(
+  lbl: IdxArray,
+  n: number,
+  imgFile: string,
+  lblFile: string,
+): Uint8Array {
+  if (lbl.type !== 'uint8' || lbl.dims.length !== 1) {
+    throw new IdxFormatError(
+      `expected MNIST labels (uint8, 1 dimension), got ${lbl.type} with dims ${lbl.dims.join('x')}`,
+      lblFile,
+    );
+  }
+  const labels = lbl.data as Uint8Array;
+  if (labels.length !== n) {
+    throw new IdxFormatError(
+      `image/label count mismatch: ${n} images in ${imgFile} but ${labels.length} labels in ${lblFile}`,
+      imgFile,
+    );
+  }
+  const bad = labels.findIndex((v) => v >= CLASSES);
+  if (bad >= 0) {
+    throw new IdxFormatError(`label ${labels[bad]} at index ${bad} is outside 0..9`, lblFile);
+  }
+  return labels;
+}
+
 /** File names used in error messages by {@link datasetFromIdx}. */
 export interface IdxNames {
   /** Name of the images file, e.g. `'train-images-idx3-ubyte'`. */
@@ -105,36 +162,11 @@ export function datasetFromIdx<D extends DType = 'float64'>(
   const imgFile = names.images ?? 'images';
   const lblFile = names.labels ?? 'labels';
   const img = parseIdx(imageBytes, imgFile);
-  const lbl = parseIdx(labelBytes, lblFile);
-  if (img.type !== 'uint8' || img.dims.length !== 3) {
-    throw new IdxFormatError(
-      `expected MNIST images (uint8, 3 dimensions n x 28 x 28), got ${img.type} with dims ${img.dims.join('x')}`,
-      imgFile,
-    );
-  }
-  const [n, h, w] = img.dims as [number, number, number];
-  if (h !== IMAGE_SIDE || w !== IMAGE_SIDE) {
-    throw new IdxFormatError(`images are ${h}x${w} pixels, but MNIST images are 28x28`, imgFile);
-  }
-  if (lbl.type !== 'uint8' || lbl.dims.length !== 1) {
-    throw new IdxFormatError(
-      `expected MNIST labels (uint8, 1 dimension), got ${lbl.type} with dims ${lbl.dims.join('x')}`,
-      lblFile,
-    );
-  }
-  const labels = lbl.data as Uint8Array;
-  if (labels.length !== n) {
-    throw new IdxFormatError(
-      `image/label count mismatch: ${n} images in ${imgFile} but ${labels.length} labels in ${lblFile}`,
-      imgFile,
-    );
-  }
-  const bad = labels.findIndex((v) => v >= CLASSES);
-  if (bad >= 0) {
-    throw new IdxFormatError(`label ${labels[bad]} at index ${bad} is outside 0..9`, lblFile);
-  }
-  const table = dtype === 'float32' ? BYTE_TO_UNIT32 : BYTE_TO_UNIT;
-  const images = bytesToImages(img.data as Uint8Array, n, table) as Matrix<PixelArray<D>>;
+  const n = checkImagesShape(img.type, img.dims, imgFile);
+  const labels = checkLabels(parseIdx(labelBytes, lblFile), n, imgFile, lblFile);
+  const images = bytesToImages(img.data as Uint8Array, n, pixelTable(dtype)) as Matrix<
+    PixelArray<D>
+  >;
   return { images, labels, size: n };
 }
 

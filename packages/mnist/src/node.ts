@@ -9,12 +9,12 @@ import { mkdir, open, readdir, readFile, rename, stat, unlink, writeFile } from 
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createGunzip, gzipSync } from 'node:zlib';
-import type { DType, FloatArray } from '@mlisp/tensor';
+import type { DType, FloatArray, Matrix } from '@mlisp/tensor';
 import { parseBundled } from './bundled.js';
 import {
   assertDataset,
+  checkLabels,
   type Dataset,
-  datasetFromIdx,
   datasetToIdx,
   type MnistSplit,
   type PixelArray,
@@ -22,7 +22,9 @@ import {
   pixelType,
 } from './dataset.js';
 import { IdxFormatError } from './errors.js';
-import { type IdxArray, idxTypeOfCode, parseIdx } from './idx.js';
+import { type IdxArray, parseIdx } from './idx.js';
+import { type IdxPromise, idxPromise, keepRows } from './idx-header.js';
+import { isGzipFile, readImagesFile } from './images-file.js';
 
 /** The four standard MNIST file names (without `.gz`). */
 export const MNIST_FILES = {
@@ -91,57 +93,6 @@ export function loadBundledSync<D extends DType = 'float64'>(
  * `readFile` reads of a plain file.
  */
 const MAX_GUNZIPPED = 2 ** 31 - 1;
-
-/** What an IDX header promises: the file's length, its shape, and the bytes of one item (one row of the outermost dimension). */
-interface IdxPromise {
-  bytes: number;
-  shape: string;
-  header: number;
-  items: number;
-  itemBytes: number;
-}
-
-/** What the header at the start of `prefix` promises, or undefined while `prefix` is too short. */
-function idxPromise(prefix: Uint8Array, file: string): IdxPromise | undefined {
-  if (prefix.length < 4) return undefined;
-  const type = idxTypeOfCode(prefix[2] as number);
-  const ndims = prefix[3] as number;
-  if (prefix[0] !== 0 || prefix[1] !== 0 || type === undefined || ndims === 0) {
-    parseIdx(prefix, file); // throws the header's error (wrong magic, type code, 0 dimensions)
-    throw new IdxFormatError('bad IDX header', file); // not reached while the tables agree
-  }
-  const header = 4 + 4 * ndims;
-  if (prefix.length < header) return undefined;
-  const view = new DataView(prefix.buffer, prefix.byteOffset, header);
-  const dims: number[] = [];
-  let count = 1;
-  for (let i = 0; i < ndims; i++) {
-    dims.push(view.getUint32(4 + 4 * i));
-    count *= dims[i] as number;
-  }
-  const items = dims[0] as number;
-  return {
-    bytes: header + count * type.size,
-    shape: `${dims.join('x')} ${type.type}`,
-    header,
-    items,
-    itemBytes: items === 0 ? 0 : (count / items) * type.size,
-  };
-}
-
-/**
- * The first `rows` items of an IDX file whose first `length` bytes are in
- * `bytes`: the header with its outermost dimension set to the rows kept,
- * then those rows' bytes, in the same buffer. Fewer bytes than promised are
- * left as they are for `parseIdx` to report as truncated.
- */
-function keepRows(bytes: Uint8Array, promise: IdxPromise, rows: number): Uint8Array {
-  const kept = Math.min(rows, promise.items);
-  const end = promise.header + kept * promise.itemBytes;
-  if (bytes.length < end) return bytes;
-  new DataView(bytes.buffer, bytes.byteOffset, promise.header).setUint32(4, kept);
-  return bytes.subarray(0, end);
-}
 
 /**
  * Gunzips an IDX file without ever holding more than its header promises: the
@@ -225,18 +176,6 @@ async function readIdxRows(path: string, rows: number): Promise<Uint8Array> {
   }
 }
 
-/** True when the file starts with gzip's magic bytes. */
-async function isGzip(path: string): Promise<boolean> {
-  const file = await open(path, 'r');
-  try {
-    const magic = new Uint8Array(2);
-    const { bytesRead } = await file.read(magic, 0, 2, 0);
-    return bytesRead === 2 && magic[0] === 0x1f && magic[1] === 0x8b;
-  } finally {
-    await file.close();
-  }
-}
-
 /**
  * Reads a file, gunzipping it when it is gzip-compressed (by name or by
  * content), never past the size its IDX header promises. With `rows`, only the
@@ -244,7 +183,7 @@ async function isGzip(path: string): Promise<boolean> {
  * `.gz` file), and the header's outermost dimension says how many were kept.
  */
 async function readMaybeGz(path: string, rows?: number): Promise<Uint8Array> {
-  const gz = path.endsWith('.gz') || (await isGzip(path));
+  const gz = await isGzipFile(path);
   if (gz) return gunzipIdx(await readFile(path), path, rows);
   return rows === undefined ? readFile(path) : readIdxRows(path, rows);
 }
@@ -279,15 +218,17 @@ async function readPair<D extends DType>(
   images: string,
   labels: string,
   rows: number | undefined,
-  options: PixelOptions<D>,
+  dtype: D,
 ): Promise<Dataset<PixelArray<D>>> {
   const imagesPath = await findFile(dir, images);
   const labelsPath = await findFile(dir, labels);
-  const [img, lbl] = await Promise.all([
-    readMaybeGz(imagesPath, rows),
+  const [pixels, lbl] = await Promise.all([
+    readImagesFile(imagesPath, rows, dtype),
     readMaybeGz(labelsPath, rows),
   ]);
-  return datasetFromIdx(img, lbl, { images: imagesPath, labels: labelsPath }, options);
+  const size = pixels.rows;
+  const labelArray = checkLabels(parseIdx(lbl, labelsPath), size, imagesPath, labelsPath);
+  return { images: pixels as Matrix<PixelArray<D>>, labels: labelArray, size };
 }
 
 /** Options of {@link readMnistFolder}. */
@@ -334,7 +275,7 @@ export async function readMnistFolder<D extends DType = 'float64'>(
   dir: string,
   options: ReadMnistOptions<D> = {},
 ): Promise<MnistSplit<PixelArray<D>>> {
-  pixelType(options);
+  const dtype = pixelType(options) as D;
   const trainRows = rowLimit('train', options.train);
   const testRows = rowLimit('test', options.test);
   let isDir = false;
@@ -349,15 +290,9 @@ export async function readMnistFolder<D extends DType = 'float64'>(
     MNIST_FILES.trainImages,
     MNIST_FILES.trainLabels,
     trainRows,
-    options,
+    dtype,
   );
-  const test = await readPair(
-    dir,
-    MNIST_FILES.testImages,
-    MNIST_FILES.testLabels,
-    testRows,
-    options,
-  );
+  const test = await readPair(dir, MNIST_FILES.testImages, MNIST_FILES.testLabels, testRows, dtype);
   return { train, test };
 }
 
