@@ -11,7 +11,7 @@ import { checkImagesShape, IMAGE_PIXELS, pixelTable } from './dataset.js';
 import { IdxFormatError } from './errors.js';
 import { type IdxPromise, idxPromise } from './idx-header.js';
 
-const CHUNK = 1 << 20;
+const CHUNK = 64 * 1024;
 
 /** True when the file is gzip-compressed, by name or by its first two bytes. */
 export async function isGzipFile(path: string): Promise<boolean> {

@@ -29,6 +29,7 @@ const BATCHES = 20; // 200 samples in mini-batches of 10
 function withoutTimings(file: string): unknown {
   const json = JSON.parse(readFileSync(file, 'utf8'));
   for (const event of json.trainer.history) delete event.seconds;
+  for (const record of json.cli.records) delete record.seconds;
   return json;
 }
 
