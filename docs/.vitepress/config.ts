@@ -61,6 +61,7 @@ export default defineConfig({
             { text: 'The mlisp CLI', link: '/guide/cli' },
             { text: 'The visualizer', link: '/guide/visualizer' },
             { text: 'Performance', link: '/guide/performance' },
+            { text: 'Reliability', link: '/guide/reliability' },
           ],
         },
         {

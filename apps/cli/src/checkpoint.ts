@@ -5,11 +5,12 @@
  * epoch (its weights), in one JSON file written atomically.
  */
 import { readFileSync } from 'node:fs';
-import type { Network } from '@mlisp/neurons';
+import { checkModelText, ModelFormatError, type Network } from '@mlisp/neurons';
 import type { TrainerState } from '@mlisp/trainer';
-import { writeFileAtomic } from './atomic.js';
+import { WriteFailedError, writeFileAtomic } from './atomic.js';
+import { checkConsistent, checkSettings } from './checkpoint-check.js';
 import { messageOf, UsageError } from './errors.js';
-import { type LoadedModel, modelFromJson, modelToJson } from './model-file.js';
+import { type LoadedModel, modelFromJson, modelToJson, stripBom } from './model-file.js';
 import type { ModelJson } from './model-json.js';
 import type { Previous } from './train-run.js';
 import type { TrainSettings } from './train-settings.js';
@@ -76,9 +77,17 @@ export function writeCheckpoint(
 export function readCheckpoint(path: string): Checkpoint {
   const fail = (what: string) =>
     new UsageError(`--resume: '${path}' is not an mlisp checkpoint file: ${what}`);
+  const text = stripBom(readFileSync(path, 'utf8'));
+  try {
+    // Bounded by its model's declared shape before JSON.parse (weights, velocities and the best epoch's weights: 3 copies).
+    checkModelText(text, { within: 'model', copies: 3 });
+  } catch (error) {
+    if (error instanceof ModelFormatError) throw fail(error.message);
+    throw error;
+  }
   let value: unknown;
   try {
-    value = JSON.parse(readFileSync(path, 'utf8'));
+    value = JSON.parse(text);
   } catch (error) {
     throw fail(messageOf(error));
   }
@@ -95,7 +104,9 @@ export function readCheckpoint(path: string): Checkpoint {
   if (json.settings === undefined || typeof json.settings !== 'object') throw fail('no "settings"');
   if (json.trainer === undefined || typeof json.trainer !== 'object')
     throw fail('no "trainer" state');
+  const settings = checkSettings(json.settings, fail);
   const model = modelFromJson(json.model, `--resume '${path}' (model)`);
+  checkConsistent(settings, model, json.trainer, fail);
   const cli = json.cli;
   if (
     cli !== undefined &&
@@ -116,5 +127,31 @@ export function readCheckpoint(path: string): Checkpoint {
     best,
     partial: cli?.partial ?? { costSum: 0, done: 0 },
   };
-  return { settings: json.settings, model, trainer: json.trainer, previous };
+  return { settings, model, trainer: json.trainer, previous };
+}
+
+/**
+ * Writes a checkpoint, or says why it could not: a full disk or a file-size
+ * limit must not end the run (the model is still trained and written with
+ * --out), and the file keeps its last good contents.
+ *
+ * @returns null when written, else the message naming the file and the cause
+ */
+export function tryWriteCheckpoint(
+  path: string,
+  settings: TrainSettings,
+  network: Network,
+  trainer: TrainerState,
+  previous: Previous,
+): string | null {
+  try {
+    writeCheckpoint(path, settings, network, trainer, previous);
+    return null;
+  } catch (error) {
+    if (error instanceof WriteFailedError) {
+      const at = `epoch ${trainer.epoch}${trainer.batch > 0 ? `, mini-batch ${trainer.batch}` : ''}`;
+      return `--checkpoint: ${error.message}; the state after ${at} is not saved`;
+    }
+    throw error;
+  }
 }

@@ -86,5 +86,10 @@ export async function loadData(
     if (error instanceof IdxFormatError) throw new RunError(error.message);
     throw error;
   }
+  if (split.test.size === 0) {
+    throw new UsageError(
+      `--data: the test set of ${describeData(choice)} has no digits; there is nothing to evaluate on`,
+    );
+  }
   return cut(split, limits);
 }

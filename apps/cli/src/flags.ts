@@ -25,6 +25,8 @@ export const MAX_THREADS = 8;
 export const EXPORT_FORMATS = ['tfjs', 'network2'] as const;
 /** Number types `mlisp train` computes in (`--precision`). */
 export const PRECISIONS = ['f32', 'f64'] as const;
+/** Regularisation terms (`--regularization`). */
+export const REGULARIZATIONS = ['l2', 'l1'] as const;
 /** The book's settings `--preset` names. */
 export const PRESET_NAMES = ['ch1', 'ch3'] as const;
 
@@ -35,6 +37,7 @@ export type InitialiserName = (typeof INITIALISERS)[number];
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 export type Precision = (typeof PRECISIONS)[number];
 export type Preset = (typeof PRESET_NAMES)[number];
+export type Regularization = (typeof REGULARIZATIONS)[number];
 
 /** `--init`: a named initialiser, or a model file to start from. */
 export type InitChoice = { kind: 'named'; name: InitialiserName } | { kind: 'file'; path: string };
@@ -91,12 +94,14 @@ export const FLAGS = {
   earlyStop: P.positiveInt,
   etaSchedule: P.positiveInt,
   history: P.outFile,
+  regularization: P.oneOf(REGULARIZATIONS),
+  dropout: P.probability,
   out: P.outFile,
   outDir: P.outDir,
   checkpoint: P.outFile,
   resume: P.existingFile,
   index: P.nonNegativeInt,
-  image: P.existingFile,
+  image: P.existingFileOf(P.MAX_PNG_BYTES),
   format: P.oneOf(EXPORT_FORMATS),
   model: P.existingFile,
 } as const;

@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import {
   type CostName,
+  checkModelText,
   ModelFormatError,
   type Network,
   parseModel,
@@ -54,6 +55,11 @@ export function modelFromJson(value: unknown, where: string): LoadedModel {
   }
 }
 
+/** `text` without a leading byte-order mark (editors on Windows add one). */
+export function stripBom(text: string): string {
+  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+}
+
 /**
  * Reads a model file.
  *
@@ -61,9 +67,18 @@ export function modelFromJson(value: unknown, where: string): LoadedModel {
  * @param flag - the flag or argument that named it, for messages
  */
 export function readModel(path: string, flag: string): LoadedModel {
+  const text = stripBom(readFileSync(path, 'utf8'));
+  try {
+    checkModelText(text); // bounded by its declared shape before JSON.parse builds anything
+  } catch (error) {
+    if (error instanceof ModelFormatError) {
+      throw new UsageError(`${flag} '${path}': not a usable mlisp model file: ${error.message}`);
+    }
+    throw error;
+  }
   let value: unknown;
   try {
-    value = JSON.parse(readFileSync(path, 'utf8'));
+    value = JSON.parse(text);
   } catch (error) {
     throw new UsageError(`${flag}: '${path}' is not a JSON model file (${messageOf(error)})`);
   }

@@ -6,6 +6,7 @@
 import { accessSync, constants, existsSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { UsageError } from './errors.js';
+import { checkInputFile, checkOutputFile } from './safe-paths.js';
 
 /** Turns the string typed after a flag into a checked value, or throws a UsageError. */
 export type Parser<T> = (raw: string, flag: string) => T;
@@ -53,6 +54,13 @@ export const nonNegativeNumber: Parser<number> = (raw, flag) => {
 export const momentum: Parser<number> = (raw, flag) => {
   const n = toNumber(raw);
   if (!Number.isFinite(n) || n < 0 || n >= 1) throw bad(flag, raw, 'a number in [0, 1), e.g. 0.9');
+  return n;
+};
+
+/** A dropout probability p in [0, 1). */
+export const probability: Parser<number> = (raw, flag) => {
+  const n = toNumber(raw);
+  if (!Number.isFinite(n) || n < 0 || n >= 1) throw bad(flag, raw, 'a number in [0, 1), e.g. 0.5');
   return n;
 };
 
@@ -114,15 +122,28 @@ export function oneOf<T extends string>(names: readonly T[]): Parser<T> {
   };
 }
 
-/** A path to a file that exists (not a folder). */
-export const existingFile: Parser<string> = (raw, flag) => {
-  if (raw.trim() === '') throw bad(flag, raw, 'a file name');
-  if (!existsSync(raw)) throw new UsageError(`${flag}: file '${raw}' does not exist`);
-  if (statSync(raw).isDirectory()) {
-    throw new UsageError(`${flag}: '${raw}' is a folder, expected a file`);
-  }
-  return raw;
-};
+/**
+ * Most bytes a JSON file (model or checkpoint) may have: the longest string
+ * Node can hold (2^29 - 24 characters).
+ */
+export const MAX_JSON_BYTES = 2 ** 29 - 24;
+/** Most bytes a PNG given to `predict --image` may have. */
+export const MAX_PNG_BYTES = 64 * 1024 * 1024;
+
+/**
+ * A path to a regular file that exists, of at most `maxBytes`: not a folder,
+ * and not a FIFO or device (reading one could block or never end).
+ */
+export function existingFileOf(maxBytes: number): Parser<string> {
+  return (raw, flag) => {
+    if (raw.trim() === '') throw bad(flag, raw, 'a file name');
+    checkInputFile(raw, flag, maxBytes);
+    return raw;
+  };
+}
+
+/** A JSON file that exists: a regular file of at most {@link MAX_JSON_BYTES}. */
+export const existingFile: Parser<string> = existingFileOf(MAX_JSON_BYTES);
 
 /** A path to a folder that exists. */
 export const existingDir: Parser<string> = (raw, flag) => {
@@ -159,6 +180,7 @@ export const outFile: Parser<string> = (raw, flag) => {
     throw new UsageError(`${flag}: '${raw}' is a folder, expected a file name to write`);
   }
   creatable(dirname(raw), raw, flag);
+  checkOutputFile(raw, flag);
   return raw;
 };
 

@@ -5,6 +5,7 @@
  * `prepareDigit` of @mlisp/mnist.
  */
 import { PNG } from 'pngjs';
+import { checkPng } from './png-check.js';
 
 /** A grey image: `width * height` values in [0, 1], row by row. */
 export interface GreyImage {
@@ -20,11 +21,7 @@ export function isPng(bytes: Uint8Array): boolean {
   return PNG_SIGNATURE.every((b, i) => bytes[i] === b);
 }
 
-/**
- * Most pixels a PNG may have (25 megapixels): the decoder allocates memory for
- * the size the header claims before it reads any image data.
- */
-export const MAX_PNG_PIXELS = 25_000_000;
+export { MAX_PNG_PIXELS } from './png-check.js';
 
 /**
  * Decodes a PNG into grey values in [0, 1] (0 black, 1 white).
@@ -35,24 +32,16 @@ export const MAX_PNG_PIXELS = 25_000_000;
  * canvas keeps its shape.
  *
  * @param bytes - the PNG file's contents
- * @throws Error when the bytes are not a readable PNG
+ * @throws Error when the bytes are not a readable PNG: truncated, or too large
+ *   to decode (see {@link checkPng}), before decoding anything
  */
 export function decodePngGrey(bytes: Uint8Array): GreyImage {
-  // The IHDR chunk comes first: width and height at bytes 16..23.
-  if (bytes.length >= 24 && String.fromCharCode(...bytes.subarray(12, 16)) === 'IHDR') {
-    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-    const [w, h] = [view.getUint32(16), view.getUint32(20)];
-    if (w * h > MAX_PNG_PIXELS) {
-      throw new Error(
-        `its header claims ${w}x${h} pixels, more than the ${MAX_PNG_PIXELS.toLocaleString('en-US')} an image may have`,
-      );
-    }
-  }
+  checkPng(bytes);
   const png = PNG.sync.read(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
   const { width, height, data } = png;
   const n = width * height;
-  const lum = new Float64Array(n);
-  const alpha = new Float64Array(n);
+  // One float64 array: luminance first, then the grey value (the decode budget counts 8 bytes a pixel).
+  const pixels = new Float64Array(n);
   let transparent = false;
   let inkWeight = 0;
   let inkSum = 0;
@@ -61,18 +50,19 @@ export function decodePngGrey(bytes: Uint8Array): GreyImage {
     const g = data[4 * i + 1] ?? 0;
     const b = data[4 * i + 2] ?? 0;
     const a = (data[4 * i + 3] ?? 255) / 255;
-    lum[i] = (0.299 * r + 0.587 * g + 0.114 * b) / 255;
-    alpha[i] = a;
+    const lum = (0.299 * r + 0.587 * g + 0.114 * b) / 255;
+    pixels[i] = lum;
     if (a < 1) transparent = true;
     inkWeight += a;
-    inkSum += a * (lum[i] as number);
+    inkSum += a * lum;
   }
-  const pixels = new Float64Array(n);
   // Light ink on transparency goes over black, dark ink over white.
   const background = transparent && inkWeight > 0 && inkSum / inkWeight > 0.5 ? 0 : 1;
-  for (let i = 0; i < n; i++) {
-    const a = alpha[i] as number;
-    pixels[i] = (lum[i] as number) * a + background * (1 - a);
+  if (transparent) {
+    for (let i = 0; i < n; i++) {
+      const a = (data[4 * i + 3] ?? 255) / 255;
+      pixels[i] = (pixels[i] as number) * a + background * (1 - a);
+    }
   }
   return { width, height, pixels };
 }

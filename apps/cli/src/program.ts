@@ -50,7 +50,9 @@ Examples:
   $ mlisp predict net.json --index 0
   $ mlisp experiment list
 
-Exit codes: 0 success, 1 failure while running, 2 usage error.`,
+Exit codes: 0 success, 1 failure while running, 2 usage error,
+128+n stopped by signal n (130 Ctrl-C, 143 SIGTERM, 129 SIGHUP),
+141 stdout closed by its reader (files asked for are still written).`,
     );
   registerTrain(program, io);
   registerEval(program, io);

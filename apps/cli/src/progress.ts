@@ -37,7 +37,7 @@ function pad(text: string, width: number): string {
 
 /** The footnote of the starred cost columns (`mlisp eval`'s cost has no L2 term). */
 export const COST_NOTE =
-  '* with the L2 term (λ/2n)·Σw², n the size of the set scored; mlisp eval reports the cost without it';
+  '* with the regularisation term (L2: (λ/2n)·Σw², L1: (λ/n)·Σ|w|), n the size of the set scored; mlisp eval reports the cost without it';
 
 /** The header of the epoch table with these figure columns. */
 export function epochHeader(columns: readonly FigureColumn[], color: Colors): string {

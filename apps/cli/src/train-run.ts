@@ -18,7 +18,7 @@ import {
   type TrainerState,
   trainInPlaceAsync,
 } from '@mlisp/trainer';
-import { writeCheckpoint } from './checkpoint.js';
+import { tryWriteCheckpoint } from './checkpoint.js';
 import { evaluate } from './classify.js';
 import type { TrainSettings } from './train-settings.js';
 
@@ -97,6 +97,8 @@ export interface RunInput {
   threads: number | 'auto';
   signal: AbortSignal;
   checkpointPath: string | null;
+  /** Called with the message when a checkpoint could not be written (the run goes on). */
+  onCheckpointFailure: (message: string) => void;
   /** Called after each mini-batch with the epoch and the samples done in it. */
   onProgress: (epoch: number, done: number) => void;
   /** Called after each epoch (after its checkpoint is written). */
@@ -116,6 +118,14 @@ function trainerSet(set: Dataset<FloatArray>): TrainerDataset {
   return { inputs: set.images, targets: oneHotTargets(set.labels), labels: set.labels };
 }
 
+/** The regularisation term of the cost over a set of n samples, as the trainer adds it. */
+function penalty(network: Network, settings: TrainSettings, n: number): number {
+  if (settings.regularization === 'l2') return l2Penalty(network, settings.lambda, n);
+  let sum = 0;
+  for (const layer of network.layers) for (const w of layer.weights.data) sum += Math.abs(w);
+  return (settings.lambda / n) * sum;
+}
+
 function testFigures(
   network: Network,
   settings: TrainSettings,
@@ -123,7 +133,7 @@ function testFigures(
 ): Pick<EpochRecord, 'testCost' | 'testAccuracy'> {
   const e = evaluate(network, settings.cost, test);
   return {
-    testCost: e.cost + l2Penalty(network, settings.lambda, Math.max(1, test.size)),
+    testCost: e.cost + penalty(network, settings, Math.max(1, test.size)),
     testAccuracy: e.accuracy,
   };
 }
@@ -148,6 +158,15 @@ export async function runTraining(input: RunInput): Promise<RunOutput> {
     done += b.size;
     input.onProgress(b.epoch, done);
   };
+  const save = (state: TrainerState, partial: Previous['partial']) => {
+    if (checkpointPath === null) return;
+    const failure = tryWriteCheckpoint(checkpointPath, settings, network, state, {
+      records,
+      best,
+      partial,
+    });
+    if (failure !== null) input.onCheckpointFailure(failure);
+  };
   const onEpoch = (event: EpochEvent, checkpoint: () => TrainerState) => {
     const evaluated = {
       cost: event.evaluationCost ?? Number.NaN,
@@ -168,10 +187,7 @@ export async function runTraining(input: RunInput): Promise<RunOutput> {
     };
     records.push(record);
     best = updateBest(best, record, watched, network);
-    if (checkpointPath !== null) {
-      const extras = { records, best, partial: { costSum: 0, done: 0 } };
-      writeCheckpoint(checkpointPath, settings, network, checkpoint(), extras);
-    }
+    save(checkpoint(), { costSum: 0, done: 0 });
     input.onEpoch(record, records);
   };
   const watching = settings.earlyStop !== null || settings.etaSchedule !== null;
@@ -179,6 +195,8 @@ export async function runTraining(input: RunInput): Promise<RunOutput> {
     cost: settings.cost,
     eta: settings.eta,
     lambda: settings.lambda,
+    regularization: settings.regularization,
+    dropout: settings.dropout,
     momentum: settings.momentum,
     epochs: settings.epochs,
     batchSize: settings.batch,
@@ -205,9 +223,8 @@ export async function runTraining(input: RunInput): Promise<RunOutput> {
     threads: input.threads,
     ...(input.resumeFrom === undefined ? {} : { resumeFrom: input.resumeFrom }),
   });
-  if (result.stopReason === 'aborted' && checkpointPath !== null) {
-    const partial = result.state.batch > 0 ? { costSum, done } : { costSum: 0, done: 0 };
-    writeCheckpoint(checkpointPath, settings, network, result.state, { records, best, partial });
+  if (result.stopReason === 'aborted') {
+    save(result.state, result.state.batch > 0 ? { costSum, done } : { costSum: 0, done: 0 });
   }
   return {
     stopReason: result.stopReason,

@@ -13,6 +13,7 @@ import type {
   OutputActivation,
   Precision,
   Preset,
+  Regularization,
 } from './flags.js';
 
 /** Everything that decides what a training run computes. */
@@ -25,6 +26,10 @@ export interface TrainSettings {
   cost: CostName;
   eta: number;
   lambda: number;
+  /** The regularisation term λ weighs: L2 (λ/2n)·Σw² or L1 (λ/n)·Σ|w|. */
+  regularization: Regularization;
+  /** Probability of dropping each hidden neuron while training (0: no dropout). */
+  dropout: number;
   momentum: number;
   epochs: number;
   batch: number;
@@ -58,6 +63,8 @@ export const DEFAULT_SETTINGS: TrainSettings = {
   cost: 'cross-entropy',
   eta: 0.5,
   lambda: 5,
+  regularization: 'l2',
+  dropout: 0,
   momentum: 0,
   epochs: 30,
   batch: 10,
@@ -80,6 +87,8 @@ export const DEFAULT_SETTINGS: TrainSettings = {
  * with (float64 was the only precision then).
  */
 const LEGACY: Partial<TrainSettings> = {
+  regularization: 'l2',
+  dropout: 0,
   precision: 'f64',
   validation: null,
   earlyStop: null,
@@ -135,6 +144,8 @@ export type TrainFlags = Partial<
     | 'earlyStop'
     | 'etaSchedule'
     | 'preset'
+    | 'regularization'
+    | 'dropout'
   >
 > & { shuffle?: boolean; monitorTest?: boolean; expand?: boolean };
 
@@ -158,6 +169,8 @@ const FIXED_ON_RESUME = [
   'cost',
   'eta',
   'lambda',
+  'regularization',
+  'dropout',
   'momentum',
   'batch',
   'seed',
@@ -209,6 +222,8 @@ export function resolveSettings(flags: TrainFlags, resumed: TrainSettings | null
     cost,
     eta: flags.eta ?? base.eta,
     lambda: flags.lambda ?? base.lambda,
+    regularization: flags.regularization ?? base.regularization,
+    dropout: flags.dropout ?? base.dropout,
     momentum: flags.momentum ?? base.momentum,
     epochs: flags.epochs ?? base.epochs,
     batch: flags.batch ?? base.batch,
@@ -303,7 +318,8 @@ export function describeSettings(s: TrainSettings): string {
     `[${s.sizes.join(',')}] ${layers}`,
     `${s.cost} cost`,
     `η ${s.eta}`,
-    `λ ${s.lambda}`,
+    `λ ${s.lambda}${s.regularization === 'l1' ? ' (L1)' : ''}`,
+    ...(s.dropout > 0 ? [`dropout ${s.dropout}`] : []),
     ...(s.momentum > 0 ? [`momentum ${s.momentum}`] : []),
     `mini-batch ${s.batch}`,
     plural(s.epochs, 'epoch'),

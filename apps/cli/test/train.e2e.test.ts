@@ -67,7 +67,7 @@ describe('mlisp train --json', () => {
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout).toContain('600 training and 200 test digits');
     expect(result.stdout).toMatch(/epoch\s+batch cost\s+test cost\*\s+test acc/);
-    expect(result.stdout).toContain('* with the L2 term');
+    expect(result.stdout).toContain('* with the regularisation term (L2: (λ/2n)·Σw²');
     expect(result.stdout).toMatch(
       /\n\s+1\/1\s+\d+\.\d{4}\s+\d+\.\d{4}\s+\d+\.\d\d%\s+0\.5\s+\d+\.\ds\n/,
     );

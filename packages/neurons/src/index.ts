@@ -43,6 +43,12 @@ export {
   toModelJson,
 } from './model.js';
 export {
+  checkModelText,
+  MAX_MODEL_NEURONS,
+  MAX_MODEL_PARAMETERS,
+  type ModelTextOptions,
+} from './model-bounds.js';
+export {
   type ActivationLike,
   assertSizes,
   type CreateNetworkOptions,

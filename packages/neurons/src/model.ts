@@ -1,5 +1,6 @@
 import { type DType, zeros } from '@mlisp/tensor';
 import { activationByName, isActivationName } from './activations.js';
+import { checkModelText } from './model-bounds.js';
 import type { ActivationName, CostName, Layer, Network } from './types.js';
 
 /** The `format` field of every model file. */
@@ -201,6 +202,9 @@ function finiteNumbers(value: unknown, path: string, length: number): number[] {
  * the shape of every weight and bias array against sizes, finite numbers (no
  * strings, nulls or infinities), and no `__proto__` / `constructor` /
  * `prototype` keys — before allocating anything from the sizes it declares.
+ * Text is first bounded by its declared shape (see {@link checkModelText}), so
+ * an absurd or padded file is refused before `JSON.parse`; a leading
+ * byte-order mark is skipped.
  *
  * @param input - the JSON text, or the already-parsed object
  * @param options - `dtype` of the network's weights (default `'float64'`)
@@ -210,8 +214,11 @@ function finiteNumbers(value: unknown, path: string, length: number): number[] {
 export function parseModel(input: string | unknown, options: { dtype?: DType } = {}): ParsedModel {
   let root: unknown = input;
   if (typeof input === 'string') {
+    // A byte-order mark (Windows editors write one) is not part of the JSON.
+    const text = input.charCodeAt(0) === 0xfeff ? input.slice(1) : input;
+    checkModelText(text);
     try {
-      root = JSON.parse(input);
+      root = JSON.parse(text);
     } catch (e) {
       fail('', `is not valid JSON (${(e as Error).message})`);
     }

@@ -19,12 +19,14 @@ import { timesDerivative, timesDerivative1 } from './activations';
 
 /**
  * δ of the layer below for its neurons [k0, k1) (BP2):
- * P[i, k] = (Σ_j D[i, j]·W[j, k]) · f'(z) with f'(z) from a = Ab[i, k] (f of code `act`). Vectors run
+ * P[i, k] = (Σ_j D[i, j]·W[j, k]) · f'(z) with f'(z) from a = Ab[i, k] (f of code `act`),
+ * or, with `stored` ≠ 0 (dropout), times the mask·f'(z)/(1 − p) the forward pass left in P. Vectors run
  * along k (rows of W are contiguous); the sum over j is in order. Row
  * strides: ldd for D, ldw for W, ldb for Ab and P.
  */
 export function deltaBelow<T>(
   D: usize, m: i32, nOut: i32, ldd: i32, W: usize, ldw: i32, k0: i32, k1: i32, Ab: usize, P: usize, ldb: i32, act: i32,
+  stored: i32,
 ): void {
   const size = sizeof<T>();
   const step = 16 / <i32>sizeof<T>();
@@ -42,38 +44,56 @@ export function deltaBelow<T>(
         w += rowW;
       }
       const a = v128.load(Ab + below + o);
-      v128.store(P + below + o, timesDerivative<T>(acc, a, act));
+      v128.store(P + below + o, stored != 0 ? v128.mul<T>(acc, v128.load(P + below + o)) : timesDerivative<T>(acc, a, act));
     }
     for (; k < k1; k++) {
       const o = <usize>k * size;
       let s: T = 0;
       for (let j = 0; j < nOut; j++) s += load<T>(d + <usize>j * size) * load<T>(W + <usize>j * rowW + o);
       const a = load<T>(Ab + below + o);
-      store<T>(P + below + o, timesDerivative1<T>(s, a, act));
+      store<T>(P + below + o, stored != 0 ? s * load<T>(P + below + o) : timesDerivative1<T>(s, a, act));
     }
   }
 }
 
-/** One vector of the step: w ← decay·w − lr·g, or with momentum v ← μv − wd·w − lr·g, w ← w + v. */
+/** sgn(w) of each lane: 1, −1, or 0 for ±0 (the book's convention for L1). */
 // @ts-ignore: decorator
-@inline function stepVector<T>(p: usize, vp: usize, g: v128, lr: v128, decay: v128, wd: v128, mu: v128, momentum: bool): void {
+@inline function sign<T>(w: v128): v128 {
+  const zero = v128.splat<T>(0);
+  const one = v128.splat<T>(1);
+  return v128.sub<T>(v128.and(v128.gt<T>(w, zero), one), v128.and(v128.lt<T>(w, zero), one));
+}
+
+/**
+ * One vector of the step. L2: w ← decay·w − lr·g, or with momentum
+ * v ← μv − wd·w − lr·g, w ← w + v. L1 (eq. 97): w ← w − wd·sgn(w) − lr·g, or
+ * with momentum v ← μv − wd·sgn(w) − lr·g, w ← w + v.
+ */
+// @ts-ignore: decorator
+@inline function stepVector<T>(p: usize, vp: usize, g: v128, lr: v128, decay: v128, wd: v128, mu: v128, momentum: bool, l1: bool): void {
   const w = v128.load(p);
+  const shrink = l1 ? v128.mul<T>(wd, sign<T>(w)) : v128.mul<T>(wd, w);
   if (momentum) {
-    const v = v128.sub<T>(v128.sub<T>(v128.mul<T>(mu, v128.load(vp)), v128.mul<T>(wd, w)), v128.mul<T>(lr, g));
+    const v = v128.sub<T>(v128.sub<T>(v128.mul<T>(mu, v128.load(vp)), shrink), v128.mul<T>(lr, g));
     v128.store(vp, v);
     v128.store(p, v128.add<T>(w, v));
+  } else if (l1) {
+    v128.store(p, v128.sub<T>(v128.sub<T>(w, shrink), v128.mul<T>(lr, g)));
   } else {
     v128.store(p, v128.sub<T>(v128.mul<T>(decay, w), v128.mul<T>(lr, g)));
   }
 }
 
 // @ts-ignore: decorator
-@inline function stepScalar<T>(p: usize, vp: usize, g: T, lr: T, decay: T, wd: T, mu: T, momentum: bool): void {
+@inline function stepScalar<T>(p: usize, vp: usize, g: T, lr: T, decay: T, wd: T, mu: T, momentum: bool, l1: bool): void {
   const w = load<T>(p);
+  const shrink = l1 ? wd * (w > <T>0 ? <T>1 : w < <T>0 ? <T>-1 : <T>0) : wd * w;
   if (momentum) {
-    const v = mu * load<T>(vp) - wd * w - lr * g;
+    const v = mu * load<T>(vp) - shrink - lr * g;
     store<T>(vp, v);
     store<T>(p, w + v);
+  } else if (l1) {
+    store<T>(p, w - shrink - lr * g);
   } else {
     store<T>(p, decay * w - lr * g);
   }
@@ -100,16 +120,16 @@ export function deltaBelow<T>(
 // @ts-ignore: decorator
 @inline function step4x2<T>(
   p: usize, rowW: usize, velocity: usize, g0a: v128, g0b: v128, g1a: v128, g1b: v128, g2a: v128, g2b: v128, g3a: v128, g3b: v128,
-  lr: v128, decay: v128, wd: v128, mu: v128, momentum: bool,
+  lr: v128, decay: v128, wd: v128, mu: v128, momentum: bool, l1: bool,
 ): void {
-  stepVector<T>(p, p + velocity, g0a, lr, decay, wd, mu, momentum);
-  stepVector<T>(p + 16, p + 16 + velocity, g0b, lr, decay, wd, mu, momentum);
-  stepVector<T>(p + rowW, p + rowW + velocity, g1a, lr, decay, wd, mu, momentum);
-  stepVector<T>(p + rowW + 16, p + rowW + 16 + velocity, g1b, lr, decay, wd, mu, momentum);
-  stepVector<T>(p + 2 * rowW, p + 2 * rowW + velocity, g2a, lr, decay, wd, mu, momentum);
-  stepVector<T>(p + 2 * rowW + 16, p + 2 * rowW + 16 + velocity, g2b, lr, decay, wd, mu, momentum);
-  stepVector<T>(p + 3 * rowW, p + 3 * rowW + velocity, g3a, lr, decay, wd, mu, momentum);
-  stepVector<T>(p + 3 * rowW + 16, p + 3 * rowW + 16 + velocity, g3b, lr, decay, wd, mu, momentum);
+  stepVector<T>(p, p + velocity, g0a, lr, decay, wd, mu, momentum, l1);
+  stepVector<T>(p + 16, p + 16 + velocity, g0b, lr, decay, wd, mu, momentum, l1);
+  stepVector<T>(p + rowW, p + rowW + velocity, g1a, lr, decay, wd, mu, momentum, l1);
+  stepVector<T>(p + rowW + 16, p + rowW + 16 + velocity, g1b, lr, decay, wd, mu, momentum, l1);
+  stepVector<T>(p + 2 * rowW, p + 2 * rowW + velocity, g2a, lr, decay, wd, mu, momentum, l1);
+  stepVector<T>(p + 2 * rowW + 16, p + 2 * rowW + 16 + velocity, g2b, lr, decay, wd, mu, momentum, l1);
+  stepVector<T>(p + 3 * rowW, p + 3 * rowW + velocity, g3a, lr, decay, wd, mu, momentum, l1);
+  stepVector<T>(p + 3 * rowW + 16, p + 3 * rowW + 16 + velocity, g3b, lr, decay, wd, mu, momentum, l1);
 }
 
 /**
@@ -123,22 +143,26 @@ export function deltaBelow<T>(
  * 5 float32 strips) runs sparse: its blocks add only the live samples' terms,
  * in order. A skipped term is D·0 = ±0, which changes nothing (a sum that
  * starts at +0 is never −0), so with finite D every gradient has the plain
- * sum's bits. skip = 0 turns this off: every strip runs dense.
+ * sum's bits. skip = 0 turns this off: every strip runs dense. l1 ≠ 0: the
+ * L1 step (eq. 97) instead of L2's weight decay.
  * Rows of D are ldd values apart, rows of W (and VW) ldw.
  */
 export function updateWeights<T>(
   D: usize, m: i32, ldd: i32, rows: usize, W: usize, ldw: i32, VW: usize,
-  j0: i32, j1: i32, k0: i32, k1: i32, lrS: T, decayS: T, wdS: T, muS: T, skip: i32,
+  j0: i32, j1: i32, k0: i32, k1: i32, lrS: T, decayS: T, wdS: T, muS: T, skip: i32, l1: i32,
 ): void {
-  if (muS != 0) updateWith<T>(D, m, ldd, rows, W, ldw, VW, j0, j1, k0, k1, lrS, decayS, wdS, muS, true, skip);
-  else updateWith<T>(D, m, ldd, rows, W, ldw, VW, j0, j1, k0, k1, lrS, decayS, wdS, muS, false, skip);
+  if (l1 != 0) {
+    if (muS != 0) updateWith<T>(D, m, ldd, rows, W, ldw, VW, j0, j1, k0, k1, lrS, decayS, wdS, muS, true, true, skip);
+    else updateWith<T>(D, m, ldd, rows, W, ldw, VW, j0, j1, k0, k1, lrS, decayS, wdS, muS, false, true, skip);
+  } else if (muS != 0) updateWith<T>(D, m, ldd, rows, W, ldw, VW, j0, j1, k0, k1, lrS, decayS, wdS, muS, true, false, skip);
+  else updateWith<T>(D, m, ldd, rows, W, ldw, VW, j0, j1, k0, k1, lrS, decayS, wdS, muS, false, false, skip);
 }
 
 /** {@link updateWeights} with or without momentum (a constant: no test in the blocks' steps). */
 // @ts-ignore: decorator
 @inline function updateWith<T>(
   D: usize, m: i32, ldd: i32, rows: usize, W: usize, ldw: i32, VW: usize,
-  j0: i32, j1: i32, k0: i32, k1: i32, lrS: T, decayS: T, wdS: T, muS: T, momentum: bool, skip: i32,
+  j0: i32, j1: i32, k0: i32, k1: i32, lrS: T, decayS: T, wdS: T, muS: T, momentum: bool, l1: bool, skip: i32,
 ): void {
   const size = sizeof<T>();
   const step = 16 / <i32>sizeof<T>();
@@ -189,7 +213,7 @@ export function updateWeights<T>(
             g3b = madd<T>(e3, xb, g3b);
           }
         }
-        step4x2<T>(W + <usize>j * rowW + o, rowW, velocity, g0a, g0b, g1a, g1b, g2a, g2b, g3a, g3b, lr, decay, wd, mu, momentum);
+        step4x2<T>(W + <usize>j * rowW + o, rowW, velocity, g0a, g0b, g1a, g1b, g2a, g2b, g3a, g3b, lr, decay, wd, mu, momentum, l1);
       }
     }
     // Dense strips (a sparse one has had every block above).
@@ -225,7 +249,7 @@ export function updateWeights<T>(
         d += rowD;
         r += sizeof<usize>();
       }
-      step4x2<T>(W + <usize>j * rowW + o, rowW, velocity, g0a, g0b, g1a, g1b, g2a, g2b, g3a, g3b, lr, decay, wd, mu, momentum);
+      step4x2<T>(W + <usize>j * rowW + o, rowW, velocity, g0a, g0b, g1a, g1b, g2a, g2b, g3a, g3b, lr, decay, wd, mu, momentum, l1);
     }
     for (; j < j1; j++) {
       // Neurons left, one at a time: 2 sums over the live samples (all of a dense strip's).
@@ -243,19 +267,19 @@ export function updateWeights<T>(
         }
       }
       const p = W + <usize>j * rowW + o;
-      stepVector<T>(p, p + velocity, ga, lr, decay, wd, mu, momentum);
-      stepVector<T>(p + 16, p + 16 + velocity, gb, lr, decay, wd, mu, momentum);
+      stepVector<T>(p, p + velocity, ga, lr, decay, wd, mu, momentum, l1);
+      stepVector<T>(p + 16, p + 16 + velocity, gb, lr, decay, wd, mu, momentum, l1);
     }
   }
   if (k < k1) {
-    for (let j = j0; j < j1; j++) updateRowTail<T>(D, m, rowD, rows, W, VW, j, rowW, k, k1, lrS, decayS, wdS, muS);
+    for (let j = j0; j < j1; j++) updateRowTail<T>(D, m, rowD, rows, W, VW, j, rowW, k, k1, lrS, decayS, wdS, muS, l1);
   }
 }
 
 /** The step of W[j, k] for k in [k0, k1) of one neuron: single vectors, then scalars. */
 function updateRowTail<T>(
   D: usize, m: i32, rowD: usize, rows: usize, W: usize, VW: usize, j: i32, rowW: usize,
-  k0: i32, k1: i32, lrS: T, decayS: T, wdS: T, muS: T,
+  k0: i32, k1: i32, lrS: T, decayS: T, wdS: T, muS: T, l1: bool,
 ): void {
   const size = sizeof<T>();
   const step = 16 / <i32>sizeof<T>();
@@ -272,7 +296,7 @@ function updateRowTail<T>(
       const x = load<usize>(rows + (<usize>i << alignof<usize>())) + o;
       g = madd<T>(splatLoad<T>(d0 + <usize>i * rowD), v128.load(x), g);
     }
-    stepVector<T>(w0 + o, v0 + o, g, lr, decay, wd, mu, momentum);
+    stepVector<T>(w0 + o, v0 + o, g, lr, decay, wd, mu, momentum, l1);
   }
   for (; k < k1; k++) {
     const o = <usize>k * size;
@@ -281,7 +305,7 @@ function updateRowTail<T>(
       const x = load<usize>(rows + (<usize>i << alignof<usize>())) + o;
       g += load<T>(d0 + <usize>i * rowD) * load<T>(x);
     }
-    stepScalar<T>(w0 + o, v0 + o, g, lrS, decayS, wdS, muS, momentum);
+    stepScalar<T>(w0 + o, v0 + o, g, lrS, decayS, wdS, muS, momentum, l1);
   }
 }
 

@@ -3,7 +3,9 @@
 // thread then calls epoch32 / epoch64 with its own index, and the threads meet
 // at barriers in shared memory between the phases that need each other's work.
 
-import { batchCost, finiteCheck, forward, outputDelta, softmaxDelta, softmaxRows } from './kernels';
+import { batchCost } from './costs';
+import { dropout } from './dropout';
+import { finiteCheck, forward, outputDelta, softmaxDelta, softmaxRows } from './kernels';
 import { ACT_LINEAR } from './activations';
 export { ACT_LEAKY_RELU, ACT_LINEAR, ACT_RELU, ACT_SIGMOID, ACT_TANH } from './activations';
 import { deltaBelow, updateBiases, updateWeights } from './backward';
@@ -23,12 +25,18 @@ export const P_ORDER: i32 = 6; // the epoch's order, i32 x count
 export const P_ROWS: i32 = 7; // per thread: batchSize input-row pointers, then batchSize target-row pointers
 export const P_CAN_WAIT: i32 = 8; // bit t set: thread t may block in atomic.wait (not a browser's main thread)
 export const P_COSTS: i32 = 9; // f64 per mini-batch of the call: its mean cost (0: not computed)
+export const P_DROP_KEY: i32 = 10; // dropout: the epoch's key (u32)
+export const P_DROP_THRESHOLD: i32 = 11; // dropout: a neuron is dropped when its hash's top 24 bits are below this
+export const P_POSITION: i32 = 12; // dropout: the position in the epoch's order of the call's first sample
+export const P_DROP_SCALE: i32 = 14; // dropout: 1/(1 − p), an f64 in words 14 and 15
 export const HEADER_WORDS: i32 = 16;
 
 // Bits of the plan's flags.
 export const F_QUADRATIC: i32 = 1; // quadratic cost (else cross-entropy, or log-likelihood with F_SOFTMAX)
 export const F_SOFTMAX: i32 = 2; // softmax output layer and the log-likelihood cost
 export const F_DENSE: i32 = 4; // no zero-skipping: every multiply runs
+export const F_L1: i32 = 8; // L1 regularization (w ← w − (ηλ/n)·sgn(w) − …) instead of L2
+export const F_DROPOUT: i32 = 16; // inverted dropout on the hidden neurons while training
 
 // One layer's record, in 32-bit words.
 export const L_IN: i32 = 0;
@@ -116,6 +124,12 @@ function epoch<T>(
   const skip = (flags & F_DENSE) == 0 ? 1 : 0;
   const costs = <usize>header(plan, P_COSTS);
   const costKind = quadratic != 0 ? 0 : softmax ? 2 : 1;
+  const l1 = (flags & F_L1) != 0 ? 1 : 0;
+  const dropping = (flags & F_DROPOUT) != 0;
+  const dropKey = <u32>header(plan, P_DROP_KEY);
+  const dropThreshold = <u32>header(plan, P_DROP_THRESHOLD);
+  const position = header(plan, P_POSITION);
+  const dropScale = load<f64>(plan + (<usize>P_DROP_SCALE << 2));
   const n0 = field(plan, 1, L_IN);
   const nL = field(plan, L, L_OUT);
   const inputs = <usize>header(plan, P_INPUTS);
@@ -145,6 +159,9 @@ function epoch<T>(
       const act = field(plan, l, L_ACT);
       forward<T>(rows, m, field(plan, l, L_IN), field(plan, l, L_W), field(plan, l, L_LDW), field(plan, l, L_B), nOut, j0, j1, A, lda, last && softmax ? ACT_LINEAR : act, skip);
       if (last && !softmax) outputDelta<T>(A, rowY, field(plan, l, L_D), m, lda, j0, j1, quadratic, act);
+      if (!last && dropping) {
+        dropout<T>(A, field(plan, l, L_D), m, lda, j0, j1, act, l, dropKey, position + start, dropThreshold, dropScale);
+      }
       barrier(plan, thread);
     }
     if (softmax) {
@@ -172,11 +189,11 @@ function epoch<T>(
         const k0 = field(plan, l - 1, own);
         const k1 = field(plan, l - 1, own + 1);
         const ldb = field(plan, l - 1, L_LDA);
-        deltaBelow<T>(D, m, nOut, ldd, W, ldw, k0, k1, field(plan, l - 1, L_A), field(plan, l - 1, L_D), ldb, field(plan, l - 1, L_ACT));
-        updateWeights<T>(D, m, ldd, field(plan, l - 1, L_ROWS), W, ldw, field(plan, l, L_VW), 0, nOut, k0, k1, lr, <T>decay, <T>wd, <T>mu, skip);
+        deltaBelow<T>(D, m, nOut, ldd, W, ldw, k0, k1, field(plan, l - 1, L_A), field(plan, l - 1, L_D), ldb, field(plan, l - 1, L_ACT), dropping ? 1 : 0);
+        updateWeights<T>(D, m, ldd, field(plan, l - 1, L_ROWS), W, ldw, field(plan, l, L_VW), 0, nOut, k0, k1, lr, <T>decay, <T>wd, <T>mu, skip, l1);
         if (l - 1 > 1) barrier(plan, thread);
       } else {
-        updateWeights<T>(D, m, ldd, rowX, W, ldw, field(plan, l, L_VW), j0, j1, 0, nIn, lr, <T>decay, <T>wd, <T>mu, skip);
+        updateWeights<T>(D, m, ldd, rowX, W, ldw, field(plan, l, L_VW), j0, j1, 0, nIn, lr, <T>decay, <T>wd, <T>mu, skip, l1);
       }
     }
   }
@@ -197,19 +214,24 @@ export function epoch64(plan: usize, thread: i32, count: i32, batchSize: i32, et
  * The output activations of `count` rows stored one after another at
  * `inputs` (sizes[0] values each), fed forward in order in batches of
  * `batchSize` rows through the layers' batch buffers; row i's outputs go to
- * `out` + i·sizes[L] values. Runs every neuron on the calling thread (workers
- * stay asleep), as thread 0's row table.
+ * `out` + i·sizes[L] values. Every thread of the plan computes its own
+ * neurons of each layer (the same instructions as on one thread), meeting
+ * at a barrier after each layer; thread 0 applies softmax and copies the
+ * outputs out.
  */
-function forwardSet<T>(plan: usize, inputs: usize, count: i32, batchSize: i32, out: usize): void {
+function forwardSet<T>(plan: usize, thread: i32, inputs: usize, count: i32, batchSize: i32, out: usize): void {
   const size = sizeof<T>();
   const L = header(plan, P_LAYERS);
+  const threads = header(plan, P_THREADS);
   const softmax = (header(plan, P_FLAGS) & F_SOFTMAX) != 0;
   const skip = (header(plan, P_FLAGS) & F_DENSE) == 0 ? 1 : 0;
   const n0 = field(plan, 1, L_IN);
   const nL = field(plan, L, L_OUT);
   const A = <usize>field(plan, L, L_A);
   const lda = field(plan, L, L_LDA);
-  const rowX = <usize>header(plan, P_ROWS);
+  const tableBytes = (<usize>(2 * batchSize) * sizeof<usize>() + 63) & ~63;
+  const rowX = <usize>header(plan, P_ROWS) + <usize>thread * tableBytes;
+  const own = L_OWN + 2 * thread;
   for (let start = 0; start < count; start += batchSize) {
     const m = start + batchSize <= count ? batchSize : count - start;
     for (let i = 0; i < m; i++) {
@@ -217,26 +239,31 @@ function forwardSet<T>(plan: usize, inputs: usize, count: i32, batchSize: i32, o
     }
     for (let l = 1; l <= L; l++) {
       const rows = l == 1 ? rowX : <usize>field(plan, l - 1, L_ROWS);
-      const nOut = field(plan, l, L_OUT);
-      forward<T>(rows, m, field(plan, l, L_IN), field(plan, l, L_W), field(plan, l, L_LDW), field(plan, l, L_B), nOut, 0, nOut, field(plan, l, L_A), field(plan, l, L_LDA), l == L && softmax ? ACT_LINEAR : field(plan, l, L_ACT), skip);
+      const act = l == L && softmax ? ACT_LINEAR : field(plan, l, L_ACT);
+      forward<T>(rows, m, field(plan, l, L_IN), field(plan, l, L_W), field(plan, l, L_LDW), field(plan, l, L_B), field(plan, l, L_OUT), field(plan, l, own), field(plan, l, own + 1), field(plan, l, L_A), field(plan, l, L_LDA), act, skip);
+      barrier(plan, thread);
     }
-    if (softmax) softmaxRows<T>(A, m, nL, lda);
-    for (let i = 0; i < m; i++) {
-      const src = A + <usize>(i * lda) * size;
-      const dst = out + <usize>(start + i) * <usize>nL * size;
-      for (let j = 0; j < nL; j++) store<T>(dst + <usize>j * size, load<T>(src + <usize>j * size));
+    if (thread == 0) {
+      if (softmax) softmaxRows<T>(A, m, nL, lda);
+      for (let i = 0; i < m; i++) {
+        const src = A + <usize>(i * lda) * size;
+        const dst = out + <usize>(start + i) * <usize>nL * size;
+        for (let j = 0; j < nL; j++) store<T>(dst + <usize>j * size, load<T>(src + <usize>j * size));
+      }
     }
+    // The next batch's layers overwrite A^L only after this barrier.
+    if (threads > 1) barrier(plan, thread);
   }
 }
 
-/** Output activations of `count` consecutive rows in float32 (see forwardSet). */
-export function forwardSet32(plan: usize, inputs: usize, count: i32, batchSize: i32, out: usize): void {
-  forwardSet<f32>(plan, inputs, count, batchSize, out);
+/** Output activations of `count` consecutive rows in float32, as thread `thread` (see forwardSet). */
+export function forwardSet32(plan: usize, thread: i32, inputs: usize, count: i32, batchSize: i32, out: usize): void {
+  forwardSet<f32>(plan, thread, inputs, count, batchSize, out);
 }
 
-/** Output activations of `count` consecutive rows in float64 (see forwardSet). */
-export function forwardSet64(plan: usize, inputs: usize, count: i32, batchSize: i32, out: usize): void {
-  forwardSet<f64>(plan, inputs, count, batchSize, out);
+/** Output activations of `count` consecutive rows in float64, as thread `thread` (see forwardSet). */
+export function forwardSet64(plan: usize, thread: i32, inputs: usize, count: i32, batchSize: i32, out: usize): void {
+  forwardSet<f64>(plan, thread, inputs, count, batchSize, out);
 }
 
 /** 1 when every weight and bias is finite, else 0 (rows of W are scanned with their zero padding). */

@@ -33,6 +33,8 @@ const { history, stopReason } = trainInPlace(net, data, {
   epochs: 1000,
   batchSize: 4,
   seed: 1,
+  // Only what is asked for is measured (network2.py's monitor flags).
+  monitor: { trainingCost: true, trainingAccuracy: true },
   onEpoch: (e) => {
     if (e.epoch % 250 === 0)
       console.log(

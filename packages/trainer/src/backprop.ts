@@ -1,6 +1,7 @@
 import type { Cost, CostName } from '@mlisp/costs';
 import type { Network } from '@mlisp/neurons';
-import { gemm, type Matrix, shapeOf, sumRows } from '@mlisp/tensor';
+import { addRowVector, gemm, type Matrix, shapeOf, sumRows } from '@mlisp/tensor';
+import { applyDropout, type DropoutMasks } from './dropout.js';
 import { assertTrainable, toCost } from './errors.js';
 import type { Dataset, Gradients } from './types.js';
 import { createWorkspace, feedforwardInto, gatherRows, type Workspace } from './workspace.js';
@@ -16,16 +17,25 @@ import { createWorkspace, feedforwardInto, gatherRows, type Workspace } from './
  * - BP4: ∂C/∂w^l = (1/m)·δ^lᵀ·a^{l−1}
  *
  * gemm's transpose flags stand in for transposed copies; nothing is allocated.
- * The caller has checked the network with `assertTrainable`.
+ * The caller has checked the network with `assertTrainable`. With `dropout`,
+ * the hidden layers' activations and σ'(z) are masked and scaled in the
+ * forward pass (inverted dropout), and BP2 uses the masked σ'(z).
  *
  * @param network - the network (read only)
  * @param cost - the cost
  * @param ws - the workspace holding the batch; zs, as, deltas, derivs and the gradients are written
+ * @param dropout - the batch's dropout masks, or null
  */
-export function backpropInto(network: Network, cost: Cost, ws: Workspace): void {
+export function backpropInto(
+  network: Network,
+  cost: Cost,
+  ws: Workspace,
+  dropout: DropoutMasks | null = null,
+): void {
   const layers = network.layers;
   const count = layers.length;
-  feedforwardInto(network, ws);
+  if (dropout === null) feedforwardInto(network, ws);
+  else feedforwardDropout(network, ws, dropout);
   const inv = 1 / ws.rows;
   for (let l = count - 1; l >= 0; l--) {
     const layer = layers[l] as Network['layers'][number];
@@ -36,13 +46,33 @@ export function backpropInto(network: Network, cost: Cost, ws: Workspace): void 
       const above = layers[l + 1] as Network['layers'][number];
       gemm(ws.deltas[l + 1] as Matrix, above.weights, ws.backwardOptions[l]);
       const zl = ws.zs[l] as Matrix;
-      const sp = layer.activation.derivativeBatch(zl, ws.as[l] as Matrix, ws.derivs[l]).data;
+      const sp =
+        dropout === null
+          ? layer.activation.derivativeBatch(zl, ws.as[l] as Matrix, ws.derivs[l]).data
+          : (ws.derivs[l] as Matrix).data;
       const d = delta.data;
       for (let i = 0; i < d.length; i++) d[i] = (d[i] as number) * (sp[i] as number);
     }
     gemm(delta, l === 0 ? ws.x : (ws.as[l - 1] as Matrix), ws.weightGradientOptions[l]);
     const gb = sumRows(delta, ws.gradBiases[l]).data;
     for (let j = 0; j < gb.length; j++) gb[j] = (gb[j] as number) * inv;
+  }
+}
+
+/** The forward pass with inverted dropout on the hidden layers (see {@link backpropInto}). */
+function feedforwardDropout(network: Network, ws: Workspace, masks: DropoutMasks): void {
+  const layers = network.layers;
+  let a = ws.x;
+  for (let l = 0; l < layers.length; l++) {
+    const layer = layers[l] as Network['layers'][number];
+    const z = ws.zs[l] as Matrix;
+    gemm(a, layer.weights, ws.forwardOptions[l]);
+    addRowVector(z, layer.biases, z);
+    a = layer.activation.forward(z, ws.as[l]);
+    if (l < layers.length - 1) {
+      const d = layer.activation.derivativeBatch(z, a, ws.derivs[l]);
+      applyDropout(a, d, l + 1, masks);
+    }
   }
 }
 

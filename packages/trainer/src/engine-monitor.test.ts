@@ -5,7 +5,7 @@ import { availablePaths, type EpochEvent, type TrainOptions, trainInPlace } from
 import { describe, expect, it } from 'vitest';
 
 // With the fast engine, the per-epoch training and evaluation figures are
-// computed by the engine's forward pass; they must match the reference loop's
+// computed by the engine's forward pass; they must match the matrix loop's
 // (matrix feedforward) within float tolerance, epoch by epoch.
 
 function classification(seed: number, n: number, dtype: DType) {
@@ -42,7 +42,7 @@ describe('trainInPlace monitoring on the engine', () => {
     // float32 runs train on their own roundings, so their histories drift apart a little.
     const tolerance = dtype === 'float64' ? 1e-9 : 1e-4;
     for (const { cost, output } of costs) {
-      it(`${dtype} ${cost}: every path's history matches the reference loop's`, () => {
+      it(`${dtype} ${cost}: every path's history matches the matrix loop's`, () => {
         const options: TrainOptions = {
           cost,
           eta: 0.6,
@@ -67,14 +67,14 @@ describe('trainInPlace monitoring on the engine', () => {
             train,
             { ...options, engine },
           );
-        const reference = run('matrix');
-        expect(reference.path).toBe('matrix');
+        const matrix = run('matrix');
+        expect(matrix.path).toBe('matrix');
         for (const path of availablePaths()) {
           const fast = run(path);
           expect(fast.path).toBe(path);
-          expect(fast.history).toHaveLength(reference.history.length);
+          expect(fast.history).toHaveLength(matrix.history.length);
           fast.history.forEach((event: EpochEvent, e) => {
-            const ref = reference.history[e] as EpochEvent;
+            const ref = matrix.history[e] as EpochEvent;
             expect(event.eta).toBe(ref.eta);
             for (const figure of FIGURES) {
               expect(event[figure]).not.toBeNull();

@@ -6,6 +6,15 @@ import type { Run } from './run.js';
 import type { TrainEngine } from './train-engine.js';
 import type { EpochEvent, LearningSpeeds, StopReason } from './types.js';
 
+/** The regularisation term of the cost: L2 (λ/2n)·Σw², or L1 (λ/n)·Σ|w|. */
+function penalty(run: Run, n: number): number {
+  const { network, o } = run;
+  if (o.regularization === 'l2') return l2Penalty(network, o.lambda, n);
+  let sum = 0;
+  for (const layer of network.layers) for (const w of layer.weights.data) sum += Math.abs(w);
+  return (o.lambda / n) * sum;
+}
+
 function finiteCost(value: number, what: string, epoch: number): number {
   if (!Number.isFinite(value)) {
     throw new DivergenceError(
@@ -40,7 +49,7 @@ export function measureEpoch(
   if (run.trainLabels !== null && (o.trainingCost || o.trainingAccuracy)) {
     engine.evaluate(data, run.trainLabels, totals);
     if (o.trainingCost) {
-      const c = totals.costSum / run.n + l2Penalty(network, o.lambda, run.n);
+      const c = totals.costSum / run.n + penalty(run, run.n);
       trainingCost = finiteCost(c, 'training cost', epoch);
     }
     if (o.trainingAccuracy) trainingAccuracy = totals.correct / run.n;
@@ -50,7 +59,7 @@ export function measureEpoch(
     const nEval = ev.inputs.rows;
     engine.evaluate(ev, run.evalLabels, totals);
     if (o.evaluationCost) {
-      const c = totals.costSum / nEval + l2Penalty(network, o.lambda, nEval);
+      const c = totals.costSum / nEval + penalty(run, nEval);
       evaluationCost = finiteCost(c, 'evaluation cost', epoch);
     }
     if (o.evaluationAccuracy) evaluationAccuracy = totals.correct / nEval;
@@ -67,6 +76,7 @@ export function measureEpoch(
       run.acc.biases,
       o.lambda,
       run.n,
+      o.regularization === 'l1',
     );
     learningSpeeds = Object.freeze({
       biases: Object.freeze(s.biases),

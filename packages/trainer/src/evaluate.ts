@@ -176,8 +176,9 @@ export function evaluate(
  * @param ws - a backprop workspace
  * @param accWeights - one float64 accumulator per layer, shaped like the weights
  * @param accBiases - one float64 accumulator per layer, shaped like the biases
- * @param lambda - L2 parameter λ
+ * @param lambda - regularisation parameter λ
  * @param n - the n of λ/n
+ * @param l1 - true: the L1 term (λ/n)·sgn(w) joins the weight gradients instead of L2's (λ/n)·w
  */
 export function learningSpeedsInto(
   network: Network,
@@ -189,6 +190,7 @@ export function learningSpeedsInto(
   accBiases: Matrix[],
   lambda: number,
   n: number,
+  l1 = false,
 ): LearningSpeeds {
   const layers = network.layers;
   for (let l = 0; l < layers.length; l++) {
@@ -212,8 +214,13 @@ export function learningSpeedsInto(
   const weights: number[] = [];
   for (let l = 0; l < layers.length; l++) {
     const acc = accWeights[l] as Matrix;
-    if (decay !== 0)
-      accumulate(acc.data, (layers[l] as Network['layers'][number]).weights.data, decay);
+    const w = (layers[l] as Network['layers'][number]).weights.data;
+    if (decay !== 0 && l1) {
+      for (let i = 0; i < w.length; i++) {
+        const v = w[i] as number;
+        acc.data[i] = (acc.data[i] as number) + decay * (v > 0 ? 1 : v < 0 ? -1 : 0);
+      }
+    } else if (decay !== 0) accumulate(acc.data, w, decay);
     weights.push(frobeniusNorm(acc));
     biases.push(frobeniusNorm(accBiases[l] as Matrix));
   }

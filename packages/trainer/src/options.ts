@@ -18,6 +18,8 @@ export interface ResolvedOptions {
   readonly epochs: number;
   readonly batchSize: number;
   readonly lambda: number;
+  readonly regularization: 'l2' | 'l1';
+  readonly dropout: number;
   readonly momentum: number;
   readonly shuffle: boolean;
   readonly rng: Rng;
@@ -88,6 +90,16 @@ export function resolveOptions(options: TrainAsyncOptions, cost: Cost): Resolved
   );
   const batchSize = number('batchSize', options.batchSize, positiveInteger, 'a positive integer');
   const lambda = number('lambda', options.lambda ?? 0, (v) => v >= 0, 'a number >= 0');
+  const regularization = options.regularization ?? 'l2';
+  if (regularization !== 'l2' && regularization !== 'l1') {
+    throw new TypeError(`regularization must be 'l2' or 'l1', got ${String(regularization)}`);
+  }
+  const dropout = number(
+    'dropout',
+    options.dropout ?? 0,
+    (v) => v >= 0 && v < 1,
+    'a number in [0, 1)',
+  );
   const momentum = number(
     'momentum',
     options.momentum ?? 0,
@@ -196,6 +208,8 @@ export function resolveOptions(options: TrainAsyncOptions, cost: Cost): Resolved
     epochs,
     batchSize,
     lambda,
+    regularization,
+    dropout,
     momentum,
     shuffle,
     rng,

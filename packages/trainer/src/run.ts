@@ -66,11 +66,15 @@ export function startRun(
     epochsSinceBest: 0,
     epochsSinceChange: 0,
     halvings: 0,
+    dropoutKey: null,
   };
   let history: EpochEvent[] = [];
   const state = options.resumeFrom;
   if (state !== undefined) {
     counters = checkState(state, network, n, batches);
+    if (o.dropout > 0 && counters.batch > 0 && counters.dropoutKey === null) {
+      throw new TypeError('resumeFrom: dropoutKey is missing, and this run uses dropout');
+    }
     o.rng.setState(state.rng);
     if (counters.batch > 0) order.set(state.order as number[]);
     const saved = state.velocities;

@@ -75,8 +75,8 @@ async function countingFactory() {
 describe('trainInPlaceAsync', () => {
   for (const dtype of ['float64', 'float32'] as const) {
     it(`${dtype}: threads 1 and 2 give trainInPlace's history and weights bit for bit`, async () => {
-      const reference = fresh(dtype);
-      const sync = trainInPlace(reference, train, base);
+      const oneThread = fresh(dtype);
+      const sync = trainInPlace(oneThread, train, base);
       expect(sync.threads).toBe(1);
       expect(sync.history.some((e) => e.eta < base.eta)).toBe(true); // the schedule lowered η
       for (const threads of [1, 2]) {
@@ -85,7 +85,7 @@ describe('trainInPlaceAsync', () => {
         expect(result.threads).toBe(threads);
         expect(result.path).toBe(sync.path);
         expect(result.stopReason).toBe(sync.stopReason);
-        expect(parameters(net)).toEqual(parameters(reference));
+        expect(parameters(net)).toEqual(parameters(oneThread));
         expect(withoutSeconds(result.history)).toEqual(withoutSeconds(sync.history));
         expect(result.state).toEqual({ ...sync.state, history: result.history });
       }
@@ -284,13 +284,13 @@ describe('trainInPlaceAsync', () => {
 
   it('trains the matrix loop on one thread with threads auto or 1', async () => {
     const options = { ...base, epochs: 2, momentum: 0.5, engine: 'matrix' as const };
-    const reference = fresh();
-    const sync = trainInPlace(reference, train, options);
+    const oneThread = fresh();
+    const sync = trainInPlace(oneThread, train, options);
     for (const threads of ['auto', 1] as const) {
       const net = fresh();
       const result = await trainInPlaceAsync(net, train, { ...options, threads });
       expect([result.path, result.threads]).toEqual(['matrix', 1]);
-      expect(parameters(net)).toEqual(parameters(reference));
+      expect(parameters(net)).toEqual(parameters(oneThread));
       expect(withoutSeconds(result.history)).toEqual(withoutSeconds(sync.history));
     }
   });

@@ -18,6 +18,8 @@ export interface RunCounters {
   epochsSinceChange: number;
   /** Reductions of η so far. */
   halvings: number;
+  /** The current epoch's dropout key, or null without dropout. */
+  dropoutKey: number | null;
 }
 
 /**
@@ -44,6 +46,7 @@ export function exportState(
     order: counters.batch > 0 ? Array.from(order) : null,
     eta: counters.eta,
     rng: rng.getState(),
+    ...(counters.dropoutKey === null ? {} : { dropoutKey: counters.dropoutKey }),
     velocities:
       velocities === null
         ? null
@@ -142,7 +145,12 @@ export function checkState(
   if (!Array.isArray(state.history) || state.history.length !== epoch) {
     fail(`history must have one event per completed epoch (${epoch})`);
   }
+  const key = state.dropoutKey;
+  if (key !== undefined && (!Number.isInteger(key) || key < 0 || key >= 2 ** 32)) {
+    fail(`dropoutKey must be an integer in [0, 2^32), got ${String(key)}`);
+  }
   return {
+    dropoutKey: key ?? null,
     epoch,
     batch,
     eta: state.eta,

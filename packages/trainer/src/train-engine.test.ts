@@ -11,6 +11,7 @@ import {
   type BatchEvent,
   DivergenceError,
   type EpochEvent,
+  evaluate,
   trainInPlace,
 } from '@mlisp/trainer';
 import { describe, expect, it } from 'vitest';
@@ -258,5 +259,142 @@ describe('trainInPlace engine choice', () => {
     const d = thrown as DivergenceError;
     expect([d.epoch, d.batch]).toEqual([expected!.epoch, expected!.batch]);
     expect(d.message).toMatch(/epoch 1, mini-batch \d+ \(of 30\)/);
+  });
+});
+
+describe('data in the other precision', () => {
+  // The CLI keeps pixels as float32 from the file to the engine: a float64
+  // network trains on float32 data (converted exactly as it is copied), and a
+  // float32 network on float64 data (rounded as a Float32Array rounds).
+  type M = { rows: number; cols: number; data: Float32Array | Float64Array };
+  const f32 = (m: M): M => ({ ...m, data: Float32Array.from(m.data) });
+  const f64 = (m: M): M => ({ ...m, data: Float64Array.from(m.data) });
+  const both = (d: { inputs: M; targets: M }, convert: (m: M) => M) => ({
+    inputs: convert(d.inputs),
+    targets: convert(d.targets),
+  });
+  for (const engine of ['matrix', 'auto'] as const) {
+    for (const dtype of ['float64', 'float32'] as const) {
+      it(`${engine}: a ${dtype} network trains on float32 data as on float64 data of the same values`, () => {
+        // float64 networks: float32 data against float64 copies of its values;
+        // float32 networks: float64 data against its float32 rounding.
+        const variants =
+          dtype === 'float64'
+            ? [(m: M) => f32(m), (m: M) => f64(f32(m))]
+            : [(m: M) => f64(m), (m: M) => f32(m)];
+        const results = variants.map((convert) => {
+          const net = createNetwork([4, 6, 5, 3], { init: 'scaled', seed: 3, dtype });
+          const r = trainInPlace(net, both(train, convert), {
+            ...base,
+            engine,
+            evaluationData: both(base.evaluationData, convert),
+          });
+          expect(r.path === 'matrix').toBe(engine === 'matrix');
+          return { params: parameters(net), history: withoutSeconds(r.history) };
+        });
+        expect(results[1]?.params).toEqual(results[0]?.params);
+        expect(results[1]?.history).toEqual(results[0]?.history);
+      });
+    }
+  }
+});
+
+describe("regularization: 'l1'", () => {
+  for (const momentum of [0, 0.6]) {
+    it(`the engine and the matrix loop train alike, and the cost carries (λ/n)·Σ|w| (momentum ${momentum})`, () => {
+      const options = {
+        ...base,
+        regularization: 'l1' as const,
+        lambda: 3,
+        momentum,
+        monitor: { trainingCost: true },
+      };
+      const nets = (['matrix', 'auto'] as const).map((engine) => {
+        const net = fresh();
+        const r = trainInPlace(net, train, { ...options, engine });
+        return { net, r };
+      });
+      const [matrix, engine] = nets as [(typeof nets)[0], (typeof nets)[0]];
+      expect(engine.r.path).not.toBe('matrix');
+      const a = parameters(matrix.net);
+      parameters(engine.net).forEach((v, i) => {
+        expect(Math.abs(v - (a[i] as number))).toBeLessThan(1e-9);
+      });
+      const last = matrix.r.history.at(-1) as EpochEvent;
+      const plain = evaluate(matrix.net, train, 'cross-entropy').cost;
+      const absSum = matrix.net.layers.reduce(
+        (s, l) => s + Array.from(l.weights.data).reduce((t, w) => t + Math.abs(w), 0),
+        0,
+      );
+      expect(last.trainingCost).toBeCloseTo(plain + (3 / train.inputs.rows) * absSum, 12);
+      // L2 with the same λ trains differently.
+      const l2 = fresh();
+      trainInPlace(l2, train, { ...options, regularization: 'l2', engine: 'matrix' });
+      expect(parameters(l2)).not.toEqual(a);
+    });
+  }
+  it('rejects an unknown regularization, naming it', () => {
+    expect(() => trainInPlace(fresh(), train, { ...base, regularization: 'l3' as 'l1' })).toThrow(
+      new TypeError("regularization must be 'l2' or 'l1', got l3"),
+    );
+  });
+});
+
+describe('dropout', () => {
+  const options = { ...base, dropout: 0.3, monitor: { trainingCost: true } };
+  it('the engine and the matrix loop train alike, and evaluation runs without dropout', () => {
+    const runs = (['matrix', 'auto'] as const).map((engine) => {
+      const net = fresh();
+      return { net, r: trainInPlace(net, train, { ...options, engine }) };
+    });
+    const [matrix, engine] = runs as [(typeof runs)[0], (typeof runs)[0]];
+    expect(engine.r.path).not.toBe('matrix');
+    const a = parameters(matrix.net);
+    parameters(engine.net).forEach((v, i) => {
+      expect(Math.abs(v - (a[i] as number))).toBeLessThan(1e-9);
+    });
+    // The epoch's figures are the network's own (no masks): evaluate() finds the same.
+    const last = matrix.r.history.at(-1) as EpochEvent;
+    const plain = evaluate(matrix.net, base.evaluationData, 'cross-entropy');
+    expect(last.evaluationAccuracy).toBe(plain.accuracy);
+    // Dropout changes the training.
+    const without = fresh();
+    trainInPlace(without, train, { ...options, dropout: 0, engine: 'matrix' });
+    expect(parameters(without)).not.toEqual(a);
+    expect(matrix.r.state.dropoutKey).toBeTypeOf('number');
+  });
+  for (const engine of ['matrix', 'auto'] as const) {
+    it(`${engine}: aborting mid-epoch and resuming is bit-identical`, () => {
+      const whole = fresh();
+      const full = trainInPlace(whole, train, { ...options, engine });
+      const part = fresh();
+      const controller = new AbortController();
+      const first = trainInPlace(part, train, {
+        ...options,
+        engine,
+        signal: controller.signal,
+        onBatch: (e) => {
+          if (e.epoch === 2 && e.batch === 30) controller.abort();
+        },
+      });
+      expect(first.stopReason).toBe('aborted');
+      expect(first.state.batch).toBeGreaterThan(0);
+      const rest = trainInPlace(part, train, {
+        ...options,
+        engine,
+        resumeFrom: JSON.parse(JSON.stringify(first.state)),
+      });
+      expect(parameters(part)).toEqual(parameters(whole));
+      expect(withoutSeconds(rest.history)).toEqual(withoutSeconds(full.history));
+      const { dropoutKey: _k, ...state } = first.state;
+      expect(() => trainInPlace(fresh(), train, { ...options, resumeFrom: state })).toThrow(
+        /dropoutKey is missing/,
+      );
+    });
+  }
+  it('rejects a probability outside [0, 1), naming it', () => {
+    expect(() => trainInPlace(fresh(), train, { ...base, dropout: 1 })).toThrow(
+      new TypeError('dropout must be a number in [0, 1), got 1'),
+    );
   });
 });

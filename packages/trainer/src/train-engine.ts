@@ -55,6 +55,8 @@ function engineOptions(run: Run): EpochEngineOptions {
     cost: o.cost,
     eta: run.counters.eta,
     lambda: o.lambda,
+    regularization: o.regularization,
+    dropout: o.dropout,
     momentum: o.momentum,
     batchSize: o.batchSize,
     n: run.n,
@@ -151,6 +153,7 @@ class WasmTrainEngine implements TrainEngine {
     const { data, order, o, n } = this.run;
     const m = o.batchSize;
     const part = order.subarray(first * m, Math.min(end * m, n));
+    this.engine.setDropout(this.run.counters.dropoutKey ?? 0, first * m);
     if (costs === null) this.engine.runEpoch(data.inputs, data.targets, part);
     else this.engine.runEpoch(data.inputs, data.targets, part, costs);
   }

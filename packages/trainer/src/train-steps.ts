@@ -69,6 +69,7 @@ export function* trainSteps(
     if (counters.batch === 0) {
       for (let i = 0; i < run.n; i++) order[i] = i;
       if (o.shuffle) o.rng.shuffleInPlace(order);
+      if (o.dropout > 0) counters.dropoutKey = o.rng.int(2 ** 32);
     }
     const eta = counters.eta;
     seconds = 0;

@@ -147,6 +147,8 @@ export interface TrainerState {
   readonly eta: number;
   /** The random generator's state (it draws each epoch's shuffle). */
   readonly rng: RandomState;
+  /** The current epoch's dropout key (with `dropout` > 0; drawn after the epoch's shuffle). */
+  readonly dropoutKey?: number;
   /** Momentum velocities per layer (flat, row-major like the weights), or null without momentum. */
   readonly velocities: { readonly weights: number[][]; readonly biases: number[][] } | null;
   /** Counters of the schedule and early stopping. */
@@ -174,8 +176,25 @@ export interface TrainOptions {
   readonly epochs: number;
   /** Mini-batch size m ≥ 1; the last mini-batch of an epoch may be smaller and is averaged over its own size. */
   readonly batchSize: number;
-  /** L2 parameter λ ≥ 0 (default 0): w ← (1 − ηλ/n)·w − (η/m)·Σ∇w, n the training set size. */
+  /** Regularisation parameter λ ≥ 0 (default 0) of `regularization`; n is the training set size. */
   readonly lambda?: number;
+  /**
+   * `'l2'` (default): w ← (1 − ηλ/n)·w − (η/m)·Σ∇w, cost term (λ/2n)·Σw² (network2.py);
+   * `'l1'`: w ← w − (ηλ/n)·sgn(w) − (η/m)·Σ∇w, cost term (λ/n)·Σ|w| (the book's
+   * eqs. (95)–(97), sgn(0) = 0). With momentum the same term joins the velocity:
+   * v ← μ·v − (ηλ/n)·w (or ·sgn(w)) − η·∇w.
+   */
+  readonly regularization?: 'l2' | 'l1';
+  /**
+   * Inverted dropout (default 0): while training, each hidden neuron is
+   * dropped with probability p in [0, 1) for each sample (its activation and
+   * its error become 0) and a kept one's activation is scaled by 1/(1 − p), so
+   * evaluation (which runs without dropout) needs no rescaling. The masks
+   * come from the seeded generator (a key drawn each epoch, hashed with the
+   * sample's position, the layer and the neuron): runs are reproducible, and
+   * bit-identical across thread counts and resumes.
+   */
+  readonly dropout?: number;
   /** Momentum coefficient μ in [0, 1) (default 0): v ← μ·v − η·(∇w + (λ/n)·w), w ← w + v. */
   readonly momentum?: number;
   /** Shuffle the training data each epoch (default true); when false, samples are taken in order. */

@@ -5,25 +5,39 @@ import type { Workspace } from './workspace.js';
 /** Momentum velocities per layer, flat like the weights. */
 export type Velocities = { weights: FloatArray[]; biases: FloatArray[] };
 
+/** The factors of one step (one record per run, updated in place). */
+export interface Step {
+  /** Learning rate η (∇ is the mean over the mini-batch, so η·∇ is the book's (η/m)·Σ). */
+  eta: number;
+  /** ηλ/n. */
+  etaLambdaOverN: number;
+  /** Momentum coefficient μ (used with velocities). */
+  momentum: number;
+  /** True: L1's (ηλ/n)·sgn(w) instead of L2's (ηλ/n)·w. */
+  l1: boolean;
+}
+
+/** sgn(w), with sgn(0) = 0 (the book's convention for L1). */
+const sign = (w: number): number => (w > 0 ? 1 : w < 0 ? -1 : 0);
+
 /**
  * One step of gradient descent from the gradients in `ws` (already computed by
  * backprop for the mini-batch), written into the network's weights and biases:
  *
- * - without momentum, as network2.py: w ← (1 − ηλ/n)·w − η·∇w, b ← b − η·∇b;
- * - with momentum μ: v ← μ·v − η·(∇w + (λ/n)·w), w ← w + v (biases likewise, without λ).
- *
- * ∇ is the mean over the mini-batch, so η·∇ is the book's (η/m)·Σ.
+ * - without momentum, as network2.py: w ← (1 − ηλ/n)·w − η·∇w (L1: w ← w −
+ *   (ηλ/n)·sgn(w) − η·∇w, the book's eq. (97)), b ← b − η·∇b;
+ * - with momentum μ: v ← μ·v − (ηλ/n)·w − η·∇w (L1: (ηλ/n)·sgn(w)), w ← w + v
+ *   (biases likewise, without the λ term).
  *
  * @returns false when a weight or bias became NaN or ±Infinity
  */
 export function updateMiniBatch(
   network: Network,
   ws: Workspace,
-  eta: number,
-  etaLambdaOverN: number,
-  momentum: number,
+  step: Step,
   velocities: Velocities | null,
 ): boolean {
+  const { eta, etaLambdaOverN, momentum, l1 } = step;
   const layers = network.layers;
   const decay = 1 - etaLambdaOverN;
   let check = 0;
@@ -35,7 +49,9 @@ export function updateMiniBatch(
     const gb = (ws.gradBiases[l] as Matrix).data;
     if (velocities === null) {
       for (let i = 0; i < w.length; i++) {
-        const v = decay * (w[i] as number) - eta * (gw[i] as number);
+        const wi = w[i] as number;
+        const g = gw[i] as number;
+        const v = l1 ? wi - etaLambdaOverN * sign(wi) - eta * g : decay * wi - eta * g;
         w[i] = v;
         check += v - v;
       }
@@ -49,7 +65,8 @@ export function updateMiniBatch(
       const vb = velocities.biases[l] as FloatArray;
       for (let i = 0; i < w.length; i++) {
         const wi = w[i] as number;
-        const v = momentum * (vw[i] as number) - etaLambdaOverN * wi - eta * (gw[i] as number);
+        const shrink = etaLambdaOverN * (l1 ? sign(wi) : wi);
+        const v = momentum * (vw[i] as number) - shrink - eta * (gw[i] as number);
         vw[i] = v;
         const next = wi + v;
         w[i] = next;

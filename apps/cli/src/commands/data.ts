@@ -1,8 +1,10 @@
 /** `mlisp data export`: the bundled split as the four standard MNIST IDX files. */
-import { loadBundled, writeMnistFolder } from '@mlisp/mnist/node';
+import { join } from 'node:path';
+import { loadBundled, MNIST_FILES, writeMnistFolder } from '@mlisp/mnist/node';
 import type { Command } from 'commander';
 import { readFlags } from '../flags.js';
 import { type Io, println } from '../output.js';
+import { checkOutputFile } from '../safe-paths.js';
 
 /** Adds `mlisp data` to the program. */
 export function registerData(program: Command, io: Io): void {
@@ -29,6 +31,9 @@ Example:
     )
     .action(async (opts: Record<string, unknown>) => {
       const { outDir } = readFlags(opts, ['outDir'], { outDir: 'out' });
+      for (const name of Object.values(MNIST_FILES)) {
+        checkOutputFile(join(outDir as string, opts.gzip === true ? `${name}.gz` : name), '--out');
+      }
       const split = await loadBundled();
       const written = await writeMnistFolder(outDir as string, split, { gzip: opts.gzip === true });
       println(

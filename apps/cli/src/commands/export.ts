@@ -7,6 +7,16 @@ import { toNetwork2, toTfjs } from '../export-formats.js';
 import { readFlags } from '../flags.js';
 import { readModel } from '../model-file.js';
 import { type Io, println } from '../output.js';
+import { checkOutputFile, refuseSameFiles } from '../safe-paths.js';
+
+/** Refuses outputs that are not regular files or that would overwrite the model read. */
+function checkOutputFiles(model: string, paths: readonly string[]): void {
+  for (const path of paths) checkOutputFile(path, '--out');
+  refuseSameFiles(
+    [{ flag: 'MODEL', path: model }],
+    paths.map((path) => ({ flag: '--out', path })),
+  );
+}
 
 /** Adds `mlisp export` to the program. */
 export function registerExport(program: Command, io: Io): void {
@@ -40,6 +50,10 @@ Examples:
       if (flags.format === 'tfjs') {
         const { outDir } = readFlags(opts, ['outDir'], { outDir: 'out' });
         const dir = outDir as string;
+        checkOutputFiles(flags.model as string, [
+          join(dir, 'weights.bin'),
+          join(dir, 'model.json'),
+        ]);
         const { modelJson, weightsBin } = toTfjs(loaded.json);
         writeFileAtomic(join(dir, 'weights.bin'), weightsBin);
         writeFileAtomic(join(dir, 'model.json'), `${JSON.stringify(modelJson, null, 2)}\n`);
@@ -57,6 +71,7 @@ Examples:
       }
       if (flags.format !== 'network2') throw new UsageError(`--format is required`);
       const { out } = readFlags(opts, ['out']);
+      checkOutputFiles(flags.model as string, [out as string]);
       writeFileAtomic(out as string, `${JSON.stringify(toNetwork2(loaded.json))}\n`);
       println(io, `wrote ${out} (load it with network2.load("${out}"))`);
     });

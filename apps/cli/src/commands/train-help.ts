@@ -10,7 +10,7 @@ Examples:
   $ mlisp train --sizes 784,100,10 --activation relu --output softmax --cost log-likelihood --eta 0.1
   $ mlisp train --train 1000 --test 500 --epochs 3 --json
   $ mlisp train --epochs 30 --checkpoint run.ckpt.json     (Ctrl-C stops at the next mini-batch boundary)
-  $ mlisp train --resume run.ckpt.json --out net.json
+  $ mlisp train --resume run.ckpt.json --out net.json     (keeps checkpointing to run.ckpt.json)
   $ mlisp train --sizes 784,100,10 --threads 1                (one core; auto: 2, the same results)
   $ mlisp train --data ~/mnist --out full.json             (the four MNIST IDX files, plain or .gz)
 
@@ -21,4 +21,10 @@ With --json: {"event":"epoch",...} per epoch and {"event":"done",...} at the end
 
 --threads splits the fast engine (sigmoid networks without momentum) over worker
 threads; models, epoch lines and checkpoints are bit-identical for every value,
-so --resume may change it.`;
+so --resume may change it.
+
+Ctrl-C, SIGTERM and SIGHUP stop at the next mini-batch boundary: --out and the
+checkpoint are saved and the run exits 128 + the signal's number (130, 143,
+129); a second signal quits at once. A checkpoint is locked (FILE.lock) while a
+run writes it. If a checkpoint cannot be written (disk full), the run says so,
+keeps the last good one, still writes --out and exits 1.`;

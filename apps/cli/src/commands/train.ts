@@ -4,6 +4,7 @@ import { cloneNetwork, createNetwork, type Network } from '@mlisp/neurons';
 import { Rng } from '@mlisp/tensor';
 import type { TrainerState } from '@mlisp/trainer';
 import type { Command } from 'commander';
+import { WriteFailedError } from '../atomic.js';
 import { type Checkpoint, readCheckpoint } from '../checkpoint.js';
 import { evaluate } from '../classify.js';
 import { describeData, loadData } from '../data.js';
@@ -19,6 +20,8 @@ import {
   type FigureColumn,
   formatEpochLine,
 } from '../progress.js';
+import { exitCodeOfSignal, onStopSignals } from '../signals.js';
+import { prepareTrainFiles, type TrainFiles } from '../train-files.js';
 import { printSummary } from '../train-report.js';
 import type { EpochRecord, Previous, RunOutput, TrainData } from '../train-run.js';
 import {
@@ -55,6 +58,8 @@ const FLAG_KEYS = [
   'earlyStop',
   'etaSchedule',
   'history',
+  'regularization',
+  'dropout',
 ] as const;
 
 /** Adds `mlisp train` to the program. */
@@ -80,7 +85,15 @@ export function registerTrain(program: Command, io: Io): void {
       'quadratic, cross-entropy, log-likelihood (default cross-entropy; log-likelihood with softmax)',
     )
     .option('--eta <number>', 'learning rate η > 0 (default 0.5)')
-    .option('--lambda <number>', 'L2 regularisation λ ≥ 0 (default 5)')
+    .option('--lambda <number>', 'regularisation parameter λ ≥ 0 (default 5)')
+    .option(
+      '--regularization <l2|l1>',
+      "the term λ weighs: l2 (λ/2n)·Σw², weight decay (default), or l1 (λ/n)·Σ|w| (the book's eq. (95))",
+    )
+    .option(
+      '--dropout <p>',
+      'drop each hidden neuron with probability p while training (inverted dropout, seeded; the book uses 0.5; default 0)',
+    )
     .option('--momentum <number>', 'momentum μ in [0, 1) (default 0)')
     .option('--epochs <n>', 'epochs to train (default 30)')
     .option('--batch <n>', 'mini-batch size (default 10)')
@@ -123,7 +136,11 @@ export function registerTrain(program: Command, io: Io): void {
       '--history <file.csv>',
       'write one CSV row per epoch with every figure of the epoch events',
     )
-    .option('--resume <file>', 'continue the run saved in a checkpoint FILE')
+    .option('--no-checkpoint', 'with --resume: do not update the checkpoint resumed from')
+    .option(
+      '--resume <file>',
+      'continue the run saved in a checkpoint FILE (and keep checkpointing to it)',
+    )
     .option(
       '--threads <n|auto>',
       `threads that share the engine's work: auto (2 where that is faster for the network's size) or 1 to ${MAX_THREADS}; results do not depend on it (default auto)`,
@@ -190,6 +207,7 @@ function prepareStart(flags: TrainFlags, resumed: Checkpoint | null): Start {
       );
     }
     const names = model.network.layers.map((l) => l.activation.name);
+    refuseInitConflicts(flags, names);
     settings = {
       ...settings,
       sizes,
@@ -209,6 +227,21 @@ function prepareStart(flags: TrainFlags, resumed: Checkpoint | null): Start {
     dtype: settings.precision === 'f32' ? 'float32' : 'float64',
   });
   return { settings, network, rng, resumeFrom: undefined, previous: NOTHING_BEFORE };
+}
+
+/** Refuses --activation / --output that differ from the layers of the --init model. */
+function refuseInitConflicts(flags: TrainFlags, names: readonly string[]): void {
+  const given = [
+    ['--activation', flags.activation, names.length > 1 ? names[0] : undefined],
+    ['--output', flags.output, names[names.length - 1]],
+  ] as const;
+  for (const [flag, value, model] of given) {
+    if (value !== undefined && model !== undefined && value !== model) {
+      throw new UsageError(
+        `${flag} ${value} does not match the model given with --init (${model}); leave out ${flag} to use the model's`,
+      );
+    }
+  }
 }
 
 /** The table's figure columns for these settings. */
@@ -253,12 +286,31 @@ async function cliError(error: unknown, settings: TrainSettings): Promise<unknow
 
 async function train(io: Io, opts: Record<string, unknown>): Promise<void> {
   const started = performance.now();
-  const flags = readFlags(opts, FLAG_KEYS);
-  const json = opts.json === true;
-  const outPath = flags.out ?? null;
-  const checkpointPath = flags.checkpoint ?? null;
-  const historyPath = flags.history ?? null;
+  const flags = readFlags(
+    opts.checkpoint === false ? { ...opts, checkpoint: undefined } : opts,
+    FLAG_KEYS,
+  );
   const resumed = flags.resume === undefined ? null : readCheckpoint(flags.resume);
+  const files = prepareTrainFiles(flags, opts.checkpoint === false);
+  try {
+    await trainWith(io, opts, flags, resumed, files, started);
+  } finally {
+    files.release();
+  }
+}
+
+async function trainWith(
+  io: Io,
+  opts: Record<string, unknown>,
+  flags: ReturnType<typeof readFlags<(typeof FLAG_KEYS)[number]>>,
+  resumed: Checkpoint | null,
+  files: TrainFiles,
+  started: number,
+): Promise<void> {
+  const json = opts.json === true;
+  const outPath = files.out;
+  const checkpointPath = files.checkpoint;
+  const historyPath = flags.history ?? null;
   const threads = flags.threads ?? 'auto';
   const trainFlags: TrainFlags = {
     ...flags,
@@ -297,21 +349,26 @@ async function train(io: Io, opts: Record<string, unknown>): Promise<void> {
 
   const progress = new EpochProgress(io.stderr, io.colorErr);
   const controller = new AbortController();
-  let interrupts = 0;
-  const onSigint = () => {
-    interrupts += 1;
-    if (interrupts === 1) {
-      controller.abort();
-      progress.stop();
-      eprintln(
-        io,
-        io.colorErr.yellow('stopping after this mini-batch (Ctrl-C again to quit at once)'),
-      );
-    } else {
-      process.exit(130);
-    }
+  const signals = onStopSignals((request) => {
+    controller.abort();
+    progress.stop();
+    const again = request.signal === 'SIGINT' ? 'Ctrl-C again' : `${request.signal} again`;
+    const why = request.note === undefined ? request.signal : `${request.signal}: ${request.note}`;
+    eprintln(
+      io,
+      io.colorErr.yellow(`stopping after this mini-batch (${why}; ${again} to quit at once)`),
+    );
+  }, io.env);
+  // Files that could not be written: reported as they happen, and in the exit code.
+  const failures: string[] = [];
+  let checkpointFailed = false;
+  let outFailed = false;
+  const onCheckpointFailure = (message: string) => {
+    progress.stop();
+    eprintln(io, io.colorErr.red(`mlisp: ${message}`));
+    failures.push(message);
+    checkpointFailed = true;
   };
-  process.on('SIGINT', onSigint);
 
   let trainingSeconds = 0;
   let shownEpoch = 0;
@@ -345,6 +402,7 @@ async function train(io: Io, opts: Record<string, unknown>): Promise<void> {
       threads,
       signal: controller.signal,
       checkpointPath,
+      onCheckpointFailure,
       onProgress,
       onEpoch,
     });
@@ -352,7 +410,7 @@ async function train(io: Io, opts: Record<string, unknown>): Promise<void> {
     throw await cliError(error, settings);
   } finally {
     progress.stop();
-    process.off('SIGINT', onSigint);
+    signals.dispose();
   }
 
   const { watchedFigure } = await import('../train-run.js');
@@ -363,12 +421,19 @@ async function train(io: Io, opts: Record<string, unknown>): Promise<void> {
   const epochs = result.state.epoch;
   if (historyPath !== null && result.records.length === 0) writeHistory(historyPath, []);
   if (outPath !== null) {
-    writeModel(outPath, kept, settings.cost, {
-      createdBy: 'mlisp train',
-      epochs: keptBest ? (result.best as NonNullable<RunOutput['best']>).epoch : epochs,
-      testAccuracy: evaluation.accuracy,
-      settings,
-    });
+    try {
+      writeModel(outPath, kept, settings.cost, {
+        createdBy: 'mlisp train',
+        epochs: keptBest ? (result.best as NonNullable<RunOutput['best']>).epoch : epochs,
+        testAccuracy: evaluation.accuracy,
+        settings,
+      });
+    } catch (error) {
+      if (!(error instanceof WriteFailedError)) throw error;
+      failures.push(`--out: ${error.message}`);
+      outFailed = true;
+      eprintln(io, io.colorErr.red(`mlisp: --out: ${error.message}`));
+    }
   }
   const seconds = (performance.now() - started) / 1000;
   const best =
@@ -388,10 +453,11 @@ async function train(io: Io, opts: Record<string, unknown>): Promise<void> {
           }),
       modelEpoch: keptBest ? best?.epoch : epochs,
       testAccuracy: evaluation.accuracy,
-      model: outPath,
+      model: outFailed ? null : outPath,
       seconds,
       threads: result.threads,
       ...(interrupted ? { interrupted: true } : {}),
+      ...(failures.length > 0 ? { failed: failures } : {}),
     });
   } else {
     printSummary(io, kept, data.test, {
@@ -400,8 +466,8 @@ async function train(io: Io, opts: Record<string, unknown>): Promise<void> {
       trainingSeconds,
       threads: result.threads,
       evaluation,
-      modelPath: outPath,
-      checkpointPath,
+      modelPath: outFailed ? null : outPath,
+      checkpointPath: checkpointFailed ? null : checkpointPath,
       stopReason: result.stopReason,
       batch: result.state.batch,
       batches: Math.ceil(data.train.size / settings.batch),
@@ -414,5 +480,11 @@ async function train(io: Io, opts: Record<string, unknown>): Promise<void> {
       quiet: opts.quiet === true,
     });
   }
-  if (interrupted) throw new ExitCode(130);
+  if (failures.length > 0) {
+    throw new RunError(
+      `${failures.length === 1 ? 'a file' : 'files'} could not be written (see above); the run itself ${interrupted ? 'was stopped' : 'finished'}`,
+    );
+  }
+  const stoppedBy = signals.requested;
+  if (interrupted) throw new ExitCode(exitCodeOfSignal(stoppedBy?.signal ?? 'SIGINT'));
 }

@@ -13,6 +13,9 @@ export interface EngineConfig {
   readonly activations: readonly number[];
   readonly eta: number;
   readonly lambda: number;
+  readonly regularization: 'l2' | 'l1';
+  /** Dropout probability of the hidden neurons (0: none). */
+  readonly dropout: number;
   readonly momentum: number;
   readonly batchSize: number;
   /** Training-set size for the L2 term, or undefined for "the rows of the inputs". */
@@ -86,6 +89,12 @@ export function resolveConfig(network: Network, options: EpochEngineOptions): En
   assertNumber('eta', options.eta, (v) => v > 0, 'a positive number');
   const lambda = options.lambda ?? 0;
   assertNumber('lambda', lambda, (v) => v >= 0, 'a number ≥ 0');
+  const regularization = options.regularization ?? 'l2';
+  if (regularization !== 'l2' && regularization !== 'l1') {
+    throw new TypeError(`regularization must be 'l2' or 'l1', got ${String(regularization)}`);
+  }
+  const dropout = options.dropout ?? 0;
+  assertNumber('dropout', dropout, (v) => v >= 0 && v < 1, 'a number in [0, 1)');
   const momentum = options.momentum ?? 0;
   assertNumber('momentum', momentum, (v) => v >= 0 && v < 1, 'a number in [0, 1)');
   const whole = (v: number) => Number.isSafeInteger(v) && v >= 1;
@@ -128,6 +137,8 @@ export function resolveConfig(network: Network, options: EpochEngineOptions): En
     activations,
     eta: options.eta,
     lambda,
+    regularization,
+    dropout,
     momentum,
     batchSize: options.batchSize,
     n: options.n,
@@ -236,7 +247,7 @@ export function withEta(config: EngineConfig, eta: number): EngineConfig {
   return { ...config, eta };
 }
 
-/** The factors of the update: decay = 1 − ηλ/n and wd = ηλ/n. */
+/** The factors of the update: decay = 1 − ηλ/n (L2's; L1 leaves w unscaled) and wd = ηλ/n. */
 export function l2Factors(config: EngineConfig, rows: number): { decay: number; wd: number } {
   const n = config.n ?? rows;
   const wd = (config.eta * config.lambda) / n;

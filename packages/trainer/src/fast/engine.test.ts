@@ -19,6 +19,8 @@ interface Case {
   rows: number;
   /** Samples per epoch (≤ rows): fewer leaves some rows out of the order. */
   used: number;
+  /** Weights set to exactly 0 at the start of each layer (for L1's sgn(0) = 0). */
+  zeroWeights?: number;
   options: RefOptions;
 }
 
@@ -69,12 +71,14 @@ function randomData(c: Case, seed: number): { X: Matrix; Y: Matrix } {
 
 /** Trains `epochs` epochs with both the engine and the reference and returns the worst relative difference. */
 function networkOf(c: Case, seed: number) {
-  return createNetwork(c.sizes, {
+  const net = createNetwork(c.sizes, {
     init: 'normal',
     seed,
     activation: c.options.hidden ?? 'sigmoid',
     outputActivation: c.options.cost === 'log-likelihood' ? 'softmax' : 'sigmoid',
   });
+  for (const layer of net.layers) layer.weights.data.fill(0, 0, c.zeroWeights ?? 0);
+  return net;
 }
 
 function compareWithReference(
@@ -190,6 +194,132 @@ function flatParameters(engine: EpochEngine): number[] {
   for (const layer of engine.layers()) out.push(...layer.weights.data, ...layer.biases.data);
   return out;
 }
+
+describe('L1 regularization', () => {
+  for (const hidden of ['sigmoid', 'relu', 'tanh'] as const) {
+    for (const momentum of [0, 0.7]) {
+      const c: Case = {
+        ...combination(hidden, hidden === 'relu' ? 'log-likelihood' : 'cross-entropy', momentum),
+        name: `L1, ${hidden} hidden, momentum ${momentum}`,
+        zeroWeights: 5,
+      };
+      c.options = { ...c.options, regularization: 'l1', lambda: 2 };
+      it(`float64 equals the per-sample reference to 1e-12 (sgn(0) = 0 included): ${c.name}`, () => {
+        const err = compareWithReference(
+          c,
+          (o, net) => createEpochEngineSync(net, o),
+          'float64',
+          3,
+        );
+        expect(err).toBeLessThan(1e-12);
+      });
+    }
+  }
+  it('differs from L2 (the option reaches the kernels), and is checked', () => {
+    const c = combination('sigmoid', 'cross-entropy', 0);
+    c.options = { ...c.options, lambda: 2 };
+    const l2 = compareWithReference(
+      { ...c, options: { ...c.options, regularization: 'l1' } },
+      (o, net) => createEpochEngineSync(net, { ...o, regularization: 'l2' }),
+      'float64',
+      1,
+    );
+    expect(l2).toBeGreaterThan(1e-6);
+    expect(() =>
+      createEpochEngineSync(networkOf(c, 1), { ...c.options, regularization: 'l3' as 'l1' }),
+    ).toThrow(/regularization must be 'l2' or 'l1', got l3/);
+  });
+});
+
+describe('dropout', () => {
+  const P = 0.3;
+  for (const hidden of ['sigmoid', 'relu'] as const) {
+    for (const momentum of [0, 0.5]) {
+      const c = combination(
+        hidden,
+        hidden === 'relu' ? 'log-likelihood' : 'cross-entropy',
+        momentum,
+      );
+      c.sizes = [13, 19, 11, 4];
+      it(`float64 equals a direct per-sample implementation to 1e-12: ${c.name}`, () => {
+        const net = networkOf(c, 11);
+        const ref = {
+          w: net.layers.map((l) => rowsOf(l.weights)),
+          b: net.layers.map((l) => rowsOf(l.biases)[0] as number[]),
+        };
+        const vel = zeroVelocity(ref);
+        const { X, Y } = randomData(c, 5);
+        const engine = createEpochEngineSync(net, { ...c.options, dropout: P });
+        const rng = new Rng(3);
+        for (let e = 0; e < 3; e++) {
+          const key = rng.int(2 ** 32);
+          const order = rng.permutation(c.rows).subarray(0, c.used);
+          // Two calls, as the trainer's chunks: the second starts at position 12 of the epoch.
+          engine.setDropout(key, 0);
+          engine.runEpoch(X, Y, order.subarray(0, 12));
+          engine.setDropout(key, 12);
+          engine.runEpoch(X, Y, order.subarray(12));
+          referenceEpoch(ref, vel, rowsOf(X), rowsOf(Y), order, {
+            ...c.options,
+            drop: { p: P, key },
+          });
+        }
+        let worst = 0;
+        engine.layers().forEach((layer, l) => {
+          worst = Math.max(worst, maxRelativeError(layer.weights, ref.w[l] as number[][]));
+          worst = Math.max(worst, maxRelativeError(layer.biases, [ref.b[l] as number[]]));
+        });
+        expect(worst).toBeLessThan(1e-12);
+        // Without dropout the same epochs end elsewhere: the masks matter.
+        const plain = createEpochEngineSync(networkOf(c, 11), c.options);
+        const again = new Rng(3);
+        for (let e = 0; e < 3; e++) {
+          again.int(2 ** 32);
+          plain.runEpoch(X, Y, again.permutation(c.rows).subarray(0, c.used));
+        }
+        expect(
+          maxRelativeError(plain.layers()[0]?.weights as Matrix, ref.w[0] as number[][]),
+        ).toBeGreaterThan(1e-6);
+      });
+    }
+  }
+  it('is bit-identical on one, two and three threads', async () => {
+    const c = combination('tanh', 'cross-entropy', 0.5);
+    c.sizes = [37, 26, 19, 10];
+    const { X, Y } = randomData(c, 9);
+    for (const dtype of ['float64', 'float32'] as const) {
+      const engines = await Promise.all(
+        [1, 2, 3].map((threads) =>
+          createEpochEngine(networkOf(c, 4), { ...c.options, dtype, dropout: 0.4, threads }),
+        ),
+      );
+      const rng = new Rng(8);
+      for (let e = 0; e < 2; e++) {
+        const order = rng.permutation(c.rows).subarray(0, c.used);
+        for (const engine of engines) {
+          engine.setDropout(e + 77, 0);
+          engine.runEpoch(X, Y, order);
+        }
+      }
+      expect(flatParameters(engines[1] as EpochEngine)).toEqual(
+        flatParameters(engines[0] as EpochEngine),
+      );
+      expect(flatParameters(engines[2] as EpochEngine)).toEqual(
+        flatParameters(engines[0] as EpochEngine),
+      );
+      for (const engine of engines) engine.close();
+    }
+  });
+  it('refuses a bad probability, key or position', () => {
+    const c = combination('sigmoid', 'quadratic', 0);
+    expect(() => createEpochEngineSync(networkOf(c, 1), { ...c.options, dropout: 1 })).toThrow(
+      /dropout must be a number in \[0, 1\), got 1/,
+    );
+    const engine = createEpochEngineSync(networkOf(c, 1), { ...c.options, dropout: 0.5 });
+    expect(() => engine.setDropout(-1, 0)).toThrow(/dropout key must be an integer/);
+    expect(() => engine.setDropout(1, 0.5)).toThrow(/dropout position must be an integer/);
+  });
+});
 
 describe('engine on two and three threads', () => {
   const wide = (hidden: RefActivation, cost: RefOptions['cost'], momentum: number): Case => ({

@@ -69,11 +69,13 @@ export function checkThreads(threads: unknown): void {
 }
 
 /**
- * Multiply-adds per mini-batch from which two threads train faster than one:
- * below it, the barriers between a batch's phases (a few microseconds each)
- * cost more than half the work saves. Measured with `pnpm bench threads`
- * (docs/guide/performance.md): [784,30,10] in batches of 10 (0.24 M
- * multiply-adds) is slower on two threads, [784,100,10] (0.79 M) faster.
+ * Multiply-adds per mini-batch from which two threads train faster than one
+ * on two free cores: below it, the barriers between a batch's phases (a few
+ * microseconds each) cost more than half the work saves. [784,30,10] in
+ * batches of 10 (238,200 multiply-adds) trained slower on two threads,
+ * [784,100,10] (794,000) faster (0.120 → 0.082 s per epoch); `pnpm bench
+ * threads` measures it (docs/guide/performance.md). On a machine whose cores
+ * are busy with other work two threads lose at every size: pass threads 1.
  */
 export const TWO_THREAD_MIN_WORK = 400_000;
 

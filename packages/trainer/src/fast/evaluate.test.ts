@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { availablePaths, createEpochEngine, createEpochEngineSync } from './engine.js';
 import type { EpochEngine, EpochEngineOptions, FastCostName } from './types.js';
 
-// The engine's forward-only evaluation against the trainer's reference
+// The engine's forward-only evaluation against the matrix loop's
 // evaluate() (matrix feedforward of @mlisp/neurons, costs of @mlisp/costs) on
 // the same weights: the network the engine wrote back with syncToNetwork.
 
@@ -22,7 +22,7 @@ function randomSet(rows: number, nIn: number, nOut: number, seed: number) {
   return { inputs: fromArray(x), targets: fromArray(y) };
 }
 
-/** The same matrix in `dtype` (float32 networks are evaluated on float32 data by the reference). */
+/** The same matrix in `dtype` (float32 networks are evaluated on float32 data by the matrix loop). */
 function as(m: Matrix, dtype: DType): Matrix {
   return dtype === 'float64' ? m : { rows: m.rows, cols: m.cols, data: Float32Array.from(m.data) };
 }
@@ -51,7 +51,7 @@ function makeEngine(c: Case, dtype: DType, path: EpochEngineOptions['engine']) {
   return { network, engine: createEpochEngineSync(network, options) };
 }
 
-/** Relative difference of the engine's Σ C_x and the reference's, and both correct counts. */
+/** Relative difference of the engine's Σ C_x and the matrix loop's, and both correct counts. */
 function compare(engine: EpochEngine, network: Network, c: Case, inputs: Matrix, targets: Matrix) {
   const dtype = engine.dtype;
   const nOut = targets.cols;
@@ -70,7 +70,7 @@ function compare(engine: EpochEngine, network: Network, c: Case, inputs: Matrix,
   };
 }
 
-describe('engine.evaluate matches the reference evaluate()', () => {
+describe("engine.evaluate matches the matrix loop's evaluate()", () => {
   for (const path of availablePaths()) {
     for (const dtype of ['float64', 'float32'] as const) {
       const tolerance = dtype === 'float64' ? 1e-9 : 1e-4;

@@ -1,3 +1,4 @@
+import { dropThreshold } from '../dropout.js';
 import type { EngineConfig } from './config.js';
 import { LAYOUT } from './generated/wasm-kernels.js';
 
@@ -133,7 +134,11 @@ export function writePlan(
   words[h + K.P_FLAGS] =
     (config.cost === 'quadratic' ? K.F_QUADRATIC : 0) |
     (config.cost === 'log-likelihood' ? K.F_SOFTMAX : 0) |
-    (config.skipZeros ? 0 : K.F_DENSE);
+    (config.skipZeros ? 0 : K.F_DENSE) |
+    (config.regularization === 'l1' ? K.F_L1 : 0) |
+    (config.dropout > 0 ? K.F_DROPOUT : 0);
+  words[h + K.P_DROP_THRESHOLD] = dropThreshold(config.dropout);
+  new Float64Array(words.buffer, layout.plan + K.P_DROP_SCALE * 4, 1)[0] = 1 / (1 - config.dropout);
   words[h + K.P_BARRIER] = layout.barrier;
   words[h + K.P_ROWS] = layout.rows;
   words[h + K.P_CAN_WAIT] = canWait;
@@ -196,6 +201,18 @@ export function writeDataAddresses(
   words[h + LAYOUT.P_INPUTS] = at.inputs;
   words[h + LAYOUT.P_TARGETS] = at.targets;
   words[h + LAYOUT.P_ORDER] = at.order;
+}
+
+/** The dropout key and the position of the next call's first sample in the epoch. */
+export function writeDropout(
+  words: Int32Array,
+  layout: MemoryLayout,
+  key: number,
+  position: number,
+): void {
+  const h = layout.plan >> 2;
+  words[h + LAYOUT.P_DROP_KEY] = key | 0;
+  words[h + LAYOUT.P_POSITION] = position;
 }
 
 /** Turns the per-batch costs on (at `address`) or off (0) for the next call. */

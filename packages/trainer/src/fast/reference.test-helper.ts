@@ -1,4 +1,5 @@
 import type { Matrix } from '@mlisp/tensor';
+import { dropThreshold, keeps } from '../dropout.js';
 
 // An independent, deliberately plain float64 reference for the fast engine's
 // tests: network.py's per-sample backprop and update_mini_batch, with
@@ -17,6 +18,10 @@ export interface RefOptions {
   cost: 'quadratic' | 'cross-entropy' | 'log-likelihood';
   /** Hidden layers' activation (default sigmoid); the output is sigmoid, or softmax for log-likelihood. */
   hidden?: RefActivation;
+  /** 'l1': the book's eq. (97), w → w − (ηλ/n)·sgn(w) − (η/m)·Σ∇w with sgn(0) = 0; default L2. */
+  regularization?: 'l2' | 'l1';
+  /** Inverted dropout of the hidden neurons with probability p, masks keyed by `key` (see src/dropout.ts). */
+  drop?: { p: number; key: number };
   eta: number;
   lambda: number;
   momentum: number;
@@ -50,7 +55,15 @@ function backprop(
   y: number[],
   cost: RefOptions['cost'],
   hidden: RefActivation,
+  dropout: { p: number; key: number; position: number } | undefined,
 ) {
+  // mask·1/(1 − p) of hidden neuron j of layer l (from 1), or 1 without dropout.
+  const gate = (l: number, j: number): number =>
+    dropout === undefined
+      ? 1
+      : keeps(dropout.key, dropout.position, l, j, dropThreshold(dropout.p))
+        ? 1 / (1 - dropout.p)
+        : 0;
   const L = net.w.length;
   const act = ACTIVATIONS[hidden];
   const acts: number[][] = [x];
@@ -62,7 +75,7 @@ function backprop(
         row.reduce((s, wjk, k) => s + wjk * (a[k] as number), 0) + (net.b[l]?.[j] as number),
     );
     zs.push(z);
-    if (l < L - 1) acts.push(z.map(act.f));
+    if (l < L - 1) acts.push(z.map((v, j) => act.f(v) * gate(l + 1, j)));
     else acts.push(cost === 'log-likelihood' ? softmax(z) : z.map(sigmoid));
   }
   const out = acts[L] as number[];
@@ -82,7 +95,7 @@ function backprop(
       delta = below.map((_, k) => {
         let s = 0;
         for (let j = 0; j < delta.length; j++) s += (w[j]?.[k] as number) * (delta[j] as number);
-        return s * act.df(zBelow[k] as number);
+        return s * act.df(zBelow[k] as number) * gate(l, k);
       });
     }
   }
@@ -115,13 +128,15 @@ export function referenceEpoch(
     const m = batch.length;
     const sw = net.w.map((l) => l.map((r) => r.map(() => 0)));
     const sb = net.b.map((r) => r.map(() => 0));
-    for (const r of batch) {
+    for (const [i, r] of batch.entries()) {
+      const d = o.drop === undefined ? undefined : { ...o.drop, position: start + i };
       const { nw, nb } = backprop(
         net,
         X[r] as number[],
         Y[r] as number[],
         o.cost,
         o.hidden ?? 'sigmoid',
+        d,
       );
       for (let l = 0; l < net.w.length; l++) {
         const sumW = sw[l] as number[][];
@@ -136,6 +151,8 @@ export function referenceEpoch(
     }
     const wd = (o.eta * o.lambda) / o.n;
     const lr = o.eta / m;
+    const l1 = o.regularization === 'l1';
+    const sgn = (w: number) => (w > 0 ? 1 : w < 0 ? -1 : 0);
     for (let l = 0; l < net.w.length; l++) {
       const w = net.w[l] as number[][];
       const b = net.b[l] as number[];
@@ -146,9 +163,9 @@ export function referenceEpoch(
           const g = sw[l]?.[j]?.[k] as number;
           const old = row[k] as number;
           if (o.momentum === 0) {
-            row[k] = (1 - wd) * old - lr * g;
+            row[k] = l1 ? old - wd * sgn(old) - lr * g : (1 - wd) * old - lr * g;
           } else {
-            const vel = o.momentum * (vRow[k] as number) - wd * old - lr * g;
+            const vel = o.momentum * (vRow[k] as number) - wd * (l1 ? sgn(old) : old) - lr * g;
             vRow[k] = vel;
             row[k] = old + vel;
           }

@@ -8,7 +8,8 @@ import type { WasmEpochEngine, WorkerTeam } from './wasm-engine.js';
 // notify, so a worker costs microseconds per epoch.
 //
 // Control block (Int32 words at layout.control): 0 generation, 1 command
-// (1 epoch, 2 stop), 2 sample count, 3 batch size, 4 element bits (32 or 64),
+// (1 epoch, 2 stop, 3 forward pass of a set), 2 sample count, 3 batch size,
+// 4 element bits (32 or 64), 5 the set's inputs and 6 its outputs (forward),
 // 8 + t ready flag of thread t; then float64 at byte 64: eta, decay, wd, mu.
 
 const C_GENERATION = 0;
@@ -16,17 +17,22 @@ const C_COMMAND = 1;
 const C_COUNT = 2;
 const C_BATCH = 3;
 const C_BITS = 4;
+const C_INPUTS = 5;
+const C_OUT = 6;
 const C_READY = 8;
 const COMMAND_EPOCH = 1;
 const COMMAND_STOP = 2;
+const COMMAND_FORWARD = 3;
 
 /**
  * The worker's script: plain JavaScript that runs as a node worker
- * (`eval: true`, where `require` exists) or as a Web Worker.
+ * (`eval: true`) or as a Web Worker.
  */
 export const WORKER_SOURCE = `'use strict';
-const isNode = typeof require === 'function';
-const port = isNode ? require('node:worker_threads').parentPort : self;
+// Node: worker_threads through process.getBuiltinModule, which works whether
+// the script is evaluated as CommonJS or (node --input-type=module) as a module.
+const isNode = typeof process === 'object' && typeof process.getBuiltinModule === 'function';
+const port = isNode ? process.getBuiltinModule('node:worker_threads').parentPort : self;
 const listen = (handler) => isNode ? port.on('message', handler) : (self.onmessage = (e) => handler(e.data));
 listen((message) => {
   const { module, memory, plan, control, thread } = message;
@@ -40,9 +46,16 @@ listen((message) => {
   for (;;) {
     Atomics.wait(ctl, ${C_GENERATION}, seen);
     seen = Atomics.load(ctl, ${C_GENERATION});
-    if (Atomics.load(ctl, ${C_COMMAND}) === ${COMMAND_STOP}) break;
-    const run = ctl[${C_BITS}] === 32 ? kernels.epoch32 : kernels.epoch64;
-    run(plan, thread, ctl[${C_COUNT}], ctl[${C_BATCH}], args[0], args[1], args[2], args[3]);
+    const command = Atomics.load(ctl, ${C_COMMAND});
+    if (command === ${COMMAND_STOP}) break;
+    const f32 = ctl[${C_BITS}] === 32;
+    if (command === ${COMMAND_FORWARD}) {
+      const run = f32 ? kernels.forwardSet32 : kernels.forwardSet64;
+      run(plan, thread, ctl[${C_INPUTS}], ctl[${C_COUNT}], ctl[${C_BATCH}], ctl[${C_OUT}]);
+    } else {
+      const run = f32 ? kernels.epoch32 : kernels.epoch64;
+      run(plan, thread, ctl[${C_COUNT}], ctl[${C_BATCH}], args[0], args[1], args[2], args[3]);
+    }
   }
   if (isNode) port.close();
 });
@@ -130,6 +143,16 @@ function teamOf(memory: WebAssembly.Memory, control: number, workers: FastWorker
       ctl[C_BATCH] = batchSize;
       ctl[C_BITS] = dtype32 ? 32 : 64;
       for (let i = 0; i < 4; i++) args[i] = values[i] as number;
+      Atomics.add(ctl, C_GENERATION, 1);
+      Atomics.notify(ctl, C_GENERATION);
+    },
+    startForward(dtype32, inputs, count, batchSize, out) {
+      ctl[C_COMMAND] = COMMAND_FORWARD;
+      ctl[C_COUNT] = count;
+      ctl[C_BATCH] = batchSize;
+      ctl[C_BITS] = dtype32 ? 32 : 64;
+      ctl[C_INPUTS] = inputs;
+      ctl[C_OUT] = out;
       Atomics.add(ctl, C_GENERATION, 1);
       Atomics.notify(ctl, C_GENERATION);
     },

@@ -37,8 +37,21 @@ export interface EpochEngineOptions {
   cost: FastCostName | { readonly name: string };
   /** Learning rate η (> 0). */
   eta: number;
-  /** L2 regularisation λ (≥ 0, default 0): w ← (1 − ηλ/n)·w − (η/m)·∇w, as network2.py. */
+  /** Regularisation parameter λ (≥ 0, default 0) of `regularization`. */
   lambda?: number;
+  /**
+   * `'l2'` (default): w ← (1 − ηλ/n)·w − (η/m)·∇w, as network2.py; `'l1'`: w ←
+   * w − (ηλ/n)·sgn(w) − (η/m)·∇w (the book's eq. (97), sgn(0) = 0).
+   */
+  regularization?: 'l2' | 'l1';
+  /**
+   * Inverted dropout on the hidden neurons while training (default 0): each
+   * is dropped with this probability p in [0, 1) for each sample, and a kept
+   * one's activation is scaled by 1/(1 − p). The masks are a hash of a key,
+   * the sample's position in the epoch's order, the layer and the neuron
+   * (see {@link EpochEngine.setDropout}); evaluation runs without dropout.
+   */
+  dropout?: number;
   /** Momentum coefficient μ in [0, 1) (default 0): v ← μv − (ηλ/n)w − (η/m)∇w, w ← w + v. */
   momentum?: number;
   /** Mini-batch size m (a positive integer); the last smaller batch is averaged over its own size. */
@@ -119,7 +132,7 @@ export interface EpochEngine {
    * classified correctly, as the trainer's `evaluate` computes them. The wasm
    * paths copy the inputs into WebAssembly memory the first time a matrix is
    * seen (the training set is already there) and run the rows in order, in
-   * mini-batches, on the calling thread.
+   * mini-batches, split over the engine's threads like training.
    *
    * @param inputs - N x sizes[0], one sample per row
    * @param targets - N x sizes[L], the desired outputs (the cost compares with these)
@@ -152,6 +165,16 @@ export interface EpochEngine {
    * @throws TypeError unless `eta` is a positive finite number
    */
   setEta(eta: number): void;
+  /**
+   * The dropout masks of the following `runEpoch` calls: keyed by `key`, with
+   * the call's first sample at `position` of the epoch's order (the trainer
+   * draws a key per epoch from its seeded Rng). Without dropout it changes nothing.
+   *
+   * @param key - an integer in [0, 2^32)
+   * @param position - an integer ≥ 0
+   * @throws TypeError naming the bad value
+   */
+  setDropout(key: number, position: number): void;
   /**
    * Stops worker threads; the engine keeps working on one thread afterwards.
    * No-op without workers. An engine dropped without close() has its workers

@@ -17,6 +17,7 @@ import {
   type MemoryLayout,
   writeCostsAddress,
   writeDataAddresses,
+  writeDropout,
   writePlan,
 } from './layout.js';
 import { type ScoreTotals, scoreRows } from './score.js';
@@ -36,6 +37,14 @@ const align = (bytes: number): number => Math.ceil(bytes / 64) * 64;
 export interface WorkerTeam {
   /** Wakes the workers for one epoch; they meet the caller at the kernels' barriers. */
   startEpoch(dtype32: boolean, count: number, batchSize: number, args: readonly number[]): void;
+  /** Wakes the workers for a forward pass of the `count` rows at `inputs` (outputs to `out`). */
+  startForward(
+    dtype32: boolean,
+    inputs: number,
+    count: number,
+    batchSize: number,
+    out: number,
+  ): void;
   stop(): void;
 }
 
@@ -59,6 +68,8 @@ export class WasmEpochEngine implements EpochEngine {
   private dataTargets: FloatArray | undefined;
   private dataAt: DataAddresses | undefined;
   private writtenThreads = 0;
+  private dropoutKey = 0;
+  private dropoutPosition = 0;
   private readonly cost: Cost;
   /** The evaluation set in linear memory (after the training set), by the array it was copied from. */
   private evaluationSet: { data: FloatArray; rows: number; at: number; end: number } | undefined;
@@ -167,6 +178,7 @@ export class WasmEpochEngine implements EpochEngine {
     const o = at.order >> 2;
     for (let p = 0; p < count; p++) words[o + p] = order[p] as number;
     writeCostsAddress(words, this.layout, costs === undefined ? 0 : at.costs);
+    writeDropout(words, this.layout, this.dropoutKey, this.dropoutPosition);
     const { decay, wd } = l2Factors(this.config, inputs.rows);
     const plan = this.layout.plan;
     const dtype32 = this.size === 4;
@@ -209,9 +221,13 @@ export class WasmEpochEngine implements EpochEngine {
       this.evaluationSet?.end ?? this.layout.dataStart,
     );
     this.reserve(out + rows * nL * this.size);
+    this.writePlanFor(this.threads);
     const plan = this.layout.plan;
-    if (this.size === 4) this.kernels.forwardSet32(plan, at, rows, batchSize, out);
-    else this.kernels.forwardSet64(plan, at, rows, batchSize, out);
+    const dtype32 = this.size === 4;
+    if (this.team !== undefined && rows > 0)
+      this.team.startForward(dtype32, at, rows, batchSize, out);
+    if (dtype32) this.kernels.forwardSet32(plan, 0, at, rows, batchSize, out);
+    else this.kernels.forwardSet64(plan, 0, at, rows, batchSize, out);
     const totals: ScoreTotals = { costSum: 0, correct: 0 };
     scoreRows(this.cost, this.floats(out, rows * nL), targets, labels, 0, rows, totals);
     return totals;
@@ -288,6 +304,17 @@ export class WasmEpochEngine implements EpochEngine {
 
   setEta(eta: number): void {
     this.config = withEta(this.config, eta);
+  }
+
+  setDropout(key: number, position: number): void {
+    if (!Number.isInteger(key) || key < 0 || key >= 2 ** 32) {
+      throw new TypeError(`dropout key must be an integer in [0, 2^32), got ${String(key)}`);
+    }
+    if (!Number.isSafeInteger(position) || position < 0) {
+      throw new TypeError(`dropout position must be an integer >= 0, got ${String(position)}`);
+    }
+    this.dropoutKey = key;
+    this.dropoutPosition = position;
   }
 
   close(): void {

@@ -113,8 +113,22 @@ export interface KernelExports {
     wd: number,
     mu: number,
   ): void;
-  forwardSet32(plan: number, inputs: number, count: number, batchSize: number, out: number): void;
-  forwardSet64(plan: number, inputs: number, count: number, batchSize: number, out: number): void;
+  forwardSet32(
+    plan: number,
+    thread: number,
+    inputs: number,
+    count: number,
+    batchSize: number,
+    out: number,
+  ): void;
+  forwardSet64(
+    plan: number,
+    thread: number,
+    inputs: number,
+    count: number,
+    batchSize: number,
+    out: number,
+  ): void;
   /** 1 when every weight and bias is finite, else 0. */
   allFinite32(plan: number): number;
   allFinite64(plan: number): number;
