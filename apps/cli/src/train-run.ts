@@ -7,7 +7,7 @@
  * every epoch and when stopped.
  */
 import { l2Penalty } from '@mlisp/costs';
-import { type Dataset, oneHotTargets } from '@mlisp/mnist';
+import { type Dataset, expandShifted, oneHotTargets, subset } from '@mlisp/mnist';
 import { cloneNetwork, type Network } from '@mlisp/neurons';
 import type { FloatArray, Rng } from '@mlisp/tensor';
 import {
@@ -55,6 +55,24 @@ export interface TrainData {
   /** The held-out end of the training data (`--validation`), or null. */
   validation: Dataset<FloatArray> | null;
   test: Dataset<FloatArray>;
+}
+
+/**
+ * The training set of a run and its validation set: the last
+ * `settings.validation` samples held out (none when null), the rest expanded
+ * 5x with `settings.expand` (the validation samples are not expanded).
+ */
+export function splitTraining(
+  train: Dataset<FloatArray>,
+  settings: Pick<TrainSettings, 'validation' | 'expand'>,
+): Omit<TrainData, 'test'> {
+  const held = settings.validation ?? 0;
+  const kept = train.size - held;
+  const rest = held === 0 ? train : subset(train, kept);
+  return {
+    train: settings.expand ? expandShifted(rest) : rest,
+    validation: held === 0 ? null : subset(train, held, kept),
+  };
 }
 
 /** Which accuracy the best epoch, early stopping and the schedule watch. */

@@ -1,5 +1,5 @@
 /** `mlisp train`: train a network on MNIST digits, with progress, checkpoints and a summary. */
-import { CLASSES, expandShifted, IMAGE_PIXELS, subset } from '@mlisp/mnist';
+import { CLASSES, IMAGE_PIXELS } from '@mlisp/mnist';
 import { cloneNetwork, createNetwork, type Network } from '@mlisp/neurons';
 import { Rng } from '@mlisp/tensor';
 import type { TrainerState } from '@mlisp/trainer';
@@ -263,14 +263,8 @@ async function prepareData(settings: TrainSettings): Promise<TrainData> {
     dtype: settings.precision === 'f32' ? 'float32' : 'float64',
   });
   checkFit(settings, split.train.size, IMAGE_PIXELS, CLASSES);
-  const held = settings.validation ?? 0;
-  const kept = split.train.size - held;
-  const train = held === 0 ? split.train : subset(split.train, kept);
-  return {
-    train: settings.expand ? expandShifted(train) : train,
-    validation: held === 0 ? null : subset(split.train, held, kept),
-    test: split.test,
-  };
+  const { splitTraining } = await import('../train-run.js');
+  return { ...splitTraining(split.train, settings), test: split.test };
 }
 
 /** The trainer's failures as the CLI's: a network it cannot train is a usage error, divergence a run error. */
