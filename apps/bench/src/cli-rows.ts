@@ -22,6 +22,8 @@ import { loadTrainData, WORKLOAD_A, WORKLOAD_B, type Workload } from './train-se
 export const FASHION_DIR = '/usr/share/datasets/fashion-mnist';
 
 const SEED = 1;
+const NO_NUMPY =
+  'numpy peer skipped: python3 with numpy, or numpy_peer.py ($MLISP_NUMPY_PEER, else shared/bench/ beside the repository), not found';
 
 /** One `mlisp train` run beside numpy float32's training epochs on the same data. */
 export interface CliRow {
