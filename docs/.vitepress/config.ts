@@ -31,6 +31,7 @@ const packages = [
   'trainer',
   'encoders',
   'mnist',
+  'formats',
   'experiments',
 ].filter((p) => exists(`packages/${p}`));
 
@@ -83,6 +84,7 @@ export default defineConfig({
             ...problems
               .filter(([n]) => exists(`problems/p${n}`))
               .map(([n, title]) => ({ text: `${n}. ${title}`, link: `/problems/p${n}` })),
+            { text: 'Errata', link: '/problems/errata' },
           ],
         },
       ],

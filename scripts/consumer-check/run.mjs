@@ -8,7 +8,10 @@
 //   3. typechecks a TypeScript consumer (ESM and CJS) against the shipped .d.ts
 //      with tsc 6.0.3, skipLibCheck off,
 //   4. trains XOR with @mlisp/trainer and checks the 4 outputs round correctly,
-//   5. runs the installed `mlisp experiment <P3 id> --json` and checks its checks pass.
+//   5. runs the installed `mlisp experiment <P3 id> --json` and checks its checks pass,
+//   6. typechecks a `moduleResolution: node10` consumer of the `/node` subpaths,
+//   7. runs the README's train-MNIST-and-predict example and compares its output
+//      (the same code as the Getting Started page, which this checks too).
 // Needs the packages built first (`pnpm build`; `pnpm consumer-check` does it).
 // Prints one line per step and a summary; exits non-zero on any failure.
 // `--keep` leaves the temporary folder for inspection.
@@ -114,6 +117,19 @@ function specifiers({ manifest }) {
   return out;
 }
 
+/** The first js block after `heading` in a Markdown file, and the text block after it. */
+function mnistExample(file, heading) {
+  const text = readFileSync(file, 'utf8');
+  const at = text.indexOf(`${heading}\n`);
+  if (at < 0) throw new Error(`${file}: no heading '${heading}'`);
+  const rest = text.slice(at);
+  const code = /```js\n([\s\S]*?)```/.exec(rest);
+  const output = /```text\n([\s\S]*?)```/.exec(rest);
+  if (code === null || output === null)
+    throw new Error(`${file}: no js and text blocks after '${heading}'`);
+  return { code: code[1], output: output[1] };
+}
+
 const work = mkdtempSync(join(tmpdir(), 'mlisp-consumer-'));
 const packs = join(work, 'packs');
 const project = join(work, 'project');
@@ -204,6 +220,37 @@ if (ready) {
       throw new Error(`expected TypeScript ${TYPESCRIPT}, got ${version}`);
     must(sh(process.execPath, [tsc, '-p', 'tsconfig.json'], project), 'tsc -p tsconfig.json');
     return `${version}, module nodenext, skipLibCheck false`;
+  });
+
+  step(`tsc ${TYPESCRIPT}, moduleResolution node10 (typesVersions of the /node subpaths)`, () => {
+    const tsc = join(project, 'node_modules', 'typescript', 'bin', 'tsc');
+    must(sh(process.execPath, [tsc, '-p', 'node10/tsconfig.json'], project), 'tsc -p node10');
+    return '@mlisp/mnist/node and @mlisp/formats/node found';
+  });
+
+  step('README example: train MNIST and predict (from the tarballs)', () => {
+    const readme = mnistExample(
+      join(root, 'README.md'),
+      '## Train MNIST and predict in JavaScript',
+    );
+    const guide = mnistExample(
+      join(root, 'docs', 'guide', 'getting-started.md'),
+      '### Example: train MNIST and predict',
+    );
+    if (readme.code !== guide.code || readme.output !== guide.output) {
+      throw new Error(
+        'the README example differs from the Getting Started one; make them the same',
+      );
+    }
+    const lines = readme.code.trimEnd().split('\n').length;
+    if (lines > 15) throw new Error(`the example has ${lines} lines, more than 15`);
+    writeFileSync(join(project, 'mnist-example.mjs'), readme.code);
+    const r = must(sh(process.execPath, ['mnist-example.mjs'], project), 'node mnist-example.mjs');
+    const got = r.stdout.trimEnd();
+    if (got !== readme.output.trimEnd()) {
+      throw new Error(`printed:\n${got}\nbut the README says:\n${readme.output.trimEnd()}`);
+    }
+    return `${lines} lines; ${got.split('\n')[0]}`;
   });
 
   step('XOR trains with @mlisp/trainer', () => {

@@ -17,16 +17,14 @@ import {
   fsyncSync,
   mkdirSync,
   openSync,
-  readdirSync,
   renameSync,
   rmSync,
   type Stats,
   statSync,
-  unlinkSync,
   writeSync,
 } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
-import { kindOf, tempNameFor, writeTarget } from './safe-paths.js';
+import { dirname } from 'node:path';
+import { kindOf, removeStaleTemps, tempNameFor, writeTarget } from './safe-paths.js';
 
 /** Thrown when the path to write holds something other than a regular file. */
 export class NotRegularFileError extends Error {
@@ -36,47 +34,6 @@ export class NotRegularFileError extends Error {
     readonly kind: string,
   ) {
     super(`'${path}' is ${kind}; mlisp writes only regular files and will not replace it`);
-  }
-}
-
-/** False only when no process `pid` exists (`kill(pid, 0)` fails with ESRCH; EPERM means alive). */
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code !== 'ESRCH';
-  }
-}
-
-/**
- * Removes the temporary files of `path` (`.<name>.<pid>.<8 hex digits>.tmp`, as
- * {@link writeFileAtomic} names them) whose process no longer runs, say because it was killed mid-write. Temporary
- * files of running processes, and every other name, are left alone. Best
- * effort: a file that cannot be listed or removed is skipped.
- *
- * @param path - the target whose stale temporary files to remove
- */
-function removeStaleTemps(path: string): void {
-  const dir = dirname(path);
-  const prefix = `.${basename(path)}.`;
-  let entries: string[];
-  try {
-    entries = readdirSync(dir);
-  } catch {
-    return; // the write itself reports a folder it cannot use
-  }
-  for (const entry of entries) {
-    if (!entry.startsWith(prefix) || !entry.endsWith('.tmp')) continue;
-    const match = /^([1-9]\d*)\.[0-9a-f]{8}$/.exec(entry.slice(prefix.length, -'.tmp'.length));
-    if (match === null) continue;
-    const pid = Number(match[1]);
-    if (!Number.isSafeInteger(pid) || pid === process.pid || processAlive(pid)) continue;
-    try {
-      unlinkSync(join(dir, entry));
-    } catch {
-      // gone already (another writer cleaned it) or not ours to remove
-    }
   }
 }
 
@@ -108,7 +65,7 @@ export const writtenPaths = new Set<string>();
  * Writes `data` to `path` atomically (temp file + rename), creating the parent
  * folders if needed; through a symlink to its target; keeping an existing
  * file's mode. First removes the temporary files of the target that killed
- * processes left behind (see {@link removeStaleTemps}).
+ * processes left behind (see `removeStaleTemps`).
  *
  * @param path - the file to write
  * @param data - its complete contents

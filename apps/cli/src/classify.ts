@@ -7,7 +7,7 @@ import { costByName } from '@mlisp/costs';
 import { decodeBinary, stackBinaryEncoder } from '@mlisp/encoders';
 import type { Dataset } from '@mlisp/mnist';
 import { oneHotTargets } from '@mlisp/mnist';
-import { feedforward, type Network } from '@mlisp/neurons';
+import { confusionMatrix, feedforward, type Network } from '@mlisp/neurons';
 import { argmaxRows, type FloatArray, type Matrix, toArray } from '@mlisp/tensor';
 
 /** The verdict of a network on one image. */
@@ -73,10 +73,9 @@ export function evaluate(
   data: Dataset<FloatArray>,
 ): Evaluation {
   const classes = network.sizes[network.sizes.length - 1] as number;
-  const confusion = Array.from({ length: classes }, () => new Array<number>(classes).fill(0));
+  const predicted = new Int32Array(data.size);
   const cost = costByName(costName);
   const chunk = 1000;
-  let correct = 0;
   let costSum = 0;
   for (let start = 0; start < data.size; start += chunk) {
     const end = Math.min(data.size, start + chunk);
@@ -87,15 +86,11 @@ export function evaluate(
     };
     const labels = data.labels.subarray(start, end);
     const outputs = feedforward(network, images);
-    const predicted = argmaxRows(outputs);
+    predicted.set(argmaxRows(outputs), start);
     costSum += cost.sum(outputs, oneHotTargets(labels, classes));
-    for (let i = 0; i < labels.length; i++) {
-      const y = labels[i] as number;
-      const p = predicted[i] as number;
-      (confusion[y] as number[])[p] = ((confusion[y] as number[])[p] as number) + 1;
-      if (y === p) correct += 1;
-    }
   }
+  const confusion = confusionMatrix(predicted, data.labels, classes);
+  const correct = confusion.reduce((sum, row, k) => sum + (row[k] as number), 0);
   const total = data.size;
   return {
     accuracy: total === 0 ? 0 : correct / total,

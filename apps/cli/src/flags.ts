@@ -22,7 +22,7 @@ export const INITIALISERS = ['normal', 'scaled', 'xavier', 'he'] as const;
  */
 export const MAX_THREADS = 8;
 /** Export formats. */
-export const EXPORT_FORMATS = ['tfjs', 'network2'] as const;
+export const EXPORT_FORMATS = ['onnx', 'tfjs', 'network2'] as const;
 /** Number types `mlisp train` computes in (`--precision`). */
 export const PRECISIONS = ['f32', 'f64'] as const;
 /** Regularisation terms (`--regularization`). */

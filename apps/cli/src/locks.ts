@@ -6,22 +6,13 @@
  */
 import { closeSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
 import { RunError } from './errors.js';
-import { writeTarget } from './safe-paths.js';
+import { processAlive, writeTarget } from './safe-paths.js';
 
 /** A lock held by this process. */
 export interface Lock {
   readonly path: string;
   /** Removes the lock file (once; also done when the process exits). */
   release(): void;
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code !== 'ESRCH';
-  }
 }
 
 /** The pid in a lock file, or null when it holds none (a lock being written, or garbage). */
@@ -57,7 +48,7 @@ export function acquireLock(path: string, flag: string): Lock {
         );
       }
       const pid = holder(lockPath);
-      if (pid !== null && pid !== process.pid && alive(pid)) {
+      if (pid !== null && pid !== process.pid && processAlive(pid)) {
         throw new RunError(
           `${flag}: '${path}' is in use by another mlisp run (pid ${pid}, lock file '${lockPath}'); wait for it to end or give another file`,
         );

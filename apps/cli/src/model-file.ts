@@ -1,9 +1,11 @@
 /**
  * Reading and writing model files (`mlisp-network` JSON, the format of
- * @mlisp/neurons) for the commands: a malformed file becomes a usage error
+ * @mlisp/neurons; network2.py's JSON and checkpoints are read too, through
+ * @mlisp/formats) for the commands: a malformed file becomes a usage error
  * naming the file and what is wrong, writes are atomic.
  */
 import { readFileSync } from 'node:fs';
+import { parseModelFile } from '@mlisp/formats';
 import {
   type CostName,
   checkModelText,
@@ -60,19 +62,28 @@ export function stripBom(text: string): string {
   return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 }
 
+/** Which files a command takes as its model. */
+export interface ReadModelOptions {
+  /** Take the model a training checkpoint holds (eval, predict, export); default false (--init). */
+  checkpoint?: boolean;
+}
+
 /**
- * Reads a model file.
+ * Reads a model file: an mlisp model file, the JSON network2.py's `save()`
+ * writes, or (with `options.checkpoint`) a training checkpoint.
  *
  * @param path - the file (already checked to exist)
  * @param flag - the flag or argument that named it, for messages
+ * @param options - whether a checkpoint is accepted
+ * @throws UsageError naming the file and what is wrong with it
  */
-export function readModel(path: string, flag: string): LoadedModel {
+export function readModel(path: string, flag: string, options: ReadModelOptions = {}): LoadedModel {
   const text = stripBom(readFileSync(path, 'utf8'));
   try {
     checkModelText(text); // bounded by its declared shape before JSON.parse builds anything
   } catch (error) {
     if (error instanceof ModelFormatError) {
-      throw new UsageError(`${flag} '${path}': not a usable mlisp model file: ${error.message}`);
+      throw new UsageError(`${flag} '${path}': not a usable model file: ${error.message}`);
     }
     throw error;
   }
@@ -80,14 +91,31 @@ export function readModel(path: string, flag: string): LoadedModel {
   try {
     value = JSON.parse(text);
   } catch (error) {
-    throw new UsageError(`${flag}: '${path}' is not a JSON model file (${messageOf(error)})`);
+    throw new UsageError(
+      `${flag}: '${path}' is not a JSON model file (${messageOf(error)}); expected an mlisp model file, network2.py JSON or a checkpoint`,
+    );
   }
-  if ((value as { format?: unknown } | null)?.format === 'mlisp-checkpoint') {
+  if (
+    options.checkpoint !== true &&
+    (value as { format?: unknown } | null)?.format === 'mlisp-checkpoint'
+  ) {
     throw new UsageError(
       `${flag}: '${path}' is a training checkpoint, not a model file${flag === '--init' ? '; continue it with --resume' : '; save a model with mlisp train --out FILE'}`,
     );
   }
-  return modelFromJson(value, `${flag} '${path}'`);
+  try {
+    const parsed = parseModelFile(value);
+    return {
+      network: parsed.network,
+      cost: parsed.cost,
+      json: toModelJson(parsed.network, { cost: parsed.cost, meta: parsed.meta }),
+    };
+  } catch (error) {
+    if (error instanceof ModelFormatError) {
+      throw new UsageError(`${flag} '${path}': not a usable model file: ${error.message}`);
+    }
+    throw error;
+  }
 }
 
 /** Writes `network` as a model file, atomically. */

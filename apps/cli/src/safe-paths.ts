@@ -13,6 +13,7 @@ import {
   constants,
   lstatSync,
   openSync,
+  readdirSync,
   readlinkSync,
   realpathSync,
   type Stats,
@@ -32,6 +33,47 @@ export function tempNameFor(target: string): string {
     dirname(target),
     `.${basename(target)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`,
   );
+}
+
+/** False only when no process `pid` exists (`kill(pid, 0)` fails with ESRCH; EPERM means alive). */
+export function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code !== 'ESRCH';
+  }
+}
+
+/**
+ * Removes the temporary files of `path` (`.<name>.<pid>.<8 hex digits>.tmp`, as
+ * `writeFileAtomic` names them, and the probe of {@link checkOutputFile}) whose process no longer runs, say because it was killed mid-write. Temporary
+ * files of running processes, and every other name, are left alone. Best
+ * effort: a file that cannot be listed or removed is skipped.
+ *
+ * @param path - the target whose stale temporary files to remove
+ */
+export function removeStaleTemps(path: string): void {
+  const dir = dirname(path);
+  const prefix = `.${basename(path)}.`;
+  let entries: string[];
+  try {
+    entries = readdirSync(dir);
+  } catch {
+    return; // the write itself reports a folder it cannot use
+  }
+  for (const entry of entries) {
+    if (!entry.startsWith(prefix) || !entry.endsWith('.tmp')) continue;
+    const match = /^([1-9]\d*)\.[0-9a-f]{8}$/.exec(entry.slice(prefix.length, -'.tmp'.length));
+    if (match === null) continue;
+    const pid = Number(match[1]);
+    if (!Number.isSafeInteger(pid) || pid === process.pid || processAlive(pid)) continue;
+    try {
+      unlinkSync(join(dir, entry));
+    } catch {
+      // gone already (another writer cleaned it) or not ours to remove
+    }
+  }
 }
 
 /** What kind of file `stats` describes, for messages ("a FIFO", "a character device"...). */
@@ -128,6 +170,9 @@ export function checkOutputFile(path: string, flag: string): void {
   }
   const dir = dirname(target);
   const name = basename(target);
+  // A run killed during an earlier probe or write left its temporary file: remove it now,
+  // also when this run writes no new version of the file (a resumed run with nothing left to train).
+  removeStaleTemps(target);
   // The temporary name has a fixed length whatever its random part: check it now.
   const probe = tempNameFor(target);
   if (Buffer.byteLength(basename(probe)) > 255) {

@@ -13,6 +13,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { constants } from 'node:os';
+import { processAlive } from './safe-paths.js';
 
 /** The signals that stop a run the way Ctrl-C does. */
 export const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
@@ -82,15 +83,6 @@ function wrapperPids(env: NodeJS.ProcessEnv): number[] {
   return chain.slice(0, last + 1).map((p) => p.pid);
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code !== 'ESRCH';
-  }
-}
-
 /**
  * Installs handlers for {@link STOP_SIGNALS}: the first signal calls `onStop`
  * once, a second one exits at once with 128 + its number.
@@ -122,7 +114,7 @@ export function onStopSignals(
       ? null
       : setInterval(() => {
           if (requested !== null) return;
-          if (process.ppid !== firstParent || !wrappers.every(alive)) {
+          if (process.ppid !== firstParent || !wrappers.every(processAlive)) {
             request({
               signal: 'SIGHUP',
               note: 'the package manager that started mlisp has ended (it does not pass signals on)',

@@ -48,6 +48,39 @@ describe('mlisp experiment', () => {
   });
 });
 
+describe('mlisp experiment by number and seed', () => {
+  it('N runs problem N, as list numbers it', async () => {
+    const result = await run(['experiment', '4', '--quick', '--json']);
+    expect(result.code, result.stderr).toBe(0);
+    const [r, ...rest] = jsonLines(result.stdout);
+    expect(rest).toEqual([]);
+    expect(r).toMatchObject({ id: 'steepest-descent', problem: 4 });
+  });
+
+  it('an unknown number is a usage error naming the numbers', async () => {
+    const result = await run(['experiment', '9']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(
+      /unknown experiment '9'.*problem number 1, 2, 3, 4, 5, 6, 7, 8, 10/,
+    );
+  });
+
+  it('the largest seed the flag parser accepts runs, with checks computed', async () => {
+    const result = await run([
+      'experiment',
+      '1',
+      '--quick',
+      '--json',
+      '--seed',
+      '9007199254740991',
+    ]);
+    expect(result.code, result.stderr).toBe(0);
+    const [r] = jsonLines(result.stdout);
+    expect(r).toMatchObject({ id: 'perceptron-invariance' });
+    expect(result.stderr).not.toMatch(/internal error/i);
+  });
+});
+
 describe('wrap', () => {
   it('breaks text at spaces into lines no wider than asked', () => {
     expect(wrap('aa bb cc dd', 5)).toEqual(['aa bb', 'cc dd']);

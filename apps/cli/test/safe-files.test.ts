@@ -1,7 +1,7 @@
 // Unit tests of the file-safety modules: atomic writes through symlinks and
 // keeping modes, refusals of what is not a regular file, checkpoint locks,
 // the PNG structure check and the signal exit codes.
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import {
   chmodSync,
   existsSync,
@@ -75,6 +75,18 @@ describe('checkOutputFile and refuseSameFiles', () => {
     expect(() => checkOutputFile(at('dir-link'), '--checkpoint')).toThrow(
       /--checkpoint: .* is a folder \(the symlink points to/,
     );
+  });
+
+  it('removes the temporary files of dead processes (a run killed during its probe), not of live ones', () => {
+    const { pid } = spawnSync(process.execPath, ['-e', '']); // ended and reaped
+    const dead = `.probe.json.${pid}.0a1b2c3d.tmp`;
+    const live = `.probe.json.1.0a1b2c3d.tmp`; // pid 1 always runs
+    writeFileSync(at(dead), '');
+    writeFileSync(at(live), '');
+    checkOutputFile(at('probe.json'), '--checkpoint');
+    expect(existsSync(at(dead))).toBe(false);
+    expect(existsSync(at(live))).toBe(true);
+    rmSync(at(live));
   });
 
   it('leaves no probe file behind and accepts a name whose temporary name fits', () => {

@@ -175,9 +175,9 @@ describe('mlisp predict', () => {
     expect(byImage?.outputs).toHaveLength(10);
   });
 
-  it('refuses a file that is not a PNG', async () => {
+  it('refuses a file that is not a PNG or JPEG', async () => {
     const result = await run(['predict', model, '--image', model]);
     expect(result.code).toBe(2);
-    expect(result.stderr).toContain('is not a PNG file');
+    expect(result.stderr).toContain('is not a PNG or JPEG file');
   });
 });

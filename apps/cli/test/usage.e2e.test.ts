@@ -61,8 +61,8 @@ describe('usage errors exit with 2 and name the flag or file', () => {
     [['predict', notJson, '--index', '-1'], '--index'],
     [['predict', notJson, '--image', missing], `--image: file '${missing}' does not exist`],
     [
-      ['export', notJson, '--format', 'onnx', '--out', dir],
-      "--format: 'onnx' (expected one of tfjs, network2)",
+      ['export', notJson, '--format', 'keras', '--out', dir],
+      "--format: 'keras' (expected one of onnx, tfjs, network2)",
     ],
     [['export', notJson, '--out', dir], "required option '--format <name>' not specified"],
     [['data', 'export'], "required option '--out <dir>' not specified"],

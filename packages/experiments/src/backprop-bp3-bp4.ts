@@ -9,10 +9,12 @@ import {
   flatten,
   meanCost,
   referenceBackprop,
+  referenceBackpropSample,
   relativeError,
 } from './reference.js';
 import type { Check, ExperimentOptions, ExperimentResult, Series } from './types.js';
 import { check, fmt, intBetween, rngOf } from './util.js';
+import { finiteDifferenceDeltas, gradientsFromDeltas } from './z-differences.js';
 
 /** Backprop against central finite differences: the largest relative error allowed. */
 export const FINITE_DIFFERENCE_TOLERANCE = 1e-6;
@@ -46,23 +48,28 @@ const LAYERS = 3;
 /**
  * Per-layer agreement of two gradients, for one equation.
  *
- * @param equation - `'BP3'` (biases) or `'BP4'` (weights)
+ * @param equation - `'BP1/BP2'` (the errors δ), `'BP3'` (biases) or `'BP4'` (weights)
  * @param layer - the layer l (1 = first hidden layer)
  * @param errors - the relative errors measured for this layer (one per network and setting)
  * @param worstSetting - the setting of the largest error, for the report
  * @param tolerance - the largest relative error allowed
  */
 export function checkLayerErrors(
-  equation: 'BP3' | 'BP4',
+  equation: 'BP1/BP2' | 'BP3' | 'BP4',
   layer: number,
   errors: readonly number[],
   worstSetting: string,
   tolerance = FINITE_DIFFERENCE_TOLERANCE,
 ): Check {
   const worst = Math.max(...errors);
-  const formula = equation === 'BP3' ? '∂C/∂b_j = δ_j' : '∂C/∂w_jk = a_k δ_j';
+  const what = {
+    'BP1/BP2':
+      "δ_j from the cost's output error and δ^{l+1} (written out neuron by neuron) equals ∂C_x/∂z_j by finite differences on z",
+    BP3: "the trainer's ∂C/∂b_j equals the mean of δ_j, with δ = ∂C_x/∂z by finite differences",
+    BP4: "the trainer's ∂C/∂w_jk equals the mean of a_k δ_j, with δ = ∂C_x/∂z by finite differences",
+  }[equation];
   return check(
-    `${equation} layer ${layer}: ${formula} vs finite differences (${errors.length} networks)`,
+    `${equation} layer ${layer}: ${what} (${errors.length} networks)`,
     `relative error ≤ ${fmt(tolerance)}`,
     `largest relative error ${fmt(worst)} (${worstSetting})`,
     errors.length > 0 && worst <= tolerance,
@@ -94,10 +101,12 @@ function randomCase(
 /** The relative errors found for one random network. */
 interface CaseErrors {
   readonly setting: string;
-  /** bp3[l − 1], bp4[l − 1]: reference vs finite differences per layer. */
+  /** Per layer (index l − 1): the reference's δ vs δ by differences on z (BP1/BP2). */
+  readonly bp12: number[];
+  /** Per layer: the trainer's ∂C/∂b and ∂C/∂w vs BP3/BP4 applied to δ by differences on z. */
   readonly bp3: number[];
   readonly bp4: number[];
-  /** Trainer vs the reference, and trainer vs finite differences (all layers at once). */
+  /** Trainer vs the reference, and trainer vs finite differences on the parameters (all layers at once). */
   readonly trainerVsReference: number;
   readonly trainerVsDifferences: number;
 }
@@ -106,10 +115,31 @@ function all(g: FlatGradients): number[] {
   return [...g.weights, ...g.biases].flatMap((a) => Array.from(a));
 }
 
+/** The reference's δ^l of every sample, stacked row by row like the batch. */
+function referenceDeltas(
+  network: Network,
+  inputs: Matrix,
+  targets: Matrix,
+  cost: Cost,
+): number[][] {
+  const perLayer: number[][] = network.layers.map(() => []);
+  for (let i = 0; i < inputs.rows; i++) {
+    const x = inputs.data.subarray(i * inputs.cols, (i + 1) * inputs.cols);
+    const y = targets.data.subarray(i * targets.cols, (i + 1) * targets.cols);
+    referenceBackpropSample(network, x, y, cost).deltas.forEach((d, l) => {
+      (perLayer[l] as number[]).push(...d);
+    });
+  }
+  return perLayer;
+}
+
 function measureCase(rng: Rng, setting: Setting): CaseErrors {
   const { network, inputs, targets } = randomCase(rng, setting);
   const reference = referenceBackprop(network, inputs, targets, setting.cost);
   const numeric = finiteDifferenceGradients(network, inputs, targets, meanCost(setting.cost));
+  const deltas = finiteDifferenceDeltas(network, inputs, targets, setting.cost);
+  const fromDeltas = gradientsFromDeltas(network, inputs, deltas);
+  const refDeltas = referenceDeltas(network, inputs, targets, setting.cost);
   const trained = backprop(network, { inputs, targets }, setting.cost);
   const trainer: FlatGradients = {
     weights: flatten(trained.weights),
@@ -117,8 +147,9 @@ function measureCase(rng: Rng, setting: Setting): CaseErrors {
   };
   return {
     setting: setting.label,
-    bp3: reference.biases.map((b, l) => relativeError(b, numeric.biases[l] as Float64Array)),
-    bp4: reference.weights.map((w, l) => relativeError(w, numeric.weights[l] as Float64Array)),
+    bp12: deltas.map((d, l) => relativeError(refDeltas[l] as number[], d.data)),
+    bp3: trainer.biases.map((b, l) => relativeError(b, fromDeltas.biases[l] as Float64Array)),
+    bp4: trainer.weights.map((w, l) => relativeError(w, fromDeltas.weights[l] as Float64Array)),
     trainerVsReference: relativeError(all(trainer), all(reference)),
     trainerVsDifferences: relativeError(all(trainer), all(numeric)),
   };
@@ -136,8 +167,10 @@ function worstOf(
 function layerChecks(cases: readonly CaseErrors[]): Check[] {
   const checks: Check[] = [];
   for (let l = 0; l < LAYERS; l++) {
+    const bp12 = worstOf(cases, (c) => c.bp12[l] as number);
     const bp3 = worstOf(cases, (c) => c.bp3[l] as number);
     const bp4 = worstOf(cases, (c) => c.bp4[l] as number);
+    checks.push(checkLayerErrors('BP1/BP2', l + 1, bp12.errors, bp12.setting));
     checks.push(checkLayerErrors('BP3', l + 1, bp3.errors, bp3.setting));
     checks.push(checkLayerErrors('BP4', l + 1, bp4.errors, bp4.setting));
   }
@@ -190,11 +223,19 @@ function errorSeries(cases: readonly CaseErrors[]): Series[] {
   const layers = Array.from({ length: LAYERS }, (_, l) => l + 1);
   const common = {
     plot: 'errors',
+    plotTitle: 'Largest relative error per layer against finite differences',
     xLabel: 'layer l',
     yLabel: 'relative error vs finite differences',
+    mark: 'points' as const,
     yScale: 'log' as const,
   };
   return [
+    {
+      name: 'BP1/BP2 (errors δ), largest',
+      x: layers,
+      y: layers.map((l) => Math.max(...cases.map((c) => c.bp12[l - 1] as number))),
+      ...common,
+    },
     {
       name: 'BP3 (biases), largest',
       x: layers,
@@ -228,7 +269,7 @@ export function backpropBp3Bp4(options: ExperimentOptions = {}): ExperimentResul
     id: 'backprop-bp3-bp4',
     problem: 5,
     title: 'Backpropagation equations BP3 and BP4',
-    claim: `∂C/∂b^l_j = δ^l_j (BP3) and ∂C/∂w^l_jk = a^{l−1}_k δ^l_j (BP4): checked against central finite differences layer by layer on ${cases.length} random 3-layer networks (${SETTINGS.map((s) => s.label).join('; ')}), and the trainer's backprop against both.`,
+    claim: `∂C/∂b^l_j = δ^l_j (BP3) and ∂C/∂w^l_jk = a^{l−1}_k δ^l_j (BP4), for a mini-batch averaged over its m samples (the 1/m the trainer uses): with δ = ∂C_x/∂z measured by central finite differences on z, the trainer's gradients are checked against BP3 and BP4 layer by layer, apart from how δ is computed (BP1/BP2, checked against the same differences), on ${cases.length} random 3-layer networks (${SETTINGS.map((s) => s.label).join('; ')}); and the trainer's backprop against finite differences on the weights and biases and against BP1–BP4 written out neuron by neuron.`,
     checks: [...layerChecks(cases), ...trainerChecks(cases)],
     series: errorSeries(cases),
   };

@@ -1,5 +1,5 @@
 import { type Network, networkFromWeights } from '@mlisp/neurons';
-import { zeros } from '@mlisp/tensor';
+import { type Rng, zeros } from '@mlisp/tensor';
 import { backprop } from '@mlisp/trainer';
 import { sigma, sigmaPrime } from './util.js';
 
@@ -173,4 +173,16 @@ export function zeroingBiases(
     a = activation.fn(0);
     return b;
   });
+}
+
+/**
+ * A chain of four neurons with N(0, 1) weights and biases.
+ *
+ * @param rng - the generator (advanced)
+ */
+export function randomChain(rng: Rng): Chain {
+  return {
+    weights: [0, 1, 2, 3].map(() => rng.normal()),
+    biases: [0, 1, 2, 3].map(() => rng.normal()),
+  };
 }

@@ -1,3 +1,5 @@
+import { crossEntropy } from '@mlisp/costs';
+import { zeros } from '@mlisp/tensor';
 import type { Check, ExperimentOptions, ExperimentResult, Series } from './types.js';
 import { check, fmt, linspace } from './util.js';
 
@@ -196,6 +198,32 @@ export function checkSignChange(
 }
 
 /**
+ * The cross-entropy of `@mlisp/costs` as a per-output cost C(y, a): its
+ * per-sample value `fn`, or its batch sum `sum` of a 1 x 1 batch.
+ *
+ * @param form - which of the library's two computations to use
+ */
+export function libraryCrossEntropy(form: 'fn' | 'sum'): OutputCost {
+  const a1 = zeros(1, 1, { dtype: 'float64' });
+  const y1 = zeros(1, 1, { dtype: 'float64' });
+  return form === 'fn'
+    ? (y, a) => crossEntropy.fn([a], [y])
+    : (y, a) => {
+        a1.data[0] = a;
+        y1.data[0] = y;
+        return crossEntropy.sum(a1, y1);
+      };
+}
+
+function analysisChecks(analysis: CostAnalysis, what: string): Check[] {
+  return [
+    checkMinimisers(analysis.ys, analysis.minimisers),
+    checkMinimumValues(analysis.ys, analysis.minima),
+    checkSignChange(analysis.ys, analysis.grid, analysis.derivatives),
+  ].map((c) => ({ ...c, name: `${what}: ${c.name}` }));
+}
+
+/**
  * Problem 6: the cross-entropy C(a) = −[y ln a + (1 − y) ln(1 − a)] is least at
  * a = y, where it is −[y ln y + (1 − y) ln(1 − y)].
  *
@@ -203,13 +231,15 @@ export function checkSignChange(
  */
 export function crossEntropyMinimum(options: ExperimentOptions = {}): ExperimentResult {
   const ys = linspace(0, 1, options.quick ? 11 : 21).map((y) => Number(y.toFixed(12)));
-  const analysis = analyseCost(crossEntropyOfOutput, ys);
+  const analysis = analyseCost(libraryCrossEntropy('fn'), ys);
+  const batch = analyseCost(libraryCrossEntropy('sum'), ys);
   const a = linspace(0.001, 0.999, 499);
   const curves: Series[] = [0.1, 0.3, 0.5, 0.8].map((y) => ({
     name: `C(a), y = ${y}`,
     x: a,
-    y: a.map((v) => crossEntropyOfOutput(y, v)),
+    y: a.map((v) => libraryCrossEntropy('fn')(y, v)),
     plot: 'cost',
+    plotTitle: 'The cross-entropy C(a) for several targets y',
     xLabel: 'a',
     yLabel: 'C(a)',
   }));
@@ -217,12 +247,10 @@ export function crossEntropyMinimum(options: ExperimentOptions = {}): Experiment
     id: 'cross-entropy-minimum',
     problem: 6,
     title: 'The minimum of the cross-entropy',
-    claim:
-      'For each desired output y in [0, 1], the cross-entropy C(a) = −[y ln a + (1 − y) ln(1 − a)] (eq. 20 with its misprinted (1 − a) corrected to (1 − y)) is least at a = y, its value there is −[y ln y + (1 − y) ln(1 − y)], and its derivative vanishes nowhere else.',
+    claim: `For each desired output y in [0, 1] (${ys.length} values), the cross-entropy C(a) = −[y ln a + (1 − y) ln(1 − a)] (eq. 20 with its misprinted (1 − a) corrected to (1 − y)) is least at a = y, its value there is −[y ln y + (1 − y) ln(1 − y)], and its derivative vanishes nowhere else: checked on the library's cost (@mlisp/costs crossEntropy, per sample and summed over a batch), minimised by golden-section search on its values alone, its derivative sampled at ${analysis.grid.length} points of (0, 1).`,
     checks: [
-      checkMinimisers(analysis.ys, analysis.minimisers),
-      checkMinimumValues(analysis.ys, analysis.minima),
-      checkSignChange(analysis.ys, analysis.grid, analysis.derivatives),
+      ...analysisChecks(analysis, 'crossEntropy.fn of @mlisp/costs'),
+      ...analysisChecks(batch, 'crossEntropy.sum of @mlisp/costs'),
     ],
     series: [
       ...curves,
@@ -231,15 +259,27 @@ export function crossEntropyMinimum(options: ExperimentOptions = {}): Experiment
         x: ys,
         y: analysis.minimisers,
         plot: 'minimiser',
+        plotTitle: 'Where C(a) is least, against the target y',
+        mark: 'points',
         xLabel: 'y',
         yLabel: 'a*',
       },
-      { name: 'C(a*)', x: ys, y: analysis.minima, plot: 'minimum', xLabel: 'y', yLabel: 'min C' },
+      {
+        name: 'C(a*)',
+        x: ys,
+        y: analysis.minima,
+        plot: 'minimum',
+        plotTitle: 'The least value of C against the binary entropy of y',
+        mark: 'points',
+        xLabel: 'y',
+        yLabel: 'min C',
+      },
       {
         name: '−[y ln y + (1 − y) ln(1 − y)]',
         x: ys,
         y: ys.map(binaryEntropy),
         plot: 'minimum',
+        plotTitle: 'The least value of C against the binary entropy of y',
         xLabel: 'y',
         yLabel: 'min C',
       },

@@ -101,7 +101,12 @@ describe('runAll (full size, bundled MNIST)', () => {
     ).toHaveLength(2);
     expect(names('one-hot-to-binary').some((n) => n.startsWith('smallest gain'))).toBe(true);
     expect(names('steepest-descent')).toContain(
-      'n = 1000, ε = 0.001: 10000 random directions never beat v = −η∇C',
+      'n = 830, ε = 0.001: 11000 directions (random, and rotations of v by 10⁻⁶ to 1 rad) never beat v = −η∇C',
+    );
+    expect(names('steepest-descent').filter((n) => n.includes('unique minimiser'))).toHaveLength(5);
+    expect(names('backprop-bp3-bp4').filter((n) => n.startsWith('BP1/BP2'))).toHaveLength(3);
+    expect(names('non-differentiable-cost').some((n) => n.includes('against the depth'))).toBe(
+      true,
     );
     expect(
       names('unstable-gradients').filter((n) => n.includes('hidden-layer speeds')),
@@ -112,10 +117,24 @@ describe('runAll (full size, bundled MNIST)', () => {
     expect(JSON.parse(JSON.stringify(results))).toEqual(results);
   });
 
-  it('reports the smallest P3 gain logit(0.99)/0.92', () => {
+  it('reports both smallest P3 gains, logit(0.99)/0.92 and logit(0.99)/0.91, with the worst inputs', () => {
     const p3 = results.find((r) => r.id === 'one-hot-to-binary') as ExperimentResult;
-    const gain = p3.checks.find((c) => c.name.startsWith('smallest gain'));
-    expect(String(gain?.observed)).toContain((Math.log(99) / 0.92).toPrecision(8));
+    const exact = p3.checks.find((c) => c.name.startsWith('smallest gain with every output'));
+    const premise = p3.checks.find((c) => c.name.startsWith('smallest gain under the premise'));
+    expect(String(exact?.observed)).toContain((Math.log(99) / 0.92).toPrecision(8));
+    expect(String(exact?.observed)).toMatch(/worst input: digit [89] .*output neuron 4/);
+    expect(String(premise?.observed)).toContain((Math.log(99) / 0.91).toPrecision(8));
+    expect(String(premise?.observed)).toMatch(
+      /x8 = 0\.99, x9 = 0\b.*at gain 4\.9947 it gives 0\.98949/,
+    );
+  });
+
+  it('titles every plot in words', () => {
+    for (const r of results) {
+      for (const s of r.series) {
+        expect(s.plotTitle, `${r.id} ${s.name}`).toMatch(/^[A-Zσ∇].* /);
+      }
+    }
   });
 });
 
@@ -126,6 +145,15 @@ describe('determinism and options', () => {
     const c = runExperiment('sigmoid-limit', { seed: 8, quick: true });
     expect(a).toEqual(b);
     expect(c.series[0]?.y).not.toEqual(a.series[0]?.y);
+  });
+
+  it('runs problem N by its number, and the largest safe seed', () => {
+    expect(runExperiment('4', { quick: true }).id).toBe('steepest-descent');
+    const r = runExperiment('perceptron-invariance', {
+      seed: Number.MAX_SAFE_INTEGER,
+      quick: true,
+    });
+    expect(allPassed(r)).toBe(true);
   });
 
   it('passes in quick mode too, for other seeds', () => {

@@ -16,6 +16,16 @@ export {
   IMPLEMENTATION_TOLERANCE,
 } from './backprop-bp3-bp4.js';
 export {
+  binaryOutputs,
+  checkPremiseGain,
+  PREMISE_HIGH,
+  PREMISE_LOW,
+  premiseInputs,
+  premiseSaturates,
+  type WorstInput,
+  worstPremiseInput,
+} from './binary-gain.js';
+export {
   type Chain,
   chainBackprop,
   chainBiasGradients,
@@ -33,20 +43,34 @@ export {
   crossEntropyMinimum,
   crossEntropyOfOutput,
   goldenSectionMinimum,
+  libraryCrossEntropy,
   misprintedCrossEntropy,
   type OutputCost,
 } from './cross-entropy-minimum.js';
 export {
+  checkExponentialInDepth,
+  DEPTHS,
+  type DepthRun,
+  depthSeries,
+  lineFit,
+  measureDepths,
+} from './depth-gradients.js';
+export {
   BAD_START,
   checkDerivativeRatio,
+  checkEngineAgrees,
+  checkFasterWhenWrong,
+  checkFirstEpoch,
   checkSlowdown,
-  checkStartMatters,
   epochsToReach,
   GOOD_START,
+  initialSpeeds,
   learningSlowdown,
+  type NeuronEngine,
   type NeuronRun,
   type NeuronStart,
   outputWeightGradient,
+  SWEEP_OUTPUTS,
   trainNeuron,
 } from './learning-slowdown.js';
 export {
@@ -73,6 +97,7 @@ export {
 } from './one-hot-to-binary.js';
 export {
   checkBreaksInvariance,
+  checkFirstLayerFlips,
   checkInvariance,
   compareOutputs,
   type OutputComparison,
@@ -87,12 +112,13 @@ export {
   referenceBackpropSample,
   relativeError,
 } from './reference.js';
-export { allPassed, experiments, runAll, runExperiment } from './registry.js';
+export { allPassed, experiments, findExperiment, runAll, runExperiment } from './registry.js';
 export {
   checkHalfAtZero,
   checkInputsKept,
   checkLimit,
   checkMonotoneDecrease,
+  checkNetworkAtZero,
   LIMIT_FACTORS,
   SMALL_Z_MARGIN,
   sigmoidLimit,
@@ -105,22 +131,41 @@ export {
   stackedCheck,
 } from './stacked-binary.js';
 export {
+  type ChainRatio,
+  chainRatios,
+  checkExplodesOnlyNearZero,
+  checkSteepRegion,
+  checkSteepVanishes,
+  checkUnbalanced,
+  explosionBound,
+  STEEPNESS,
+  steepRegion,
+} from './steep-chains.js';
+export {
   checkNoBetterDirection,
   checkSteepestValue,
+  checkUnique,
   dot,
   norm,
   steepestDescent,
   steepestStep,
 } from './steepest-descent.js';
+export {
+  checkFirstOrderChange,
+  type GradientProblem,
+  type GradientShape,
+  libraryGradient,
+  SHAPES,
+} from './steepest-library.js';
 export type { Check, Experiment, ExperimentOptions, ExperimentResult, Series } from './types.js';
 export {
   checkGrowth,
   checkProductFormula,
   checkShrinking,
   checkSpeedsDecreaseTowardInput,
-  checkUnbalanced,
   checkVanishing,
   growsTowardInput,
   shrinksTowardInput,
   unstableGradients,
 } from './unstable-gradients.js';
+export { finiteDifferenceDeltas, gradientsFromDeltas } from './z-differences.js';

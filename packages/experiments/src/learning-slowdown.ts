@@ -5,7 +5,7 @@ import { backprop, trainInPlace } from '@mlisp/trainer';
 import { forwardTrace, uniformBatch } from './forward.js';
 import { checkGradientsAgree } from './reference.js';
 import type { Check, ExperimentOptions, ExperimentResult, Series } from './types.js';
-import { check, fmt, rngOf, sigmaPrime } from './util.js';
+import { attempt, check, fmt, rngOf, sigmaPrime } from './util.js';
 
 /** The demonstration's learning rate η. */
 export const NEURON_ETA = 0.15;
@@ -73,17 +73,30 @@ export interface NeuronRun {
   readonly costs: number[];
   /** The neuron's output after each epoch, epoch 0 first. */
   readonly outputs: number[];
+  /** The code of the trainer that ran (`'matrix'` or an engine path). */
+  readonly path: string;
 }
+
+/** Which code of the trainer trains: its matrix loop (the library's costs and backprop) or its default engine. */
+export type NeuronEngine = 'matrix' | 'auto';
 
 /**
  * Trains one sigmoid neuron (input 1, target 0) with the trainer, η = 0.15,
- * one sample per mini-batch, and records its cost and output each epoch.
+ * one sample per mini-batch, and records its cost and output each epoch. By
+ * default on the trainer's matrix loop, which runs the library's
+ * `@mlisp/costs` output error and `backprop`.
  *
  * @param start - the initial weight and bias
  * @param cost - the cost to train with
  * @param epochs - how many epochs (default 300)
+ * @param engine - `'matrix'` (default) or `'auto'`, the trainer's default (its WebAssembly engine where it runs)
  */
-export function trainNeuron(start: NeuronStart, cost: CostName, epochs = NEURON_EPOCHS): NeuronRun {
+export function trainNeuron(
+  start: NeuronStart,
+  cost: CostName,
+  epochs = NEURON_EPOCHS,
+  engine: NeuronEngine = 'matrix',
+): NeuronRun {
   const neuron = networkFromWeights({
     weights: [[[start.w]]],
     biases: [[start.b]],
@@ -94,17 +107,18 @@ export function trainNeuron(start: NeuronStart, cost: CostName, epochs = NEURON_
   const output = () => feedforward(neuron, [1])[0] as number;
   const costOf = (a: number) => (cost === 'quadratic' ? 0.5 * a * a : -Math.log(1 - a));
   const outputs = [output()];
-  trainInPlace(neuron, data, {
+  const result = trainInPlace(neuron, data, {
     cost,
     eta: NEURON_ETA,
     epochs,
     batchSize: 1,
     shuffle: false,
+    engine,
     monitor: { trainingCost: false, trainingAccuracy: false },
     learningSpeedSamples: 0,
     onEpoch: () => outputs.push(output()),
   });
-  return { costs: outputs.map(costOf), outputs };
+  return { costs: outputs.map(costOf), outputs, path: result.path };
 }
 
 /**
@@ -188,25 +202,134 @@ export function checkDerivativeRatio(ratio: number, z: number): Check {
   );
 }
 
+/** The starting outputs of the learning-speed sweep: a = σ(b) with w = 0, target 0. */
+export const SWEEP_OUTPUTS: readonly number[] = Array.from(
+  { length: 19 },
+  (_, i) => 0.05 * (i + 1),
+);
+
 /**
- * The slowdown comes from the bad start: with the quadratic cost the neuron
- * starting at w = 0.6, b = 0.9 gets its output below 0.5 in fewer epochs than
- * the one starting at w = 2, b = 2.
+ * The initial learning speed |∂C/∂w| of one neuron (input 1, target 0) whose
+ * output is a, by the trainer's backprop with each cost.
  *
- * @param goodEpochs - epochs needed from the mild start
- * @param badEpochs - epochs needed from the bad start
+ * @param outputs - the starting outputs a (the neuron's bias is logit(a), weight 0)
  */
-export function checkStartMatters(goodEpochs: number, badEpochs: number): Check {
+export function initialSpeeds(outputs: readonly number[]): {
+  quadratic: number[];
+  crossEntropy: number[];
+} {
+  const batch = { inputs: zeros(1, 1), targets: zeros(1, 1) };
+  batch.inputs.data[0] = 1;
+  const speed = (a: number, cost: CostName) => {
+    const net = networkFromWeights({
+      weights: [[[0]]],
+      biases: [[Math.log(a / (1 - a))]],
+      activations: ['sigmoid'],
+    });
+    return Math.abs((backprop(net, batch, cost).weights[0] as Matrix).data[0] as number);
+  };
+  return {
+    quadratic: outputs.map((a) => speed(a, 'quadratic')),
+    crossEntropy: outputs.map((a) => speed(a, 'cross-entropy')),
+  };
+}
+
+/**
+ * The book's point: with the cross-entropy the neuron learns faster the more
+ * wrong it is — |∂C/∂w| = |a − y|·x, rising with the error — while with the
+ * quadratic cost the most wrong outputs learn slowest (|∂C/∂w| = a·σ'(z)
+ * falls for a > 2/3).
+ *
+ * @param outputs - the starting outputs a (target 0, so the error is a)
+ * @param crossEntropySpeeds - |∂C/∂w| with the cross-entropy at each
+ * @param quadraticSpeeds - |∂C/∂w| with the quadratic cost at each
+ */
+export function checkFasterWhenWrong(
+  outputs: readonly number[],
+  crossEntropySpeeds: readonly number[],
+  quadraticSpeeds: readonly number[],
+): Check {
+  const rising = crossEntropySpeeds.every(
+    (v, i) => i === 0 || v > (crossEntropySpeeds[i - 1] as number),
+  );
+  const equalsError = crossEntropySpeeds.every(
+    (v, i) => Math.abs(v - (outputs[i] as number)) <= 1e-12 * (outputs[i] as number),
+  );
+  const peak = quadraticSpeeds.indexOf(Math.max(...quadraticSpeeds));
+  const wrongest = outputs.length - 1;
+  const quadraticFalls = peak < wrongest && (outputs[peak] as number) < 0.9;
   return check(
-    'the slowdown comes from the bad start: quadratic cost, epochs until the output is below 0.5',
-    'w = 0.6, b = 0.9 faster than w = 2, b = 2',
-    `${goodEpochs} vs ${badEpochs}`,
-    goodEpochs < badEpochs,
+    `the more wrong, the faster: |∂C/∂w| at the start for outputs a = ${fmt(outputs[0] as number)} … ${fmt(outputs[wrongest] as number)} (target 0)`,
+    'cross-entropy: rises with the error, equal to |a − y|; quadratic: falls for the most wrong outputs',
+    `cross-entropy ${fmt(crossEntropySpeeds[0] as number)} … ${fmt(crossEntropySpeeds[wrongest] as number)} (${rising ? 'rising' : 'not rising'}, ${equalsError ? '= |a − y|' : '≠ |a − y|'}); quadratic peaks at a = ${fmt(outputs[peak] as number)} (${fmt(quadraticSpeeds[peak] as number)}) and falls to ${fmt(quadraticSpeeds[wrongest] as number)} at a = ${fmt(outputs[wrongest] as number)}`,
+    outputs.length > 2 && rising && equalsError && quadraticFalls,
   );
 }
 
-function curve(name: string, plot: string, values: number[], yLabel: string): Series {
-  return { name, x: values.map((_, i) => i), y: values, plot, xLabel: 'epoch', yLabel };
+/**
+ * On the demonstration's runs: with the cross-entropy the badly wrong start
+ * (a ≈ 0.98) lowers its cost more in the first epoch than the mildly wrong
+ * one (a ≈ 0.82); with the quadratic cost it lowers it less.
+ *
+ * @param runs - the four runs (bad and good starts, each cost)
+ */
+export function checkFirstEpoch(runs: {
+  badQuadratic: NeuronRun;
+  badCross: NeuronRun;
+  goodQuadratic: NeuronRun;
+  goodCross: NeuronRun;
+}): Check {
+  const drop = (r: NeuronRun) => (r.costs[0] as number) - (r.costs[1] as number);
+  const [bq, bc, gq, gc] = [
+    runs.badQuadratic,
+    runs.badCross,
+    runs.goodQuadratic,
+    runs.goodCross,
+  ].map(drop) as [number, number, number, number];
+  return check(
+    'first epoch of the demonstration: cost decrease from w = 2, b = 2 (more wrong) vs w = 0.6, b = 0.9',
+    'cross-entropy: larger from the more wrong start; quadratic: smaller',
+    `cross-entropy ${fmt(bc)} vs ${fmt(gc)}; quadratic ${fmt(bq)} vs ${fmt(gq)}`,
+    bc > gc && bq < gq,
+  );
+}
+
+/**
+ * The trainer's default engine trains the neuron as its matrix loop does
+ * (outputs equal within 1e−9 over every epoch), for each cost.
+ *
+ * @param pairs - per cost: the matrix loop's run and the default engine's run
+ */
+export function checkEngineAgrees(
+  pairs: readonly { cost: string; matrix: NeuronRun; engine: NeuronRun }[],
+): Check {
+  const diffs = pairs.map(({ matrix, engine }) =>
+    matrix.outputs.reduce(
+      (m, a, i) => Math.max(m, Math.abs(a - (engine.outputs[i] ?? Number.NaN))),
+      0,
+    ),
+  );
+  const ok =
+    diffs.every((d) => d <= 1e-9) &&
+    pairs.every((p) => p.matrix.outputs.length === p.engine.outputs.length);
+  return check(
+    "the trainer's default engine (what mlisp train runs) trains the neuron as the matrix loop does, from w = 2, b = 2",
+    'outputs equal within 1e−9 at every epoch',
+    pairs
+      .map((p, i) => `${p.cost} on ${p.engine.path}: largest difference ${fmt(diffs[i] as number)}`)
+      .join('; '),
+    pairs.length > 0 && ok,
+  );
+}
+
+function curve(
+  name: string,
+  plot: string,
+  plotTitle: string,
+  values: number[],
+  yLabel: string,
+): Series {
+  return { name, x: values.map((_, i) => i), y: values, plot, plotTitle, xLabel: 'epoch', yLabel };
 }
 
 /**
@@ -224,28 +347,55 @@ export function learningSlowdown(options: ExperimentOptions = {}): ExperimentRes
     goodCross: trainNeuron(GOOD_START, 'cross-entropy'),
   };
   const badQ = epochsToReach(runs.badQuadratic);
-  const goodQ = epochsToReach(runs.goodQuadratic);
+  const speeds = initialSpeeds(SWEEP_OUTPUTS);
   const checks: Check[] = [
     ...formulaChecks(options),
     initialRatioCheck(),
     checkSlowdown(badQ, epochsToReach(runs.badCross)),
-    checkStartMatters(goodQ, badQ),
+    checkFasterWhenWrong(SWEEP_OUTPUTS, speeds.crossEntropy, speeds.quadratic),
+    checkFirstEpoch(runs),
+    ...attempt("the trainer's default engine trains as the matrix loop", 'the same outputs', () =>
+      checkEngineAgrees([
+        {
+          cost: 'cross-entropy',
+          matrix: runs.badCross,
+          engine: trainNeuron(BAD_START, 'cross-entropy', NEURON_EPOCHS, 'auto'),
+        },
+        {
+          cost: 'quadratic',
+          matrix: runs.badQuadratic,
+          engine: trainNeuron(BAD_START, 'quadratic', NEURON_EPOCHS, 'auto'),
+        },
+      ]),
+    ),
   ];
   const labels: [keyof typeof runs, string][] = [
-    ['badQuadratic', 'quadratic, w = 2, b = 2'],
-    ['badCross', 'cross-entropy, w = 2, b = 2'],
-    ['goodQuadratic', 'quadratic, w = 0.6, b = 0.9'],
-    ['goodCross', 'cross-entropy, w = 0.6, b = 0.9'],
+    ['badQuadratic', 'quadratic cost, start w = 2, b = 2'],
+    ['badCross', 'cross-entropy, start w = 2, b = 2'],
+    ['goodQuadratic', 'quadratic cost, start w = 0.6, b = 0.9'],
+    ['goodCross', 'cross-entropy, start w = 0.6, b = 0.9'],
   ];
+  const speedCommon = {
+    plot: 'speed',
+    plotTitle: 'Initial learning speed against how wrong the neuron is',
+    xLabel: 'starting output a (target 0)',
+    yLabel: '|∂C/∂w|',
+  };
   return {
     id: 'learning-slowdown',
     problem: 7,
     title: 'Cost functions and the learning slowdown',
-    claim: `The output-layer gradient is (1/n)Σ a_k (a_j − y_j) σ'(z_j) for the quadratic cost and (1/n)Σ a_k (a_j − y_j) for the cross-entropy, so a saturated, badly wrong sigmoid neuron learns slowly with the quadratic cost and fast with the cross-entropy (one neuron, input 1, target 0, η = ${NEURON_ETA}, ${NEURON_EPOCHS} epochs).`,
+    claim: `The output-layer gradient is (1/n)Σ a_k (a_j − y_j) σ'(z_j) for the quadratic cost and (1/n)Σ a_k (a_j − y_j) for the cross-entropy, so with the cross-entropy a sigmoid neuron learns faster the more wrong it is, while with the quadratic cost a saturated, badly wrong neuron learns slowly (one neuron, input 1, target 0, η = ${NEURON_ETA}, ${NEURON_EPOCHS} epochs on the trainer's matrix loop, i.e. @mlisp/costs and backprop; from w = 2, b = 2 the quadratic cost needs ${badQ} epochs to bring the output below 0.5, the cross-entropy ${epochsToReach(runs.badCross)}).`,
     checks,
     series: [
-      ...labels.map(([key, name]) => curve(name, 'cost', runs[key].costs, 'cost')),
-      ...labels.map(([key, name]) => curve(name, 'output', runs[key].outputs, 'output a')),
+      ...labels.map(([key, name]) =>
+        curve(name, 'cost', 'The cost during training', runs[key].costs, 'cost'),
+      ),
+      ...labels.map(([key, name]) =>
+        curve(name, 'output', "The neuron's output during training", runs[key].outputs, 'output a'),
+      ),
+      { name: 'cross-entropy', x: [...SWEEP_OUTPUTS], y: speeds.crossEntropy, ...speedCommon },
+      { name: 'quadratic cost', x: [...SWEEP_OUTPUTS], y: speeds.quadratic, ...speedCommon },
     ],
   };
 }

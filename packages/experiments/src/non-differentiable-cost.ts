@@ -2,6 +2,7 @@ import { quadratic } from '@mlisp/costs';
 import { cloneNetwork, createNetwork, feedforward, type Network } from '@mlisp/neurons';
 import { type Matrix, type Rng, rowView, zeros } from '@mlisp/tensor';
 import { backprop, UntrainableNetworkError } from '@mlisp/trainer';
+import { checkExponentialInDepth, depthSeries, measureDepths } from './depth-gradients.js';
 import { forwardTrace, uniformBatch } from './forward.js';
 import { type FlatGradients, finiteDifferenceGradients, meanCost } from './reference.js';
 import type { Check, ExperimentOptions, ExperimentResult } from './types.js';
@@ -190,13 +191,14 @@ export function nonDifferentiableCost(options: ExperimentOptions = {}): Experime
   const points = options.quick ? 100 : 400;
   const survey = surveyGradients(rng, sizes, 'step', points, inputs, targets);
   const perceptron = createNetwork(sizes, { activation: 'step', init: 'normal', rng });
+  const depths = measureDepths(rng, options.quick ? 100 : 400);
   const first = rowView(inputs, 0, 1);
   const firstTarget = rowView(targets, 0, 1);
   return {
     id: 'non-differentiable-cost',
     problem: 10,
     title: 'A perceptron network cannot be trained by gradient descent',
-    claim: `The cost of a perceptron network is not a differentiable function of its weights and biases: its gradient is zero almost everywhere (finite differences, h = ${STEP_H}, network [${sizes.join(', ')}], ${m} samples) and undefined where an output flips, so the trainer refuses the step activation.`,
+    claim: `The cost of a perceptron network is not a differentiable function of its weights and biases: its gradient is zero almost everywhere (finite differences, h = ${STEP_H}, network [${sizes.join(', ')}], ${m} samples) and undefined where an output flips, so the trainer refuses the step activation. Part 2: with sigmoid neurons the gradient of an early layer is a product with one factor per later layer, so it changes exponentially with depth — it decays with ordinary weights and grows with large ones (random chains of 2 to 10 neurons).`,
     checks: [
       checkZeroAlmostEverywhere(survey),
       checkUndefinedDerivative(
@@ -204,16 +206,21 @@ export function nonDifferentiableCost(options: ExperimentOptions = {}): Experime
         biasDifferences(onBoundary(perceptron, first), first, firstTarget, BOUNDARY_STEPS),
       ),
       checkRefusal(() => backprop(perceptron, { inputs, targets }, 'quadratic')),
+      ...checkExponentialInDepth(depths),
     ],
     series: [
       {
-        name: 'sampled parameter points',
+        name: 'random parameter points',
         x: [0, 1],
         y: [survey.zero, survey.points - survey.zero],
         plot: 'zero-gradient',
-        xLabel: '0 = zero gradient, 1 = jump',
-        yLabel: 'points',
+        plotTitle:
+          'Finite-difference gradient of a perceptron network: 0 = zero everywhere, 1 = some jump',
+        xLabel: 'gradient (0 = all zero, 1 = a jump)',
+        yLabel: 'parameter points',
+        mark: 'bars',
       },
+      ...depthSeries(depths),
     ],
   };
 }

@@ -1,9 +1,17 @@
 import { binaryCode, binaryLayer, binaryWeights, decodeBinary } from '@mlisp/encoders';
 import { feedforward, type Network } from '@mlisp/neurons';
 import { fromArray } from '@mlisp/tensor';
+import {
+  binaryOutputs,
+  checkPremiseGain,
+  PREMISE_HIGH,
+  premiseInputs,
+  premiseSaturates,
+  worstPremiseInput,
+} from './binary-gain.js';
 import { stackedCheck } from './stacked-binary.js';
 import type { Check, ExperimentOptions, ExperimentResult, Series } from './types.js';
-import { check, fmt } from './util.js';
+import { attempt, check, fmt } from './util.js';
 
 /** The problem set's weight table, row by row: output neuron 1 (LSB) first, column d = digit d. */
 export const PROBLEM_SET_TABLE: readonly (readonly number[])[] = [
@@ -126,14 +134,25 @@ export function saturatesAt(gain: number): boolean {
   return true;
 }
 
-/** logit(0.99) / min |z| over all digits and bits: the gain at which the weakest output reaches 0.99 (or 0.01). */
-export function analyticSmallestGain(): { gain: number; minZ: number } {
+/**
+ * logit(0.99) / min |z| over all digits and bits of the inputs exactly 0.99
+ * and 0.01: the gain at which the weakest output reaches 0.99 (or 0.01), and
+ * where that weakest output is (the first digit and neuron with the least |z|).
+ */
+export function analyticSmallestGain(): { gain: number; minZ: number; digit: number; bit: number } {
   let minZ = Number.POSITIVE_INFINITY;
+  let digit = -1;
+  let bit = -1;
   for (let d = 0; d < 10; d++) {
-    for (const z of preActivations(binaryWeights(10), confidentOutputs(d)))
-      minZ = Math.min(minZ, Math.abs(z));
+    preActivations(binaryWeights(10), confidentOutputs(d)).forEach((z, j) => {
+      if (Math.abs(z) < minZ) {
+        minZ = Math.abs(z);
+        digit = d;
+        bit = j;
+      }
+    });
   }
-  return { gain: Math.log(HIGH / (1 - HIGH)) / minZ, minZ };
+  return { gain: Math.log(HIGH / (1 - HIGH)) / minZ, minZ, digit, bit };
 }
 
 /**
@@ -162,18 +181,20 @@ export function bisectSmallestGain(holds: (gain: number) => boolean, low = 1, hi
  * @param bisected - the bisection's result
  * @param holdsAt - whether every output is ≥ 0.99 or ≤ 0.01 at the reported gain
  * @param failsBelow - whether it fails at (1 − 1e−9) × the reported gain
+ * @param worst - where the weakest output is, for the report
  */
 export function checkSmallestGain(
   analytic: number,
   bisected: number,
   holdsAt: boolean,
   failsBelow: boolean,
+  worst = '',
 ): Check {
   const agree = Math.abs(analytic - bisected) <= 1e-9 * analytic;
   return check(
-    'smallest gain with every output ≥ 0.99 or ≤ 0.01 (all ten digits, 0.99/0.01 inputs)',
+    'smallest gain with every output ≥ 0.99 or ≤ 0.01 for inputs of exactly 0.99 and 0.01 (all ten digits), worst input named',
     `logit(0.99)/min|z| = ${fmt(analytic, 8)} = bisection; holds there, fails at (1 − 1e−9)×`,
-    `bisection ${fmt(bisected, 8)}; holds: ${holdsAt}; fails just below: ${failsBelow}`,
+    `bisection ${fmt(bisected, 8)}; holds: ${holdsAt}; fails just below: ${failsBelow}${worst === '' ? '' : `; worst input: ${worst}`}`,
     agree && holdsAt && failsBelow,
   );
 }
@@ -194,41 +215,79 @@ function tableChecks(): Check[] {
   ];
 }
 
-function gainCheck(): { check: Check; gain: number; minZ: number } {
-  const analytic = analyticSmallestGain();
-  const gain = bisectSmallestGain(saturatesAt);
-  return {
-    check: checkSmallestGain(
-      analytic.gain,
-      gain,
-      saturatesAt(gain),
-      !saturatesAt(gain * (1 - JUST_BELOW)),
-    ),
-    gain,
-    minZ: analytic.minZ,
-  };
+/** The two smallest gains (NaN where a check could not compute one) and their checks. */
+interface Gains {
+  readonly checks: Check[];
+  readonly exact: number;
+  readonly premise: number;
+  readonly exactMinZ: number;
+  readonly premiseMargin: number;
 }
 
-function gainSeries(minZ: number): Series[] {
-  const gains = Array.from({ length: 41 }, (_, i) => 0.25 * i);
-  const z = gains.map((g) => g * minZ);
+function gainChecks(): Gains {
+  const analytic = analyticSmallestGain();
+  const worst = worstPremiseInput(PROBLEM_SET_TABLE);
+  const inputs = premiseInputs(PROBLEM_SET_TABLE);
+  let exact = Number.NaN;
+  let premise = Number.NaN;
+  const checks = [
+    ...attempt(
+      'smallest gain for inputs of exactly 0.99 and 0.01',
+      'a gain where every output is ≥ 0.99 or ≤ 0.01',
+      () => {
+        exact = bisectSmallestGain(saturatesAt);
+        return checkSmallestGain(
+          analytic.gain,
+          exact,
+          saturatesAt(exact),
+          !saturatesAt(exact * (1 - JUST_BELOW)),
+          `digit ${analytic.digit} (0.99 at ${analytic.digit}, 0.01 elsewhere), output neuron ${analytic.bit + 1}, |z| = ${fmt(analytic.minZ)} per unit gain`,
+        );
+      },
+    ),
+    ...attempt(
+      'smallest gain under the premise as stated (true digit ≥ 0.99, others ≤ 0.01)',
+      'a gain where every output is ≥ 0.99 or ≤ 0.01',
+      () => {
+        premise = bisectSmallestGain((g) => premiseSaturates(g, inputs));
+        const atGain = Number.isNaN(exact) ? analytic.gain : exact;
+        const output = (binaryOutputs(atGain, [worst.x])[0] as number[])[worst.bit] as number;
+        return checkPremiseGain(
+          worst,
+          Math.log(PREMISE_HIGH / (1 - PREMISE_HIGH)) / worst.margin,
+          premise,
+          premiseSaturates(premise, inputs),
+          !premiseSaturates(premise * (1 - JUST_BELOW), inputs),
+          { gain: atGain, output },
+        );
+      },
+    ),
+  ];
+  return { checks, exact, premise, exactMinZ: analytic.minZ, premiseMargin: worst.margin };
+}
+
+function gainSeries(gains: Gains): Series[] {
+  const x = Array.from({ length: 41 }, (_, i) => 0.25 * i);
+  const common = {
+    plot: 'gain',
+    plotTitle: 'The weakest correct output as the gain grows',
+    xLabel: 'gain',
+    yLabel: 'weakest correct output',
+  };
   return [
     {
-      name: `weakest output σ(gain·${fmt(minZ)})`,
-      x: gains,
-      y: z.map((v) => 1 / (1 + Math.exp(-v))),
-      plot: 'gain',
-      xLabel: 'gain',
-      yLabel: 'weakest correct output',
+      name: `inputs exactly 0.99 and 0.01: σ(gain·${fmt(gains.exactMinZ)})`,
+      x,
+      y: x.map((g) => 1 / (1 + Math.exp(-g * gains.exactMinZ))),
+      ...common,
     },
     {
-      name: '0.99',
-      x: [0, 10],
-      y: [HIGH, HIGH],
-      plot: 'gain',
-      xLabel: 'gain',
-      yLabel: 'weakest correct output',
+      name: `worst input of the premise: σ(gain·${fmt(gains.premiseMargin)})`,
+      x,
+      y: x.map((g) => 1 / (1 + Math.exp(-g * gains.premiseMargin))),
+      ...common,
     },
+    { name: '0.99', x: [0, 10], y: [HIGH, HIGH], ...common },
   ];
 }
 
@@ -239,22 +298,35 @@ function gainSeries(minZ: number): Series[] {
  * @param options - seed, quick mode (quick: 2000 training images, 1 epoch; else all 7996, 3 epochs), MNIST data (required)
  */
 export function oneHotToBinary(options: ExperimentOptions = {}): ExperimentResult {
-  const gain = gainCheck();
-  const checks = [...tableChecks(), gain.check, stackedCheck(options, gain.gain)];
+  const gains = gainChecks();
+  const stackGain = Number.isFinite(gains.premise) ? gains.premise : 5;
+  const checks = [
+    ...attempt('the 10 → 4 layer on the table and the worked example', 'the table decodes', () =>
+      tableChecks(),
+    ),
+    ...gains.checks,
+    ...attempt(
+      'the layer stacked on a trained network',
+      'binary equals argmax where dominant',
+      () => stackedCheck(options, stackGain),
+    ),
+  ];
   const codes = Array.from({ length: 10 }, (_, d) => d);
   return {
     id: 'one-hot-to-binary',
     problem: 3,
     title: 'From one-hot to binary',
-    claim: `A sigmoid layer with weights +1 where the digit's bit is set and −1 where not (bias 0) turns the ten one-hot outputs into the 4-bit code (bit j set when σ(z_j) > 0.5, i.e. z_j > 0): for 0.99 at digit 9 and 0.01 elsewhere z = (0.98, −1, −1, 0.92) → 1001 (the problem set's 0.09 is a typo); a gain of ${fmt(gain.gain, 6)} makes every output ≥ 0.99 or ≤ 0.01; stacked on a trained network, its code names the argmax digit — so binary and argmax accuracy are equal — wherever the one-hot output is dominant (the largest output exceeds the sum of the others).`,
+    claim: `A sigmoid layer with weights +1 where the digit's bit is set and −1 where not (bias 0) turns the ten one-hot outputs into the 4-bit code (bit j set when σ(z_j) > 0.5, i.e. z_j > 0): for 0.99 at digit 9 and 0.01 elsewhere z = (0.98, −1, −1, 0.92) → 1001 (the problem set's 0.09 is a typo); a gain of ${fmt(gains.exact, 5)} makes every output ≥ 0.99 or ≤ 0.01 when the inputs are exactly 0.99 and 0.01, but the premise as stated (true digit ≥ 0.99, others ≤ 0.01) needs ${fmt(gains.premise, 5)} (its worst input has 0 where a 0.01 would help); stacked on a trained network, its code names the argmax digit — so binary and argmax accuracy are equal — wherever the one-hot output is dominant (the largest output exceeds the sum of the others).`,
     checks,
     series: [
-      ...gainSeries(gain.minZ),
+      ...gainSeries(gains),
       {
         name: 'binary code value',
         x: codes,
         y: codes.map((d) => Number.parseInt(binaryCode(d, 10), 2)),
         plot: 'codes',
+        plotTitle: "The value each digit's binary code spells",
+        mark: 'bars',
         xLabel: 'digit',
         yLabel: 'decoded value',
       },

@@ -79,6 +79,42 @@ export const POSITIVE_FACTORS: readonly number[] = [1e-6, 0.01, 1, 100, 1e6];
 /** The factors outside the claim (c ≤ 0). */
 export const NON_POSITIVE_FACTORS: readonly number[] = [0, -1];
 
+/**
+ * With c = −1 every first-layer z changes sign, so every first-layer output
+ * flips (none has z = 0 exactly); the network's outputs need not all flip.
+ *
+ * @param flipped - first-layer outputs that flipped
+ * @param total - first-layer outputs compared
+ * @param outputFraction - the fraction of the network's outputs that changed, for the report
+ */
+export function checkFirstLayerFlips(
+  flipped: number,
+  total: number,
+  outputFraction: number,
+): Check {
+  return check(
+    'c = −1: every first-layer output flips (the network outputs need not)',
+    'all first-layer outputs flip',
+    `${flipped} of ${total} first-layer outputs flip; ${fmt(100 * outputFraction)}% of network outputs change`,
+    total > 0 && flipped === total,
+  );
+}
+
+function firstLayerFlips(networks: readonly Network[], inputs: readonly Matrix[]): number[] {
+  let flipped = 0;
+  let total = 0;
+  networks.forEach((net, i) => {
+    const first: Network = { sizes: net.sizes.slice(0, 2), layers: net.layers.slice(0, 1) };
+    const a = feedforward(first, inputs[i] as Matrix).data;
+    const b = feedforward(scale(first, -1), inputs[i] as Matrix).data;
+    for (let k = 0; k < a.length; k++) {
+      total++;
+      if (a[k] !== b[k] && (a[k] as number) + (b[k] as number) === 1) flipped++;
+    }
+  });
+  return [flipped, total];
+}
+
 function outputsOf(networks: readonly Network[], inputs: readonly Matrix[], c: number): number[] {
   const out: number[] = [];
   networks.forEach((net, i) => {
@@ -115,20 +151,36 @@ export function perceptronInvariance(options: ExperimentOptions = {}): Experimen
     fractions.push(changed / total);
     checks.push(c > 0 ? checkInvariance(base, scaled, c) : checkBreaksInvariance(base, scaled, c));
   }
+  const minusOne = fractions[factors.indexOf(-1)] as number;
+  const [flipped, firstTotal] = firstLayerFlips(networks, inputs);
+  checks.push(checkFirstLayerFlips(flipped as number, firstTotal as number, minusOne));
   return {
     id: 'perceptron-invariance',
     problem: 1,
     title: 'Invariance of a perceptron network',
-    claim: `Multiplying every weight and bias of a perceptron network by a constant c > 0 changes no output (${count} random networks, ${m} inputs each); c = 0 and c = −1 do change outputs.`,
+    claim: `Multiplying every weight and bias of a perceptron network by a constant c > 0 changes no output (${count} random networks, ${m} inputs each). The claim needs c > 0, not c ≥ 0: c = 0 changes ${fmt(100 * (fractions[0] as number))}% of the outputs; c = −1 flips every first-layer output but changes only ${fmt(100 * minusOne)}% of the network's outputs.`,
     checks,
     series: [
       {
-        name: 'fraction of outputs changed',
-        x: factors,
-        y: fractions,
+        name: 'c > 0 (the claim)',
+        x: [...POSITIVE_FACTORS],
+        y: fractions.slice(NON_POSITIVE_FACTORS.length),
         plot: 'changed',
+        plotTitle: 'Fraction of outputs changed by scaling with c > 0',
+        xLabel: 'c (log scale)',
+        yLabel: 'fraction of outputs changed',
+        xScale: 'log',
+        mark: 'points',
+      },
+      {
+        name: 'c ≤ 0 (outside the claim)',
+        x: [...NON_POSITIVE_FACTORS].reverse(),
+        y: fractions.slice(0, NON_POSITIVE_FACTORS.length).reverse(),
+        plot: 'changed-non-positive',
+        plotTitle: 'Fraction of outputs changed by c = 0 and c = −1',
         xLabel: 'c',
         yLabel: 'fraction of outputs changed',
+        mark: 'bars',
       },
     ],
   };

@@ -138,6 +138,55 @@ function zeroNeuronOutputs(factors: readonly number[]): {
   };
 }
 
+/**
+ * The [2, 2, 1] network of the z = 0 check: hidden neuron 1 has z = 0 exactly at
+ * x = (0.25, 0.25) (weights 1, −1, bias 0), hidden neuron 2 has z = 0.3, and the
+ * output neuron (weights 1, −0.75, bias 0.5) has z = −0.25 in the perceptron
+ * network but c·0.25 in the sigmoid network, where neuron 1 gives 0.5.
+ */
+export const ZERO_NETWORK = {
+  weights: [
+    [
+      [1, -1],
+      [1, 1],
+    ],
+    [[1, -0.75]],
+  ],
+  biases: [[0, -0.2], [0.5]],
+} as const;
+/** The input of {@link ZERO_NETWORK} that puts hidden neuron 1 at z = 0. */
+export const ZERO_INPUT: readonly number[] = [0.25, 0.25];
+
+/**
+ * A whole network with one z = 0 does not tend to the perceptron network: at
+ * the largest c the output still differs by at least 1/2.
+ *
+ * @param factors - the factors c, increasing
+ * @param differences - |sigmoid network − perceptron network| at each c
+ */
+export function checkNetworkAtZero(
+  factors: readonly number[],
+  differences: readonly number[],
+): Check {
+  const last = differences[differences.length - 1] as number;
+  return check(
+    `a [2, 2, 1] network with one hidden z = 0: |sigmoid net − perceptron net| for c = ${factors.map((c) => fmt(c)).join(', ')}`,
+    'does not tend to 0 (≥ 0.5 at the largest c)',
+    differences.map((d) => fmt(d)).join(', '),
+    differences.length > 0 && last >= 0.5,
+  );
+}
+
+function networkAtZero(factors: readonly number[]): number[] {
+  const spec = { weights: ZERO_NETWORK.weights, biases: ZERO_NETWORK.biases };
+  const sig = networkFromWeights({ ...spec, activations: ['sigmoid', 'sigmoid'] });
+  const perceptron = networkFromWeights({ ...spec, activations: ['step', 'step'] });
+  const target = feedforward(perceptron, ZERO_INPUT)[0] as number;
+  return factors.map((c) =>
+    Math.abs((feedforward(scale(sig, c), ZERO_INPUT)[0] as number) - target),
+  );
+}
+
 function sigmoidCurves(): Series[] {
   const z = linspace(-1, 1, 201);
   const curves: Series[] = LIMIT_FACTORS.map((c) => ({
@@ -145,6 +194,7 @@ function sigmoidCurves(): Series[] {
     x: z,
     y: z.map((v) => sigma(c * v)),
     plot: 'sigmoid-curves',
+    plotTitle: 'σ(c·z) approaches the perceptron step as c grows',
     xLabel: 'z',
     yLabel: 'output',
   }));
@@ -153,6 +203,7 @@ function sigmoidCurves(): Series[] {
     x: z,
     y: z.map((v) => (v > 0 ? 1 : 0)),
     plot: 'sigmoid-curves',
+    plotTitle: 'σ(c·z) approaches the perceptron step as c grows',
     xLabel: 'z',
     yLabel: 'output',
   });
@@ -220,6 +271,7 @@ function differenceSeries(run: LimitRun, margin: number): Series {
     x: [...LIMIT_FACTORS],
     y: run.maxDiffs,
     plot: 'max-difference',
+    plotTitle: 'Largest difference between the sigmoid and perceptron networks',
     xLabel: 'c',
     yLabel: 'max |sigmoid net − perceptron net|',
     xScale: 'log',
@@ -248,6 +300,7 @@ export function sigmoidLimit(options: ExperimentOptions = {}): ExperimentResult 
   const narrow = limitRun(pairs, SMALL_Z_MARGIN);
   const last = LIMIT_FACTORS[LIMIT_FACTORS.length - 1] as number;
   const zero = zeroNeuronOutputs([...LIMIT_FACTORS, 1e6]);
+  const atZero = networkAtZero([...LIMIT_FACTORS, 1e6]);
   const checks: Check[] = [
     keptCheck(wide, Z_MARGIN),
     checkMonotoneDecrease(LIMIT_FACTORS, wide.maxDiffs),
@@ -255,12 +308,13 @@ export function sigmoidLimit(options: ExperimentOptions = {}): ExperimentResult 
     keptCheck(narrow, SMALL_Z_MARGIN),
     checkLimit(last, narrow.maxDiffs[narrow.maxDiffs.length - 1] as number, SMALL_Z_MARGIN),
     checkHalfAtZero([...LIMIT_FACTORS, 1e6], zero.sigmoidOutputs, zero.perceptron),
+    checkNetworkAtZero([...LIMIT_FACTORS, 1e6], atZero),
   ];
   return {
     id: 'sigmoid-limit',
     problem: 2,
     title: 'A sigmoid network tends to a perceptron network',
-    claim: `Multiplying every weight and bias of a sigmoid network by c > 0 makes it behave like the perceptron network with the same weights as c → ∞, wherever no z is 0 (${count} random networks, inputs kept when every |z| at every layer is ≥ ${Z_MARGIN}, or ≥ ${SMALL_Z_MARGIN}, where convergence starts at larger c); where z = 0 the sigmoid neuron gives 0.5 for every c.`,
+    claim: `Multiplying every weight and bias of a sigmoid network by c > 0 makes it behave like the perceptron network with the same weights as c → ∞, wherever no z is 0 (${count} random networks, inputs kept when every |z| at every layer is ≥ ${Z_MARGIN}, or ≥ ${SMALL_Z_MARGIN}, where convergence starts at larger c); where z = 0 the sigmoid neuron gives 0.5 for every c, and one such neuron keeps a whole network from the perceptron network's output (a [2, 2, 1] network: still ${fmt(atZero[atZero.length - 1] as number)} apart at c = 10⁶).`,
     checks,
     series: [
       differenceSeries(wide, Z_MARGIN),

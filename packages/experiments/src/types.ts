@@ -18,8 +18,10 @@ export interface Check {
 
 /**
  * Plain data for one curve of a plot: the points (x[i], y[i]). Series with the
- * same `plot` belong on the same chart; `xLabel`/`yLabel` name its axes and
- * `xScale`/`yScale` say whether an axis is best shown logarithmically.
+ * same `plot` belong on the same chart, titled `plotTitle`; `xLabel`/`yLabel`
+ * name its axes, `xScale`/`yScale` say whether an axis is best shown
+ * logarithmically, and `mark` whether to join the points, draw them alone or
+ * draw bars.
  */
 export interface Series {
   /** The curve's legend, e.g. `'quadratic cost, w = 2, b = 2'`. */
@@ -38,6 +40,17 @@ export interface Series {
   readonly xScale?: 'linear' | 'log';
   /** `'log'` when the y axis is best shown logarithmically. Default `'linear'`. */
   readonly yScale?: 'linear' | 'log';
+  /**
+   * The chart's title in words, e.g. `'Fraction of outputs changed by scaling'`
+   * (every series of one `plot` carries the same title; `plot` is only an id).
+   */
+  readonly plotTitle?: string;
+  /**
+   * How to draw the series: `'line'` joins the points in order (default),
+   * `'points'` draws each point alone (samples that are not a curve), `'bars'`
+   * one bar per x from 0 to y (counts).
+   */
+  readonly mark?: 'line' | 'points' | 'bars';
 }
 
 /** What every experiment returns: plain, JSON-serialisable data. */

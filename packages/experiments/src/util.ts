@@ -22,17 +22,64 @@ export function check(
 }
 
 /**
- * The generator an experiment draws from, made from `options.seed`.
+ * The seed of `options`, checked: a non-negative safe integer (default 1).
+ *
+ * @param options - the experiment's options
+ * @throws TypeError naming the value otherwise
+ */
+export function seedOf(options: ExperimentOptions): number {
+  const seed = options.seed ?? DEFAULT_SEED;
+  if (typeof seed !== 'number' || !Number.isSafeInteger(seed) || seed < 0) {
+    throw new TypeError(`seed must be a non-negative safe integer, got ${String(seed)}`);
+  }
+  return seed;
+}
+
+const TWO_POW_32 = 2 ** 32;
+const TWO_POW_21 = 2 ** 21;
+
+/**
+ * The generator an experiment draws from, made from `options.seed`: the seed
+ * `seed·1009 + stream` while that is a safe integer; for larger seeds their
+ * low 32 bits and (high bits·1009 + stream) mod 2^21 above them, so every seed
+ * up to 2^53 − 1 works and streams stay distinct.
  *
  * @param options - the experiment's options
  * @param stream - a number that gives each part of an experiment its own stream
  */
 export function rngOf(options: ExperimentOptions, stream = 0): Rng {
-  const seed = options.seed ?? DEFAULT_SEED;
-  if (typeof seed !== 'number' || !Number.isSafeInteger(seed) || seed < 0) {
-    throw new TypeError(`seed must be a non-negative safe integer, got ${String(seed)}`);
+  const seed = seedOf(options);
+  const plain = seed * 1009 + stream;
+  if (Number.isSafeInteger(plain)) return new Rng(plain);
+  const lo = seed % TWO_POW_32;
+  const hi = (Math.floor(seed / TWO_POW_32) * 1009 + stream) % TWO_POW_21;
+  return new Rng(hi * TWO_POW_32 + lo);
+}
+
+/**
+ * The checks `run` computes, or, when it throws, one failing check that names
+ * the error: a wrong implementation makes checks fail, it never stops an experiment.
+ *
+ * @param name - what the checks check, for the failing check
+ * @param expected - what the claim predicts, for the failing check
+ * @param run - computes the checks
+ */
+export function attempt(name: string, expected: string, run: () => Check | Check[]): Check[] {
+  try {
+    const result = run();
+    return Array.isArray(result) ? result : [result];
+  } catch (e) {
+    return [check(name, expected, `error: ${describeError(e)}`, false)];
   }
-  return new Rng(seed * 1009 + stream);
+}
+
+/**
+ * `Name: message` of a thrown value.
+ *
+ * @param e - what was thrown
+ */
+export function describeError(e: unknown): string {
+  return e instanceof Error ? `${e.name}: ${e.message}` : String(e);
 }
 
 /**
@@ -105,4 +152,14 @@ export function sigmaPrime(z: number): number {
  */
 export function intBetween(rng: Rng, low: number, high: number): number {
   return low + rng.int(high - low + 1);
+}
+
+/**
+ * The median of the values (the upper one of the middle two for an even count).
+ *
+ * @param values - the values (not modified)
+ */
+export function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] as number;
 }

@@ -25,3 +25,18 @@ export class IdxFormatError extends Error {
     this.file = file;
   }
 }
+
+/**
+ * Thrown by `prepareDigit` when an image holds no digit: it is blank, only
+ * noise or lighting, or its marks are too faint or too small to be a stroke.
+ * The message says what was measured.
+ */
+export class NoDigitError extends Error {
+  /**
+   * @param message - why no digit was found (prefixed with "no digit found: ")
+   */
+  constructor(message: string) {
+    super(`no digit found: ${message}`);
+    this.name = 'NoDigitError';
+  }
+}

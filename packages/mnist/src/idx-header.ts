@@ -1,5 +1,7 @@
-// The header of an IDX file read from its first bytes, for the readers that
-// stream a file or read only part of it (Node side).
+// The header of an IDX file read from its first bytes, and the first rows of
+// a plain file, for the readers that stream a file or read only part of it
+// (Node side).
+import { open } from 'node:fs/promises';
 import { IdxFormatError } from './errors.js';
 import { type IdxType, idxTypeOfCode, parseIdx } from './idx.js';
 
@@ -56,4 +58,26 @@ export function keepRows(bytes: Uint8Array, promise: IdxPromise, rows: number): 
   if (bytes.length < end) return bytes;
   new DataView(bytes.buffer, bytes.byteOffset, promise.header).setUint32(4, kept);
   return bytes.subarray(0, end);
+}
+
+/** The first bytes of a plain IDX file: its header and its first `rows` items. */
+export async function readIdxRows(path: string, rows: number): Promise<Uint8Array> {
+  const file = await open(path, 'r');
+  try {
+    const head = new Uint8Array(4 + 4 * 255);
+    const { bytesRead } = await file.read(head, 0, head.length, 0);
+    const promise = idxPromise(head.subarray(0, bytesRead), path);
+    if (promise === undefined) return head.subarray(0, bytesRead); // parseIdx reports the truncated header
+    const want = promise.header + Math.min(rows, promise.items) * promise.itemBytes;
+    const bytes = new Uint8Array(want);
+    let have = 0;
+    while (have < want) {
+      const { bytesRead: n } = await file.read(bytes, have, want - have, have);
+      if (n === 0) break;
+      have += n;
+    }
+    return keepRows(bytes.subarray(0, have), promise, rows);
+  } finally {
+    await file.close();
+  }
 }

@@ -1,4 +1,4 @@
-import { prepareDigit } from '@mlisp/mnist';
+import { NoDigitError, prepareDigit } from '@mlisp/mnist';
 import { loadBundledSync } from '@mlisp/mnist/node';
 import { describe, expect, it } from 'vitest';
 
@@ -105,10 +105,9 @@ describe('prepareDigit', () => {
     expectClose(prepareDigit(lightOnDark, W, H), a);
     expectClose(prepareDigit(lightOnDark, W, H, { invert: false }), a);
     expectClose(prepareDigit(darkOnLight, W, H, { invert: true }), a);
-    // Forcing the wrong reading: the paper is at the border level, which is
-    // removed as background, so nothing is left.
-    expect(prepareDigit(darkOnLight, W, H, { invert: false }).every((v) => v === 0)).toBe(true);
-    expect(prepareDigit(lightOnDark, W, H, { invert: true }).every((v) => v === 0)).toBe(true);
+    // Forcing the wrong reading: nothing is lighter (darker) than the paper.
+    expect(() => prepareDigit(darkOnLight, W, H, { invert: false })).toThrow(NoDigitError);
+    expect(() => prepareDigit(lightOnDark, W, H, { invert: true })).toThrow(NoDigitError);
   });
 
   it('treats Float64 0..1 input like bytes / 255', () => {
@@ -128,23 +127,21 @@ describe('prepareDigit', () => {
     expect(correlation(out, prepareDigit(darkOnLight, W, H))).toBeGreaterThan(0.99);
   });
 
-  it('keeps faint ink faint with normalize: false', () => {
-    const faint = toBytes(ink, (v) => 0.5 * v);
-    expect(Math.max(...prepareDigit(faint, W, H, { normalize: false }))).toBeCloseTo(0.5, 2);
-    expect(Math.max(...prepareDigit(faint, W, H))).toBe(1);
+  it('reads faint ink like full ink (contrast is measured against the stroke)', () => {
+    const faint = toBytes(ink, (v) => 0.3 * v);
+    expect(correlation(prepareDigit(faint, W, H), prepareDigit(lightOnDark, W, H))).toBeGreaterThan(
+      0.99,
+    );
+    expect(Math.max(...prepareDigit(faint, W, H, { normalize: false }))).toBeLessThanOrEqual(1);
   });
 
-  it('scales a single dot to a 20x20 block in the middle', () => {
+  it('scales a small solid blob to span the 20x20 box, centred by mass', () => {
     const dot = new Uint8Array(9 * 9);
-    dot[4 * 9 + 4] = 255;
-    const out = prepareDigit(dot, 9, 9);
-    // Block centre 9.5 + offset round(14 - 9.5) = 5 puts the mass at 14.5.
-    const expected = Float64Array.from({ length: 784 }, (_, i) => {
-      const x = i % 28;
-      const y = Math.floor(i / 28);
-      return x >= 5 && x < 25 && y >= 5 && y < 25 ? 1 : 0;
-    });
-    expectClose(out, expected);
+    for (let y = 3; y < 6; y++) for (let x = 3; x < 6; x++) dot[y * 9 + x] = 255;
+    const m = measure(prepareDigit(dot, 9, 9));
+    expect([m.width, m.height]).toEqual([20, 20]);
+    expect(Math.abs(m.cx - 14)).toBeLessThanOrEqual(0.5);
+    expect(Math.abs(m.cy - 14)).toBeLessThanOrEqual(0.5);
   });
 
   it('keeps the aspect ratio of a tall bar', () => {
@@ -160,25 +157,69 @@ describe('prepareDigit', () => {
   it('uses the centring convention of MNIST, so real digits come out nearly unchanged', () => {
     const { test } = loadBundledSync();
     let far = 0;
+    let close = 0;
     for (let r = 0; r < test.size; r++) {
       const digit = test.images.data.slice(r * 784, (r + 1) * 784);
       const m = measure(digit);
       if (Math.abs(m.cx - 14) > 0.501 || Math.abs(m.cy - 14) > 0.501) far++;
-      if (r < 200) {
-        const c = correlation(prepareDigit(digit, 28, 28), digit);
-        if (c < 0.95) expect(c).toBeGreaterThanOrEqual(0.95);
-      }
+      if (r < 200 && correlation(prepareDigit(digit, 28, 28), digit) >= 0.95) close++;
     }
     expect(far).toBe(0);
+    // The rest are moved by a pixel (a centre of mass on the rounding edge) or
+    // lose a stray mark that is not part of the digit.
+    expect(close).toBeGreaterThanOrEqual(190);
   });
 
-  it('returns zeros, not NaN, for an image with no ink', () => {
-    for (const fill of [0, 255, 128]) {
-      const out = prepareDigit(new Uint8Array(30 * 20).fill(fill), 30, 20);
-      expect(out.length).toBe(784);
-      expect(out.every((v) => v === 0)).toBe(true);
+  it('throws NoDigitError for blank paper, noise, lighting alone and faint or tiny marks', () => {
+    const noise = (seed: number, level: number, amp: number) => {
+      let s = seed;
+      return Uint8Array.from({ length: W * H }, () => {
+        s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+        return Math.round(level + amp * (s / 2 ** 32 - 0.5) * 2);
+      });
+    };
+    const gradient = Uint8Array.from({ length: W * H }, (_, i) => 170 + (80 * (i % W)) / W);
+    const faintSeven = toBytes(ink, (v) => 0.8 - 0.03 * v);
+    const speck = new Uint8Array(W * H).fill(230);
+    speck[30 * W + 50] = 0;
+    const cases: [string, Uint8Array | Uint8ClampedArray, number, number][] = [
+      ['white', new Uint8Array(30 * 20).fill(255), 30, 20],
+      ['black', new Uint8Array(30 * 20).fill(0), 30, 20],
+      ['grey', new Uint8Array(30 * 20).fill(128), 30, 20],
+      ['one pixel', new Uint8Array(1), 1, 1],
+      ['noise on grey paper', noise(1, 200, 25), W, H],
+      ['a lighting gradient 170 -> 250', gradient, W, H],
+      ['a stroke 3% darker than the paper', faintSeven, W, H],
+      ['one dark speck', speck, W, H],
+    ];
+    for (const [name, gray, w, h] of cases) {
+      expect(() => prepareDigit(gray, w, h), name).toThrow(NoDigitError);
+      expect(() => prepareDigit(gray, w, h), name).toThrow(/^no digit found: /);
     }
-    expect(prepareDigit(new Float64Array(1), 1, 1).every((v) => v === 0)).toBe(true);
+  });
+
+  it('reads the 7 on noisy grey paper and under a lighting gradient like the clean 7', () => {
+    const clean = prepareDigit(darkOnLight, W, H);
+    let s = 7;
+    const rand = () => {
+      s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+      return s / 2 ** 32 - 0.5;
+    };
+    const noisy = toBytes(ink, (v) => (220 + 20 * rand()) / 255 - 0.8 * v);
+    const lit = Uint8ClampedArray.from(ink, (v, i) => 170 + (80 * (i % W)) / W - 160 * v);
+    for (const img of [noisy, lit]) {
+      expect(correlation(prepareDigit(img, W, H), clean)).toBeGreaterThan(0.95);
+    }
+  });
+
+  it('keeps the largest stroke and drops a separate blot far from it', () => {
+    const blotted = Uint8ClampedArray.from(darkOnLight);
+    const big = new Uint8ClampedArray(300 * 120).fill(255);
+    for (let y = 0; y < H; y++) big.set(blotted.subarray(y * W, (y + 1) * W), (y + 30) * 300 + 10);
+    for (let y = 100; y < 106; y++) for (let x = 280; x < 286; x++) big[y * 300 + x] = 0;
+    expect(
+      correlation(prepareDigit(big, 300, 120), prepareDigit(darkOnLight, W, H)),
+    ).toBeGreaterThan(0.99);
   });
 
   it('rejects wrong lengths, sizes, types, values and options', () => {
@@ -192,7 +233,7 @@ describe('prepareDigit', () => {
       new TypeError('height must be a positive integer, got 2.5'),
     );
     expect(() => prepareDigit([0, 1] as unknown as Uint8Array, 2, 1)).toThrow(
-      /gray must be a Float64Array \(0\.\.1\), Uint8Array or Uint8ClampedArray \(0\.\.255\), got Array/,
+      /gray must be a Float64Array or Float32Array \(0\.\.1\), Uint8Array or Uint8ClampedArray \(0\.\.255\), got Array/,
     );
     expect(() => prepareDigit(Float64Array.from([0, 2]), 2, 1)).toThrow(
       new TypeError('gray[1] must be in [0, 1] for a Float64Array, got 2'),

@@ -1,7 +1,7 @@
 /**
  * @mlisp/neurons: activations (step, sigmoid, tanh, relu, leaky ReLU, linear,
  * softmax), networks of dense layers, seeded initialisers, feedforward and the
- * `mlisp-network` model file.
+ * `mlisp-network` model file, `predict` and `confusionMatrix`.
  * A batch is a Matrix with one sample per row.
  *
  * @packageDocumentation
@@ -60,4 +60,5 @@ export {
   scale,
   toActivation,
 } from './network.js';
+export { confusionMatrix, predict } from './predict.js';
 export type { Activation, ActivationName, CostName, Layer, Network } from './types.js';

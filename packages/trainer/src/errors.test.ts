@@ -109,7 +109,7 @@ describe('bad data', () => {
       'trainingData has no samples',
     );
     expect(() => trainInPlace(net, {} as never, base)).toThrow(
-      'trainingData must be an object { inputs, targets } of matrices',
+      'trainingData must be { inputs, targets }, { inputs, labels } or an @mlisp/mnist Dataset { images, labels, size }, got an empty object',
     );
     expect(() => trainInPlace(net, { ...data(3, 3, 2), labels: [0, 1] }, base)).toThrow(
       'trainingData.labels has 2 entries but there are 3 samples',

@@ -8,6 +8,13 @@
  * @packageDocumentation
  */
 export { assertDataset, backprop, createGradients } from './backprop.js';
+export {
+  type MatrixLike,
+  type TrainingData,
+  toDataset,
+  toMatrix,
+  type WithTrainingData,
+} from './data.js';
 export { assertTrainable, DivergenceError, UntrainableNetworkError } from './errors.js';
 export { type EvaluateOptions, type Evaluation, evaluate, learningSpeeds } from './evaluate.js';
 export {

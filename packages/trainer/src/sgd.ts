@@ -1,7 +1,8 @@
 import type { Network } from '@mlisp/neurons';
+import { type TrainingData, toTrainingInputs, type WithTrainingData } from './data.js';
 import { openEngine, openEngineSync } from './train-engine.js';
 import { prepareRun, runSteps, runStepsYielding, trainSteps } from './train-steps.js';
-import type { Dataset, TrainAsyncOptions, TrainOptions, TrainResult } from './types.js';
+import type { TrainAsyncOptions, TrainOptions, TrainResult } from './types.js';
 
 /**
  * Trains `network` IN PLACE by mini-batch stochastic gradient descent with
@@ -22,21 +23,25 @@ import type { Dataset, TrainAsyncOptions, TrainOptions, TrainResult } from './ty
  * `learningSpeedSamples`.
  *
  * @param network - the network to train (mutated)
- * @param trainingData - inputs (n x sizes[0]), targets (n x sizes[L]) and optional labels; float32 or float64 whatever the network's dtype
+ * @param trainingData - inputs (n x sizes[0]) with targets (n x sizes[L]) or labels, or an
+ *   @mlisp/mnist `Dataset` { images, labels }; matrices as Matrix, number[][] or { data, shape },
+ *   float32 or float64 whatever the network's dtype (see {@link TrainingData})
  * @param options - cost, eta, epochs, batchSize and the rest of {@link TrainOptions}
  * @returns the history (one event per epoch), the state to resume from, and why training stopped
+ * @throws TypeError naming the argument for training or evaluation data of no form in {@link TrainingData}
  * @throws UntrainableNetworkError for a step activation or a cost that does not fit the output layer
  * @throws DivergenceError when a weight, bias or cost becomes NaN or infinite (naming the epoch and mini-batch)
  */
 export function trainInPlace(
   network: Network,
-  trainingData: Dataset,
-  options: TrainOptions,
+  trainingData: TrainingData,
+  options: WithTrainingData<TrainOptions>,
 ): TrainResult {
-  const run = prepareRun(network, trainingData, options);
+  const given = toTrainingInputs<TrainOptions>(network, trainingData, options);
+  const run = prepareRun(network, given.data, given.options);
   const engine = openEngineSync(run);
   try {
-    return runSteps(trainSteps(run, engine, options));
+    return runSteps(trainSteps(run, engine, given.options));
   } finally {
     engine.close();
   }
@@ -54,7 +59,7 @@ export function trainInPlace(
  * (see `options.engine`) run the matrix loop on one thread.
  *
  * @param network - the network to train (mutated)
- * @param trainingData - inputs (n x sizes[0]), targets (n x sizes[L]) and optional labels; float32 or float64 whatever the network's dtype
+ * @param trainingData - as for {@link trainInPlace} (see {@link TrainingData})
  * @param options - those of {@link trainInPlace}, plus `threads` (`'auto'`, the default, or an integer from 1 to MAX_THREADS) and `workerFactory`
  * @returns a promise of the history, the state to resume from, why training stopped, the path and the threads that trained
  * @throws TypeError for a bad `threads` value, or `threads` > 1 on a run the engine cannot train (or without shared memory or workers)
@@ -68,13 +73,14 @@ export function trainInPlace(
  */
 export async function trainInPlaceAsync(
   network: Network,
-  trainingData: Dataset,
-  options: TrainAsyncOptions,
+  trainingData: TrainingData,
+  options: WithTrainingData<TrainAsyncOptions>,
 ): Promise<TrainResult> {
-  const run = prepareRun(network, trainingData, options);
+  const given = toTrainingInputs<TrainAsyncOptions>(network, trainingData, options);
+  const run = prepareRun(network, given.data, given.options);
   const engine = await openEngine(run);
   try {
-    return await runStepsYielding(trainSteps(run, engine, options));
+    return await runStepsYielding(trainSteps(run, engine, given.options));
   } finally {
     engine.close();
   }

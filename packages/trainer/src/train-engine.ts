@@ -5,7 +5,12 @@ import type { Network } from '@mlisp/neurons';
 import { dtypeOf } from '@mlisp/tensor';
 import type { EvaluationTotals } from './evaluate.js';
 import { activationCodes } from './fast/config.js';
-import { availablePaths, createEpochEngine, createEpochEngineSync } from './fast/engine.js';
+import {
+  availablePaths,
+  compileKernelsSync,
+  createEpochEngine,
+  createEpochEngineSync,
+} from './fast/engine.js';
 import type { EpochEngine, EpochEngineOptions } from './fast/types.js';
 import { MatrixEngine } from './matrix-engine.js';
 import type { Run } from './run.js';
@@ -81,15 +86,15 @@ function usesEngine(run: Run): boolean {
 /** The run's engine, made synchronously on one thread (the matrix loop where the engine does not fit or cannot compile here). */
 export function openEngineSync(run: Run): TrainEngine {
   if (!usesEngine(run)) return new MatrixEngine(run);
-  let engine: EpochEngine;
+  const options = engineOptions(run);
   try {
-    engine = createEpochEngineSync(run.network, engineOptions(run));
+    compileKernelsSync(options.engine);
   } catch (error) {
-    // A browser's main thread may refuse to compile WebAssembly synchronously.
-    if (run.o.engine === 'auto' && error instanceof RangeError) return new MatrixEngine(run);
+    // A browser's main thread refuses to compile WebAssembly synchronously: 'auto' trains without it.
+    if (run.o.engine === 'auto') return new MatrixEngine(run);
     throw error;
   }
-  return new WasmTrainEngine(run, engine);
+  return new WasmTrainEngine(run, createEpochEngineSync(run.network, options));
 }
 
 /**

@@ -218,7 +218,7 @@ export interface TrainOptions {
   /**
    * Rows per chunk when the matrix loop evaluates, and when learning speeds
    * are measured (default 500). The WebAssembly engine evaluates in
-   * mini-batches of `batchSize`.
+   * batches of 64 rows (or `batchSize` if larger).
    */
   readonly evaluationChunk?: number;
   /** Called after each epoch, with a function that returns the trainer state at that point. */

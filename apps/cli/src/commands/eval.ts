@@ -14,7 +14,10 @@ export function registerEval(program: Command, io: Io): void {
   program
     .command('eval')
     .description('accuracy, cost and confusion matrix of a saved model on the test digits')
-    .argument('<MODEL>', 'a model file written by mlisp train --out')
+    .argument(
+      '<MODEL>',
+      'a model file (mlisp train --out), network2.py JSON (save()) or a training checkpoint',
+    )
     .option(
       '--data <bundled|dir>',
       'bundled digits, or a folder with the four MNIST IDX files (default bundled)',
@@ -35,7 +38,7 @@ Example:
     )
     .action(async (model: string, opts: Record<string, unknown>) => {
       const flags = readFlags({ ...opts, model }, ['model', 'data', 'test']);
-      const loaded = readModel(flags.model as string, 'MODEL');
+      const loaded = readModel(flags.model as string, 'MODEL', { checkpoint: true });
       checkDigitModel(loaded, model);
       const choice = flags.data ?? { kind: 'bundled' as const };
       const data = await loadData(choice, { test: flags.test });

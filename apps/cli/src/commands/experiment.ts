@@ -54,8 +54,8 @@ export function registerExperiment(program: Command, io: Io): void {
     .command('experiment')
     .description("run the problem set's experiments; each check computes its own verdict")
     .argument(
-      '<list|ID|all>',
-      "'list' to see the experiments, an id to run one, 'all' to run every one",
+      '<list|ID|N|all>',
+      "'list' to see the experiments, an id or a problem number (as list shows it) to run one, 'all' to run every one",
     )
     .option('--quick', 'smaller, faster runs (fewer networks, samples and epochs)')
     .option('--seed <n>', 'seed of every random draw (default 1)')
@@ -67,16 +67,18 @@ Exits with 1 when any check fails.
 
 Examples:
   $ mlisp experiment list
-  $ mlisp experiment steepest-descent
-  Problem 4: ...
-    ✓ pass  n = 2, ε = 0.1: ∇C·v of v = −η∇C equals −ε‖∇C‖
+  $ mlisp experiment 4
+  Problem 4: The steepest descent direction  (steepest-descent)
+    ...
+    ✓ pass  n = 2, ε = 0.001: ∇C·v of v = −η∇C equals −ε‖∇C‖
+  $ mlisp experiment steepest-descent --seed 7
   $ mlisp experiment all --quick --json`,
     )
     .action(async (which: string, opts: Record<string, unknown>) => {
       const { seed } = readFlags(opts, ['seed']);
       const json = opts.json === true;
       // Loaded on demand: the other commands start without it.
-      const { experiments } = await import('@mlisp/experiments');
+      const { experiments, findExperiment } = await import('@mlisp/experiments');
       if (which === 'list') {
         for (const e of experiments) {
           if (json) printJson(io, { id: e.id, problem: e.problem, title: e.title });
@@ -84,10 +86,11 @@ Examples:
         }
         return;
       }
-      const chosen = which === 'all' ? [...experiments] : experiments.filter((e) => e.id === which);
+      const one = findExperiment(which);
+      const chosen = which === 'all' ? [...experiments] : one === undefined ? [] : [one];
       if (chosen.length === 0) {
         throw new UsageError(
-          `unknown experiment '${which}' (expected list, all, or one of ${experiments.map((e) => e.id).join(', ')})`,
+          `unknown experiment '${which}' (expected list, all, a problem number ${experiments.map((e) => e.problem).join(', ')}, or one of ${experiments.map((e) => e.id).join(', ')})`,
         );
       }
       const mnist = await loadBundled();

@@ -1,52 +1,69 @@
 /** `mlisp predict MODEL`: one digit drawn as text, the ten outputs, the answer and its bit code. */
 import { readFileSync } from 'node:fs';
-import { prepareDigit } from '@mlisp/mnist';
+import { NoDigitError, prepareDigit } from '@mlisp/mnist';
 import type { Command } from 'commander';
 import { predictOne } from '../classify.js';
 import { loadData } from '../data.js';
 import { drawDigit } from '../draw.js';
-import { messageOf, UsageError } from '../errors.js';
+import { messageOf, RunError, UsageError } from '../errors.js';
 import { readFlags } from '../flags.js';
+import { decodeJpegGrey, isJpeg } from '../jpeg.js';
 import { checkDigitModel } from '../model-check.js';
 import { readModel } from '../model-file.js';
 import { type Io, printJson, println } from '../output.js';
-import { decodePngGrey, isPng } from '../png.js';
+import { decodePngGrey, type GreyImage, isPng } from '../png.js';
 import { renderOutputs } from '../render.js';
 
-function readPng(path: string): Float64Array {
+/** Reads a PNG or JPEG and prepares it as an MNIST digit; no digit in it is a failure (exit 1). */
+function readImage(path: string): Float64Array {
   const bytes = readFileSync(path);
-  if (!isPng(bytes)) throw new UsageError(`--image: '${path}' is not a PNG file`);
-  let image: ReturnType<typeof decodePngGrey>;
+  const kind = isPng(bytes) ? 'PNG' : isJpeg(bytes) ? 'JPEG' : null;
+  if (kind === null) throw new UsageError(`--image: '${path}' is not a PNG or JPEG file`);
+  let image: GreyImage;
   try {
-    image = decodePngGrey(bytes);
+    image = kind === 'PNG' ? decodePngGrey(bytes) : decodeJpegGrey(bytes);
   } catch (error) {
-    throw new UsageError(`--image: '${path}' is not a readable PNG (${messageOf(error)})`);
+    throw new UsageError(`--image: '${path}' is not a readable ${kind} (${messageOf(error)})`);
   }
-  return prepareDigit(image.pixels, image.width, image.height, { invert: 'auto' });
+  try {
+    return prepareDigit(image.pixels, image.width, image.height, { invert: 'auto' });
+  } catch (error) {
+    if (error instanceof NoDigitError) throw new RunError(`--image '${path}': ${error.message}`);
+    throw error;
+  }
 }
 
 /** Adds `mlisp predict` to the program. */
 export function registerPredict(program: Command, io: Io): void {
   program
     .command('predict')
-    .description('what a saved model says about one digit: a test digit or a PNG')
-    .argument('<MODEL>', 'a model file written by mlisp train --out')
+    .description('what a saved model says about one digit: a test digit, or a PNG or JPEG photo')
+    .argument(
+      '<MODEL>',
+      'a model file (mlisp train --out), network2.py JSON (save()) or a training checkpoint',
+    )
     .option('--index <n>', 'the test digit at position N (from 0)')
     .option('--data <bundled|dir>', 'with --index: bundled digits or a folder of MNIST IDX files')
-    .option('--image <file.png>', 'a PNG of a digit, any size, dark on light or light on dark')
+    .option(
+      '--image <file>',
+      'a PNG or JPEG of one digit (a photo, scan or drawing): any size, dark on light or light on dark',
+    )
     .option('--json', 'print one JSON object: index, label, prediction, outputs, binary')
     .addHelpText(
       'after',
       `
-The PNG is prepared the way MNIST digits were: made grey and light-on-dark,
-cropped, scaled to fit 20x20, and centred by its centre of mass in 28x28.
+The image is prepared the way MNIST digits were: made grey, the paper's
+background and lighting removed, the ink told from the paper (Otsu), the
+largest stroke kept, the pen width evened, scaled to fit 20x20 and centred by
+its centre of mass in 28x28. An image with no digit in it exits 1 with
+"no digit found".
 
 Examples:
   $ mlisp predict net.json --index 0
   ...the digit drawn as text, then:
   label 7, prediction 7 ✓, bits 0111 (problem 3's binary layer reads 7)
 
-  $ mlisp predict net.json --image my-digit.png --json
+  $ mlisp predict net.json --image photo.jpg --json
   {"index":null,"label":null,"prediction":3,"outputs":[...],"binary":"0011"}`,
     )
     .action(async (model: string, opts: Record<string, unknown>) => {
@@ -57,7 +74,7 @@ Examples:
       if (flags.image !== undefined && flags.data !== undefined) {
         throw new UsageError('--data goes with --index, not with --image');
       }
-      const loaded = readModel(flags.model as string, 'MODEL');
+      const loaded = readModel(flags.model as string, 'MODEL', { checkpoint: true });
       checkDigitModel(loaded, model);
       let pixels: Float64Array;
       let label: number | null = null;
@@ -75,7 +92,7 @@ Examples:
         );
         label = data.test.labels[index] as number;
       } else {
-        pixels = readPng(flags.image as string);
+        pixels = readImage(flags.image as string);
       }
       const p = predictOne(loaded.network, pixels);
       if (opts.json === true) {

@@ -157,7 +157,6 @@ function table(): Row[] {
     row(['eval', f.missing], 'MODEL', `'${f.missing}' does not exist`),
     row(['eval', f.folder], 'MODEL', `'${f.folder}' is a folder`),
     row(['eval', f.notJson], 'MODEL', `'${f.notJson}' is not a JSON model file`),
-    row(['eval', f.ckpt], 'MODEL', `'${f.ckpt}' is a training checkpoint`),
     row(['eval', f.m100], 'MODEL', `'${f.m100}' has sizes [100,10,10]`),
     row(['eval', ''], 'MODEL', "''"),
     row(['eval'], "missing required argument 'MODEL'"),
@@ -168,7 +167,6 @@ function table(): Row[] {
     row(['predict', f.missing, ...idx], 'MODEL', `'${f.missing}' does not exist`),
     row(['predict', f.folder, ...idx], 'MODEL', `'${f.folder}' is a folder`),
     row(['predict', f.notJson, ...idx], 'MODEL', `'${f.notJson}' is not a JSON model file`),
-    row(['predict', f.ckpt, ...idx], 'MODEL', `'${f.ckpt}' is a training checkpoint`),
     row(['predict', f.m100, ...idx], 'MODEL', `'${f.m100}' has sizes [100,10,10]`),
     ...each(predict, '--index', ['-1', '1.5', ...notNumbers, '2004']), // 2004 test digits: 0..2003
     ...each(predict, '--data', [f.missingDir, f.notJson, f.emptyData], ...idx),

@@ -2,6 +2,7 @@
  * Digits view: test digits with the network's prediction, confidence and
  * 4-bit code (misclassified first), and the confusion matrix of the test set.
  */
+import { confusionMatrix } from '@mlisp/neurons';
 import { clear, h, pct } from '../dom.js';
 import { grayImage } from '../paint.js';
 import { predict } from '../predict.js';
@@ -70,15 +71,13 @@ export function createDigitsView(ctx: AppContext): ViewHandle {
     }
     const test = data.test;
     const p = predict(network, test.images);
-    const counts = Array.from({ length: 10 }, () => new Array<number>(10).fill(0));
+    const counts = confusionMatrix(p.digits, test.labels, 10);
     let right = 0;
     let binaryRight = 0;
     const order: number[] = [];
     for (let i = 0; i < test.size; i++) {
       const y = test.labels[i]!;
-      const d = p.digits[i]!;
-      counts[y]![d]! += 1;
-      if (y === d) right++;
+      if (y === p.digits[i]) right++;
       if (p.codes[i]!.label === y) binaryRight++;
       order.push(i);
     }

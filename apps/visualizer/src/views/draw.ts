@@ -3,7 +3,7 @@
  * preparation from @mlisp/mnist shown beside it, the live output activations
  * and the 4-bit code of the stacked binary encoder.
  */
-import { prepareDigit } from '@mlisp/mnist';
+import { NoDigitError, prepareDigit } from '@mlisp/mnist';
 import { fmt, h, pct } from '../dom.js';
 import { paintGray } from '../paint.js';
 import { predictOne } from '../predict.js';
@@ -42,7 +42,12 @@ export function createDrawView(ctx: AppContext): ViewHandle {
     const gray = new Uint8ClampedArray(SIZE * SIZE);
     for (let i = 0; i < gray.length; i++) gray[i] = rgba[4 * i]!;
     // Dark ink on white: inverted by prepareDigit into MNIST's light-on-dark.
-    pixels = prepareDigit(gray, SIZE, SIZE, { invert: true });
+    try {
+      pixels = prepareDigit(gray, SIZE, SIZE, { invert: true });
+    } catch (error) {
+      if (!(error instanceof NoDigitError)) throw error;
+      pixels = new Float64Array(784); // nothing drawn yet
+    }
     paintGray(prepared, pixels, 28, 28);
     predictNow();
   };

@@ -91,6 +91,15 @@ export function autoThreads(sizes: readonly number[], batchSize: number): number
 }
 
 /**
+ * Compiles (and caches) the kernels `engine` resolves to, synchronously.
+ *
+ * @throws what the runtime throws where it cannot compile WebAssembly synchronously (a browser's main thread)
+ */
+export function compileKernelsSync(engine: EpochEngineOptions['engine']): void {
+  kernelModuleSync(levelOf(choosePath(engine)), false);
+}
+
+/**
  * An epoch engine made synchronously, on one thread: the fastest path the
  * runtime has (relaxed SIMD, then SIMD) unless `options.engine` forces one.
  * Compiling WebAssembly synchronously is allowed in Node and in workers;

@@ -63,10 +63,22 @@ const padded = (n: number): number => Math.ceil(n / 16) * 16;
  */
 export const LAYOUT_SKEW = 4096 + 5 * 64;
 
+/**
+ * Rows per batch of a forward-only evaluation, at least: larger than a
+ * training mini-batch so that threads meet at fewer barriers.
+ */
+export const EVALUATION_ROWS = 64;
+
+/** Rows the batch buffers hold: a training mini-batch or an evaluation batch. */
+export function bufferRows(config: EngineConfig): number {
+  return Math.max(config.batchSize, EVALUATION_ROWS);
+}
+
 /** Lays out plan, parameters and batch buffers from `base + LAYOUT_SKEW` on. */
 export function layoutMemory(config: EngineConfig, base: number, threads: number): MemoryLayout {
   const size = config.dtype === 'float32' ? 4 : 8;
-  const { sizes, batchSize, momentum } = config;
+  const { sizes, momentum } = config;
+  const batchSize = bufferRows(config);
   const L = sizes.length - 1;
   let top = align(base + LAYOUT_SKEW);
   const take = (bytes: number): number => {
@@ -162,7 +174,7 @@ export function writePlan(
       words[r + K.L_OWN + 2 * t] = start;
       words[r + K.L_OWN + 2 * t + 1] = end;
     }
-    for (let i = 0; i < config.batchSize; i++) words[(a.rows >> 2) + i] = a.A + i * a.lda * size;
+    for (let i = 0; i < bufferRows(config); i++) words[(a.rows >> 2) + i] = a.A + i * a.lda * size;
   });
 }
 

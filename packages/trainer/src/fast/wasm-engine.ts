@@ -10,6 +10,7 @@ import {
   withEta,
 } from './config.js';
 import {
+  bufferRows,
   type DataAddresses,
   dataAddresses,
   type LayerAddresses,
@@ -211,7 +212,8 @@ export class WasmEpochEngine implements EpochEngine {
   }
 
   evaluate(inputs: Matrix, targets: Matrix, labels?: ArrayLike<number>): EngineEvaluation {
-    const { sizes, batchSize } = this.config;
+    const { sizes } = this.config;
+    const batchSize = bufferRows(this.config);
     checkEvaluationArguments(sizes, inputs, targets, labels);
     const rows = inputs.rows;
     const nL = sizes[sizes.length - 1] as number;
