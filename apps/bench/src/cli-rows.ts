@@ -89,8 +89,7 @@ export async function runCliBench(options: { quick?: boolean } = {}): Promise<Cl
   for (const w of [WORKLOAD_A, WORKLOAD_B] as Workload[]) {
     const cli = await runCliArgs(script, cliFlags(w, epochs, SEED));
     const numpy = numpyRun(idx, w.name, 3);
-    if (numpy === undefined)
-      notes.push('numpy peer skipped: python3 with numpy or numpy_peer.py not found');
+    if (numpy === undefined && !notes.includes(NO_NUMPY)) notes.push(NO_NUMPY);
     rows.push(rowOf(`mlisp train, workload ${w.name}`, cli, numpy, 0.8));
   }
   notes.push(
@@ -121,8 +120,7 @@ export async function runFashionBench(options: { quick?: boolean } = {}): Promis
   const notes = [
     `\`mlisp train --data ${FASHION_DIR} --sizes 784,100,10 --epochs ${epochs} --json\` (every other flag at its default), against numpy_peer.py workload B (the same network and hyper-parameters) in float32. Peak RSS of the whole mlisp process (GNU time).`,
   ];
-  if (numpy === undefined)
-    notes.push('numpy peer skipped: python3 with numpy or numpy_peer.py not found');
+  if (numpy === undefined) notes.push(NO_NUMPY);
   return { rows: [rowOf('Fashion-MNIST 60k [784,100,10]', cli, numpy, 1)], notes };
 }
 
