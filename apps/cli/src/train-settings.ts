@@ -3,6 +3,7 @@
  * checkpoint's, then the flags; and the checks that they fit together and fit
  * the data.
  */
+import { TRAINING_DEFAULTS as D } from '@mlisp/trainer';
 import { UsageError } from './errors.js';
 import type {
   CostName,
@@ -55,21 +56,21 @@ export interface TrainSettings {
   expand: boolean;
 }
 
-/** The README's main job: [784,30,10], cross-entropy, η = 0.5, λ = 5, scaled init, m = 10, 30 epochs, seed 1. */
+/** The README's main job, with @mlisp/trainer's TRAINING_DEFAULTS (the visualizer's too): [784,30,10], cross-entropy, η = 0.5, λ = 5, scaled init, m = 10, 30 epochs, seed 1. */
 export const DEFAULT_SETTINGS: TrainSettings = {
-  sizes: [784, 30, 10],
-  activation: 'sigmoid',
+  sizes: [...D.sizes],
+  activation: D.activation,
   output: 'sigmoid',
-  cost: 'cross-entropy',
-  eta: 0.5,
-  lambda: 5,
+  cost: D.cost,
+  eta: D.eta,
+  lambda: D.lambda,
   regularization: 'l2',
   dropout: 0,
   momentum: 0,
-  epochs: 30,
-  batch: 10,
-  seed: 1,
-  init: { kind: 'named', name: 'scaled' },
+  epochs: D.epochs,
+  batch: D.batchSize,
+  seed: D.seed,
+  init: { kind: 'named', name: D.init },
   shuffle: true,
   data: { kind: 'bundled' },
   train: null,

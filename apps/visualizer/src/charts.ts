@@ -47,6 +47,28 @@ function powerSplits(min: number, max: number): number[] {
   return decades;
 }
 
+/**
+ * Labels of a linear axis with as many digits as the tick step needs, in
+ * exponent form for tiny or huge values (never `0` / `-0` for 1e-17 steps).
+ */
+export function linearLabels(splits: number[]): string[] {
+  const step = splits.length > 1 ? Math.abs(splits[1]! - splits[0]!) : Math.abs(splits[0] ?? 1);
+  const big = Math.max(...splits.map(Math.abs));
+  if (step > 0 && (big >= 1e5 || big < 1e-3 || step < 1e-4)) {
+    const digits = Math.max(0, Math.ceil(Math.log10(big / step) + 1e-9));
+    return splits.map((v) => (v === 0 ? '0' : v.toExponential(Math.min(6, digits))));
+  }
+  const decimals = step > 0 ? Math.max(0, -Math.floor(Math.log10(step) + 1e-9)) : 0;
+  return splits.map((v) => {
+    const t = v.toFixed(Math.min(10, decimals));
+    return Number(t) === 0 ? '0' : t;
+  });
+}
+
+function linearAxis(label: string, size: number): uPlot.Axis {
+  return { label, size, values: (_u, splits) => linearLabels(splits) };
+}
+
 function logAxis(label: string, size: number): uPlot.Axis {
   return {
     label,
@@ -82,6 +104,8 @@ export interface ChartOptions {
   /** Fixed y range, e.g. [0, 1] for accuracy. */
   yRange?: [number, number];
   height?: number;
+  /** What to notice, shown under the plot. */
+  caption?: string;
 }
 
 /** A chart whose data can be replaced; x is shared by every line. */
@@ -91,16 +115,40 @@ export interface LineChart {
   destroy(): void;
 }
 
-function figure(parent: HTMLElement, title: string): HTMLElement {
+function figure(parent: HTMLElement, title: string, caption?: string): HTMLElement {
   const root = document.createElement('figure');
   root.className = 'chart';
   root.dataset.chart = title;
+  root.setAttribute('role', 'img');
+  root.setAttribute('aria-label', `chart: ${title}${caption ? `. ${caption}` : ''}`);
+  if (caption) {
+    const c = document.createElement('figcaption');
+    c.className = 'caption';
+    c.textContent = caption;
+    root.appendChild(c);
+  }
   parent.appendChild(root);
   return root;
 }
 
+/** The plot goes before the caption. */
+function mount(root: HTMLElement): HTMLElement {
+  const box = document.createElement('div');
+  root.insertBefore(box, root.firstChild);
+  return box;
+}
+
+/** Records how many finite points each series draws, for tests and screen readers. */
+function recordPoints(root: HTMLElement, ys: readonly (readonly (number | null)[])[]): void {
+  root.dataset.points = ys
+    .map((y) => y.filter((v) => v !== null && Number.isFinite(v)).length)
+    .join(',');
+}
+
 function autoResize(root: HTMLElement, plot: () => uPlot, width: () => number): ResizeObserver {
   const resize = new ResizeObserver(() => {
+    // A hidden view's charts keep their size (redrawing them would only cost time).
+    if (root.clientWidth === 0) return;
     const w = width();
     const p = plot();
     if (Math.abs(w - p.width) > 4) p.setSize({ width: w, height: p.height });
@@ -111,8 +159,8 @@ function autoResize(root: HTMLElement, plot: () => uPlot, width: () => number): 
 
 /** Creates a uPlot line chart inside a new `<figure>` appended to `parent`. */
 export function lineChart(parent: HTMLElement, options: ChartOptions): LineChart {
-  const root = figure(parent, options.title);
-  const width = () => Math.max(240, Math.floor(root.clientWidth || parent.clientWidth || 360));
+  const root = figure(parent, options.title, options.caption);
+  const width = () => Math.max(200, Math.floor(root.clientWidth || parent.clientWidth || 360) - 14);
   const logY = !!options.logY;
   const plot = new uPlot(
     {
@@ -127,7 +175,7 @@ export function lineChart(parent: HTMLElement, options: ChartOptions): LineChart
       },
       axes: [
         { label: options.xLabel, size: 36 },
-        logY ? logAxis(options.yLabel ?? '', 56) : { label: options.yLabel ?? '', size: 56 },
+        logY ? logAxis(options.yLabel ?? '', 56) : linearAxis(options.yLabel ?? '', 56),
       ],
       series: [
         { label: options.xLabel },
@@ -141,14 +189,16 @@ export function lineChart(parent: HTMLElement, options: ChartOptions): LineChart
       ],
     },
     [[], ...options.lines.map(() => [])] as uPlot.AlignedData,
-    root,
+    mount(root),
   );
+  recordPoints(root, []);
   const resize = autoResize(root, () => plot, width);
   return {
     root,
     setData(x, ys) {
       const clean = ys.map((s) => s.map(logY ? log10OrNull : finiteOrNull));
       plot.setData([x, ...clean] as uPlot.AlignedData);
+      recordPoints(root, clean);
     },
     destroy() {
       resize.disconnect();
@@ -164,6 +214,8 @@ export interface Curve {
   x: readonly number[];
   y: readonly number[];
   color?: string;
+  /** How to draw it: a line (default), separate points, or bars (for counts). */
+  mark?: 'line' | 'points' | 'bars';
 }
 
 /** Options of {@link xyChart}. */
@@ -176,6 +228,8 @@ export interface XyOptions {
   height?: number;
   /** Fixed y range (linear axes only). */
   yRange?: [number, number];
+  /** What to notice, shown under the plot. */
+  caption?: string;
 }
 
 /** A chart of curves with different x arrays (joined on the union of their x values). */
@@ -200,10 +254,43 @@ function joined(curves: Curve[], logX: boolean, logY: boolean): uPlot.AlignedDat
   return tables.length === 1 ? tables[0]! : uPlot.join(tables);
 }
 
+/** uPlot's series options for a curve drawn as a line, points or bars. */
+function seriesOf(c: Curve, color: string, curves: number): uPlot.Series {
+  const mark = c.mark ?? 'line';
+  if (mark === 'bars') {
+    const k = Math.max(1, curves);
+    return {
+      label: c.name,
+      stroke: color,
+      fill: `${color}cc`,
+      width: 1,
+      paths: uPlot.paths.bars!({ size: [0.7 / k, 60], align: 0 }),
+      points: { show: false },
+    };
+  }
+  if (mark === 'points') {
+    return {
+      label: c.name,
+      stroke: color,
+      width: 0,
+      paths: () => null,
+      points: { show: true, size: 7, fill: color },
+    };
+  }
+  return {
+    label: c.name,
+    stroke: color,
+    width: 2,
+    spanGaps: true,
+    points: { show: c.x.length <= 12 },
+  };
+}
+
 /** Creates a chart of curves inside a new `<figure>` appended to `parent`. */
 export function xyChart(parent: HTMLElement, options: XyOptions, curves: Curve[]): XyChart {
-  const root = figure(parent, options.title);
-  const width = () => Math.max(260, Math.floor(root.clientWidth || parent.clientWidth || 420));
+  const root = figure(parent, options.title, options.caption);
+  const box = mount(root);
+  const width = () => Math.max(200, Math.floor(root.clientWidth || parent.clientWidth || 420) - 14);
   const logX = !!options.logX;
   const logY = !!options.logY;
   const make = (cs: Curve[]) =>
@@ -219,24 +306,19 @@ export function xyChart(parent: HTMLElement, options: XyOptions, curves: Curve[]
           y: options.yRange && !logY ? { range: options.yRange } : { auto: true },
         },
         axes: [
-          logX ? logAxis(options.xLabel, 36) : { label: options.xLabel, size: 36 },
-          logY ? logAxis(options.yLabel, 60) : { label: options.yLabel, size: 60 },
+          logX ? logAxis(options.xLabel, 36) : linearAxis(options.xLabel, 36),
+          logY ? logAxis(options.yLabel, 60) : linearAxis(options.yLabel, 60),
         ],
         series: [
           { label: options.xLabel },
-          ...cs.map((c, i) => ({
-            label: c.name,
-            stroke: c.color ?? PALETTE[i % PALETTE.length]!,
-            width: 2,
-            spanGaps: true,
-            points: { show: c.x.length <= 12 },
-          })),
+          ...cs.map((c, i) => seriesOf(c, c.color ?? PALETTE[i % PALETTE.length]!, cs.length)),
         ],
       },
       joined(cs, logX, logY),
-      root,
+      box,
     );
   let plot = make(curves);
+  recordPoints(root, plot.data.slice(1) as (number | null)[][]);
   let count = curves.length;
   const resize = autoResize(root, () => plot, width);
   return {
@@ -249,6 +331,7 @@ export function xyChart(parent: HTMLElement, options: XyOptions, curves: Curve[]
       } else {
         plot.setData(joined(next, logX, logY));
       }
+      recordPoints(root, plot.data.slice(1) as (number | null)[][]);
     },
     destroy() {
       resize.disconnect();

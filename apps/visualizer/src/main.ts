@@ -36,6 +36,7 @@ const store = new Store();
 const initial = parseHash(location.hash);
 store.settings = initial.settings;
 store.view = initial.view;
+store.problem = initial.problem;
 
 const client = new TrainerClient(store);
 const ctx: AppContext = { store, client };
@@ -54,12 +55,17 @@ store.on('error', (message) => {
   errorBox.hidden = false;
 });
 const tabs = document.getElementById('tabs')!;
+tabs.setAttribute('role', 'tablist');
+tabs.setAttribute('aria-label', 'views');
 const created = new Map<View, ViewHandle>();
 const buttons = new Map<View, HTMLButtonElement>();
 
 for (const view of VIEWS) {
   const button = h('button', {
     role: 'tab',
+    id: `tab-${view}`,
+    'aria-controls': `view-${view}`,
+    'aria-selected': 'false',
     'data-view': view,
     text: TITLES[view],
     onclick: () => void show(view),
@@ -70,7 +76,7 @@ for (const view of VIEWS) {
 document.getElementById('model-io')!.appendChild(createModelIo(ctx));
 
 function writeHash(): void {
-  const hash = formatHash(store.view, store.settings);
+  const hash = formatHash(store.view, store.settings, store.problem);
   if (location.hash !== hash) history.replaceState(null, '', hash);
 }
 
@@ -78,7 +84,10 @@ const pending = new Map<View, Promise<ViewHandle>>();
 
 async function show(view: View): Promise<void> {
   store.view = view;
-  for (const [name, button] of buttons) button.setAttribute('aria-selected', String(name === view));
+  for (const [name, button] of buttons) {
+    button.setAttribute('aria-selected', String(name === view));
+    button.tabIndex = name === view ? 0 : -1;
+  }
   for (const [name, handle] of created) {
     if (name !== view && !handle.root.hidden) {
       handle.root.hidden = true;
@@ -103,6 +112,9 @@ async function show(view: View): Promise<void> {
     if (!created.has(view)) {
       handle.root.classList.add('view');
       handle.root.dataset.viewRoot = view;
+      handle.root.id = `view-${view}`;
+      handle.root.setAttribute('role', 'tabpanel');
+      handle.root.setAttribute('aria-labelledby', `tab-${view}`);
       created.set(view, handle);
       app.appendChild(handle.root);
     }
@@ -115,9 +127,28 @@ async function show(view: View): Promise<void> {
 }
 
 store.on('settings', writeHash);
+store.on('problem', writeHash);
+store.on('drawDigit', () => void show('draw'));
+// Arrow keys move between tabs (the WAI-ARIA tabs pattern).
+tabs.addEventListener('keydown', (event) => {
+  const i = VIEWS.indexOf(store.view);
+  const step = event.key === 'ArrowRight' ? 1 : event.key === 'ArrowLeft' ? -1 : 0;
+  if (step === 0) return;
+  const next = VIEWS[(i + step + VIEWS.length) % VIEWS.length]!;
+  void show(next).then(() => buttons.get(next)?.focus());
+});
 window.addEventListener('hashchange', () => {
   const next = parseHash(location.hash);
-  if (formatHash(next.view, next.settings) === formatHash(store.view, store.settings)) return;
+  if (
+    formatHash(next.view, next.settings, next.problem) ===
+    formatHash(store.view, store.settings, store.problem)
+  ) {
+    return;
+  }
+  if (next.problem !== store.problem) {
+    store.problem = next.problem;
+    store.emit('problem', next.problem);
+  }
   if (formatHash('train', next.settings) !== formatHash('train', store.settings)) {
     store.settings = next.settings;
     store.emit('settings', store.settings);

@@ -2,6 +2,7 @@
  * The training settings, and their round trip through the URL hash
  * (`#train?sizes=784-30-10&eta=0.5&…`), so a link reproduces a run.
  */
+import { TRAINING_DEFAULTS as D } from '@mlisp/trainer/defaults';
 
 /** Hidden-layer activations offered in the UI (names as in @mlisp/neurons). */
 export const HIDDEN_ACTIVATIONS = ['sigmoid', 'tanh', 'relu', 'leaky-relu'] as const;
@@ -9,6 +10,8 @@ export const HIDDEN_ACTIVATIONS = ['sigmoid', 'tanh', 'relu', 'leaky-relu'] as c
 export const COSTS = ['cross-entropy', 'quadratic', 'log-likelihood'] as const;
 /** Initialisers offered in the UI (names as in @mlisp/neurons). */
 export const INITS = ['scaled', 'normal', 'xavier', 'he'] as const;
+/** Number types of the network offered in the UI. */
+export const DTYPES = ['float64', 'float32'] as const;
 
 /** Everything that determines a training run. */
 export interface Settings {
@@ -27,21 +30,31 @@ export interface Settings {
   seed: number;
   /** How many of the 7996 training digits to use (fewer trains faster). */
   train: number;
+  /** The network's number type. */
+  dtype: (typeof DTYPES)[number];
 }
 
-/** The settings of a fresh page: a small network that trains in seconds. */
+/**
+ * The settings of a fresh page: @mlisp/trainer's TRAINING_DEFAULTS, the same
+ * as `mlisp train`'s, on all 7996 bundled training digits (the CLI's default
+ * data too), so the same link and flags give the same model.
+ */
 export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze({
-  sizes: [784, 30, 10],
-  hidden: 'sigmoid',
-  cost: 'cross-entropy',
-  eta: 0.5,
-  lambda: 0,
-  batch: 10,
-  epochs: 10,
-  init: 'scaled',
-  seed: 1,
+  sizes: [...D.sizes],
+  hidden: D.activation,
+  cost: D.cost,
+  eta: D.eta,
+  lambda: D.lambda,
+  batch: D.batchSize,
+  epochs: D.epochs,
+  init: D.init,
+  seed: D.seed,
   train: 7996,
+  dtype: D.dtype,
 });
+
+/** The settings that change a run while it trains (from its next mini-batch). */
+export const LIVE_SETTINGS = ['eta', 'lambda', 'batch', 'epochs'] as const;
 
 /** Allowed range of each numeric setting, and whether it must be a whole number. */
 export const BOUNDS = {
@@ -107,7 +120,7 @@ export function parseSizes(text: string): number[] | undefined {
 }
 
 /** Reads the view and settings from a hash such as `#train?eta=0.5`. */
-export function parseHash(hash: string): { view: View; settings: Settings } {
+export function parseHash(hash: string): { view: View; settings: Settings; problem?: string } {
   const body = hash.replace(/^#\/?/, '');
   const q = body.indexOf('?');
   const viewName = q === -1 ? body : body.slice(0, q);
@@ -124,12 +137,17 @@ export function parseHash(hash: string): { view: View; settings: Settings } {
     init: oneOf(INITS, params.get('init'), d.init),
     seed: int(params.get('seed'), d.seed, BOUNDS.seed.min, BOUNDS.seed.max),
     train: int(params.get('train'), d.train, BOUNDS.train.min, BOUNDS.train.max),
+    dtype: oneOf(DTYPES, params.get('dtype'), d.dtype),
   };
-  return { view: oneOf(VIEWS, viewName, 'train'), settings };
+  const problem = params.get('problem') ?? undefined;
+  return { view: oneOf(VIEWS, viewName, 'train'), settings, ...(problem ? { problem } : {}) };
 }
 
-/** Writes the view and settings as a hash; parseHash(formatHash(v, s)) gives them back. */
-export function formatHash(view: View, s: Settings): string {
+/**
+ * Writes the view, the settings and (in Experiments) the chosen problem as a
+ * hash; parseHash(formatHash(v, s, p)) gives them back.
+ */
+export function formatHash(view: View, s: Settings, problem?: string): string {
   const params = new URLSearchParams({
     sizes: s.sizes.join('-'),
     act: s.hidden,
@@ -141,6 +159,8 @@ export function formatHash(view: View, s: Settings): string {
     init: s.init,
     seed: String(s.seed),
     train: String(s.train),
+    dtype: s.dtype,
   });
+  if (view === 'experiments' && problem) params.set('problem', problem);
   return `#${view}?${params.toString()}`;
 }

@@ -1,7 +1,13 @@
 /** The app's shared state and a tiny event bus between the views. */
-import type { MnistSplit } from '@mlisp/mnist';
 import type { Network } from '@mlisp/neurons';
 import { DEFAULT_SETTINGS, type Settings, type View } from './settings.js';
+import type { TestPredictions } from './worker/protocol.js';
+
+/** The test digits as the page keeps them: pixels in [0, 1], 784 a row, and labels. */
+export interface TestSet {
+  images: Float32Array;
+  labels: Uint8Array;
+}
 
 /** What the trainer reports after each epoch (and after a Step). */
 export interface EpochRecord {
@@ -30,6 +36,18 @@ export interface StoreEvents {
   model: Network | undefined;
   /** The digits asset has arrived (its size in bytes). */
   bytes: number;
+  /** Bytes of the digits asset downloaded so far. */
+  download: { loaded: number; total: number };
+  testSet: TestSet;
+  predictions: TestPredictions;
+  /** The run took new live settings (η, λ, mini-batch, epochs). */
+  applied: Settings;
+  /** The gallery should show only digits of this true label predicted as this digit. */
+  filter: { label: number; predicted: number } | undefined;
+  /** Open this test digit in the Draw view. */
+  drawDigit: number;
+  /** The experiment chosen in Experiments (in the URL). */
+  problem: string | undefined;
   error: string;
 }
 
@@ -47,8 +65,16 @@ export class Store {
   model: Network | undefined;
   /** Where the model came from, for display. */
   modelSource = '';
-  /** The bundled digits, once the page has parsed them (see TrainerClient.data). */
-  data: MnistSplit | undefined;
+  /** The test digits, from the worker. */
+  testSet: TestSet | undefined;
+  /** The latest predictions on the test digits (while the Digits view is open). */
+  predictions: TestPredictions | undefined;
+  /** A mini-batch size that waits for the next epoch, or null. */
+  pendingBatch: number | null = null;
+  /** The problem open in Experiments (in the URL). */
+  problem: string | undefined;
+  /** The Digits gallery shows only this cell of the confusion matrix, when set. */
+  filter: { label: number; predicted: number } | undefined;
   private readonly listeners = new Map<keyof StoreEvents, Set<Listener<never>>>();
 
   /** Subscribes to an event; returns the function that unsubscribes. */

@@ -15,6 +15,7 @@ export {
   toMatrix,
   type WithTrainingData,
 } from './data.js';
+export { TRAINING_DEFAULTS } from './defaults.js';
 export { assertTrainable, DivergenceError, UntrainableNetworkError } from './errors.js';
 export { type EvaluateOptions, type Evaluation, evaluate, learningSpeeds } from './evaluate.js';
 export {

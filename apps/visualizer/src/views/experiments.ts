@@ -3,12 +3,16 @@
  * in a worker, its series plotted beside its checks. Problem 2 gets a slider
  * for c that morphs σ(c·z) into the perceptron's step.
  */
-import { allPassed, type ExperimentResult, experiments, type Series } from '@mlisp/experiments';
-import digitsUrl from '@mlisp/mnist/digits.bin?url';
-import { xyChart } from '../charts.js';
+// Types only: the experiments' code (and the trainer it runs) stays in the worker.
+import type { ExperimentResult, Series } from '@mlisp/experiments';
+import { type Curve, xyChart } from '../charts.js';
 import { clear, h } from '../dom.js';
 import type { AppContext, ViewHandle } from '../view.js';
-import type { RunReply, RunRequest } from '../worker/experiments.worker.js';
+import type { ExperimentInfo, RunReply, RunRequest } from '../worker/experiments.worker.js';
+
+/** Whether every check of a result passed. */
+const allPassed = (result: ExperimentResult) => result.checks.every((c) => c.pass);
+
 import { sigmoidSlider } from './sigmoid-slider.js';
 
 function checksTable(result: ExperimentResult): HTMLTableElement {
@@ -51,10 +55,47 @@ function plots(series: readonly Series[]): Series[][] {
   return [...groups.values()];
 }
 
+/** A series with the plot hints @mlisp/experiments may give (title in words, how to draw). */
+type Hinted = Series & { readonly plotTitle?: string; readonly mark?: Curve['mark'] };
+
 function plotTitle(group: Series[]): string {
-  const first = group[0]!;
+  const first = group[0] as Hinted;
+  if (first.plotTitle) return first.plotTitle;
   const id = first.plot ?? first.name;
   return id.replace(/-/g, ' ').replace(/^./, (c) => c.toUpperCase());
+}
+
+/** Book sections behind each problem, for the "what to try" line. */
+const BOOK: Record<number, [string, string]> = {
+  1: ['chap1.html#perceptrons', 'chapter 1: perceptrons'],
+  2: ['chap1.html#sigmoid_neurons', 'chapter 1: sigmoid neurons'],
+  3: ['chap1.html#a_simple_network_to_classify_handwritten_digits', 'chapter 1: the output layer'],
+  4: ['chap1.html#learning_with_gradient_descent', 'chapter 1: gradient descent'],
+  5: [
+    'chap2.html#the_four_fundamental_equations_behind_backpropagation',
+    'chapter 2: the four equations',
+  ],
+  6: ['chap3.html#the_cross-entropy_cost_function', 'chapter 3: cross-entropy'],
+  7: ['chap3.html#the_cross-entropy_cost_function', 'chapter 3: learning slowdown'],
+  8: ['chap5.html#the_vanishing_gradient_problem', 'chapter 5: unstable gradients'],
+  10: ['chap3.html#other_techniques_for_regularization', 'chapter 3'],
+};
+
+function tryLine(problem: number): HTMLElement {
+  const book = BOOK[problem];
+  return h(
+    'p',
+    { class: 'try' },
+    'Try: read the claim, then check that each observed value follows from the plot; tick "quick run" for a faster, smaller version. ',
+    book
+      ? h('a', {
+          href: `http://neuralnetworksanddeeplearning.com/${book[0]}`,
+          target: '_blank',
+          rel: 'noopener',
+          text: `Book, ${book[1]}`,
+        })
+      : null,
+  );
 }
 
 function renderResult(box: HTMLElement, result: ExperimentResult, seconds: number): void {
@@ -71,6 +112,7 @@ function renderResult(box: HTMLElement, result: ExperimentResult, seconds: numbe
         { class: 'panel' },
         h('h3', { text: `Problem ${result.problem}: ${result.title}` }),
         h('p', { class: 'claim', text: result.claim }),
+        tryLine(result.problem),
         h(
           'p',
           {},
@@ -98,7 +140,7 @@ function renderResult(box: HTMLElement, result: ExperimentResult, seconds: numbe
         logX: first.xScale === 'log',
         logY: first.yScale === 'log',
       },
-      group.map((s) => ({ name: s.name, x: s.x, y: s.y })),
+      group.map((s) => ({ name: s.name, x: s.x, y: s.y, mark: (s as Hinted).mark })),
     );
   }
   if (result.series.length === 0 && result.problem !== 2) {
@@ -107,7 +149,8 @@ function renderResult(box: HTMLElement, result: ExperimentResult, seconds: numbe
 }
 
 /** Creates the Experiments view. */
-export function createExperimentsView(_ctx: AppContext): ViewHandle {
+export function createExperimentsView(ctx: AppContext): ViewHandle {
+  const { store, client } = ctx;
   const worker = new Worker(new URL('../worker/experiments.worker.ts', import.meta.url), {
     type: 'module',
     name: 'mlisp-experiments',
@@ -132,8 +175,13 @@ export function createExperimentsView(_ctx: AppContext): ViewHandle {
   let selected: string | undefined;
 
   const key = (id: string) => `${id}:${quick.checked ? 'quick' : 'full'}`;
+  let sentDigits = false;
   const select = (id: string) => {
     selected = id;
+    if (store.problem !== id) {
+      store.problem = id;
+      store.emit('problem', id);
+    }
     for (const b of list.querySelectorAll('button[data-experiment]')) {
       b.classList.toggle('primary', (b as HTMLElement).dataset.experiment === id);
     }
@@ -144,62 +192,93 @@ export function createExperimentsView(_ctx: AppContext): ViewHandle {
     }
     clear(detail);
     detail.append(h('p', { class: 'panel', 'data-testid': 'running', text: 'running…' }));
-    const request: RunRequest = {
-      id,
-      quick: quick.checked,
-      seed: 1,
-      digitsUrl: new URL(digitsUrl, location.href).href,
-    };
-    worker.postMessage(request);
-  };
-
-  worker.addEventListener('message', (event: MessageEvent<RunReply>) => {
-    const reply = event.data;
-    const k = `${reply.id}:${reply.quick ? 'quick' : 'full'}`;
-    if ('error' in reply) {
-      if (reply.id === selected) {
-        clear(detail);
-        detail.append(h('p', { class: 'error-banner', text: `experiment failed: ${reply.error}` }));
-      }
+    const request: RunRequest = { id, quick: quick.checked, seed: 1 };
+    if (sentDigits) {
+      worker.postMessage(request);
       return;
     }
-    cache.set(k, { result: reply.result, seconds: reply.seconds });
-    const badge = badges.get(reply.id);
-    if (badge) {
-      const ok = allPassed(reply.result);
-      badge.className = `badge ${ok ? 'pass' : 'fail'}`;
-      badge.textContent = ok ? '✓' : '✗';
-    }
-    if (reply.id === selected && k === key(reply.id))
-      renderResult(detail, reply.result, reply.seconds);
-  });
+    // The digits the page already downloaded (never a second download).
+    sentDigits = true;
+    void client.digits().then((bytes) => {
+      const copy = bytes.slice(0);
+      worker.postMessage({ ...request, digits: copy } satisfies RunRequest, [copy]);
+    });
+  };
 
-  for (const e of experiments) {
-    const badge = h('span', { class: 'badge', text: '·' });
-    badges.set(e.id, badge);
-    list.append(
-      h(
-        'button',
-        {
-          'data-experiment': e.id,
-          style:
-            'display:flex;gap:8px;width:100%;text-align:left;margin-bottom:4px;align-items:center',
-          onclick: () => select(e.id),
-        },
-        h('b', { text: `P${e.problem}` }),
-        h('span', { style: 'flex:1', text: e.title }),
-        badge,
-      ),
-    );
-  }
+  let experiments: ExperimentInfo[] = [];
+  worker.addEventListener(
+    'message',
+    (event: MessageEvent<RunReply | { list: ExperimentInfo[] }>) => {
+      if ('list' in event.data) {
+        experiments = event.data.list;
+        fillList();
+        if (visible) choose();
+        return;
+      }
+      const reply = event.data;
+      const k = `${reply.id}:${reply.quick ? 'quick' : 'full'}`;
+      if ('error' in reply) {
+        if (reply.id === selected) {
+          clear(detail);
+          detail.append(
+            h('p', { class: 'error-banner', text: `experiment failed: ${reply.error}` }),
+          );
+        }
+        return;
+      }
+      cache.set(k, { result: reply.result, seconds: reply.seconds });
+      const badge = badges.get(reply.id);
+      if (badge) {
+        const ok = allPassed(reply.result);
+        badge.className = `badge ${ok ? 'pass' : 'fail'}`;
+        badge.textContent = ok ? '✓' : '✗';
+      }
+      if (reply.id === selected && k === key(reply.id))
+        renderResult(detail, reply.result, reply.seconds);
+    },
+  );
+
+  const fillList = () => {
+    for (const e of experiments) {
+      const badge = h('span', { class: 'badge', text: '·' });
+      badges.set(e.id, badge);
+      list.append(
+        h(
+          'button',
+          {
+            'data-experiment': e.id,
+            style:
+              'display:flex;gap:8px;width:100%;text-align:left;margin-bottom:4px;align-items:center',
+            onclick: () => select(e.id),
+          },
+          h('b', { text: `P${e.problem}` }),
+          h('span', { style: 'flex:1', text: e.title }),
+          badge,
+        ),
+      );
+    }
+  };
+  store.on('problem', (id) => {
+    if (id && id !== selected && experiments.some((e) => e.id === id)) select(id);
+  });
   quick.addEventListener('change', () => {
     if (selected) select(selected);
   });
+  let visible = false;
+  /** Opens the problem named in the URL, else the first. */
+  const choose = () => {
+    const wanted = experiments.find((e) => e.id === store.problem) ?? experiments[0];
+    if (wanted && selected !== wanted.id) select(wanted.id);
+  };
   const root = h('section', { class: 'layout', 'aria-label': 'Experiments' }, list, detail);
   return {
     root,
     show() {
-      if (!selected && experiments[0]) select(experiments[0].id);
+      visible = true;
+      choose();
+    },
+    hide() {
+      visible = false;
     },
   };
 }

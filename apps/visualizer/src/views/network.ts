@@ -52,7 +52,8 @@ function firstLayerImages(network: Network): HTMLElement {
 function heatmap(network: Network, l: number): HTMLElement {
   const layer = network.layers[l]!;
   const { rows, cols, data } = layer.weights;
-  const scale = Math.max(2, Math.min(14, Math.floor(560 / Math.max(cols, rows))));
+  const room = Math.min(560, (globalThis.innerWidth || 1000) - 70);
+  const scale = Math.max(1, Math.min(14, Math.floor(room / Math.max(cols, rows))));
   const canvas = signedImage(data, rows, cols, scale);
   canvas.dataset.testid = `heatmap-${l + 1}`;
   return h(
@@ -74,7 +75,7 @@ function nodeLink(network: Network): HTMLCanvasElement {
   const L = network.layers.length;
   const tallest = Math.max(...sizes.slice(1));
   const rowGap = tallest > 20 ? 22 : 32;
-  const colGap = 220;
+  const colGap = Math.max(90, Math.min(220, ((globalThis.innerWidth || 1000) - 200) / L));
   const width = 120 + colGap * L;
   const height = Math.max(260, tallest * rowGap + 40);
   const dpr = globalThis.devicePixelRatio || 1;
@@ -168,16 +169,34 @@ export function createNetworkView(ctx: AppContext): ViewHandle {
   let visible = false;
   let pending = false;
 
+  /** When the view last drew (it redraws at most once a second while training). */
+  let drawn = 0;
   const render = () => {
     pending = false;
-    clear(root);
+    drawn = performance.now();
     const network = store.model;
     if (!network) {
+      clear(root);
       root.append(h('p', { class: 'panel', text: 'No network yet: the digits are loading.' }));
       return;
     }
+    // Built off the page in three short tasks (diagram, weight images,
+    // heatmaps), then swapped in at once.
+    const next = document.createDocumentFragment();
+    const append = (...nodes: Node[]) => next.append(...nodes);
     const hidden = network.sizes.slice(1, -1);
-    root.append(
+    append(
+      h(
+        'p',
+        { class: 'try' },
+        'Try: train one epoch and watch the first-layer images turn from noise into strokes; with λ = 0 they stay noisier. ',
+        h('a', {
+          href: 'http://neuralnetworksanddeeplearning.com/chap1.html#the_architecture_of_neural_networks',
+          target: '_blank',
+          rel: 'noopener',
+          text: 'Book, chapter 1',
+        }),
+      ),
       h(
         'div',
         { class: 'panel', style: 'margin-bottom:12px' },
@@ -187,33 +206,49 @@ export function createNetworkView(ctx: AppContext): ViewHandle {
         legend(),
       ),
     );
-    if (hidden.length > 0 && hidden.every((n) => n <= NODE_LINK_MAX)) {
-      root.append(
-        h(
-          'div',
-          { class: 'panel', style: 'margin-bottom:12px; overflow-x:auto' },
-          h('h2', { text: 'Node-link diagram' }),
-          nodeLink(network),
+    const steps = [
+      () => {
+        if (hidden.length > 0 && hidden.every((n) => n <= NODE_LINK_MAX)) {
+          append(
+            h(
+              'div',
+              { class: 'panel', style: 'margin-bottom:12px; overflow-x:auto' },
+              h('h2', { text: 'Node-link diagram' }),
+              nodeLink(network),
+            ),
+          );
+        }
+      },
+      () =>
+        append(
+          h(
+            'div',
+            { class: 'panel', style: 'margin-bottom:12px' },
+            h('h2', { text: 'Layer 1: incoming weights of each neuron, as a 28x28 image' }),
+            firstLayerImages(network),
+          ),
         ),
-      );
-    }
-    root.append(
-      h(
-        'div',
-        { class: 'panel', style: 'margin-bottom:12px' },
-        h('h2', { text: 'Layer 1: incoming weights of each neuron, as a 28x28 image' }),
-        firstLayerImages(network),
-      ),
-    );
-    const maps = h('div', { class: 'charts' });
-    for (let l = 1; l < network.layers.length; l++) maps.append(heatmap(network, l));
-    root.append(maps);
+      () => {
+        const maps = h('div', { class: 'charts' });
+        for (let l = 1; l < network.layers.length; l++) maps.append(heatmap(network, l));
+        append(maps);
+        clear(root);
+        root.append(next);
+      },
+    ];
+    const run = (i: number) => {
+      if (network !== store.model && i > 0) return; // a newer network: its own render follows
+      steps[i]!();
+      if (i + 1 < steps.length) setTimeout(() => run(i + 1), 0);
+    };
+    run(0);
   };
 
   const schedule = () => {
     if (!visible || pending) return;
     pending = true;
-    requestAnimationFrame(render);
+    const wait = Math.max(0, 1000 - (performance.now() - drawn));
+    setTimeout(() => requestAnimationFrame(render), store.status === 'running' ? wait : 0);
   };
   store.on('model', schedule);
   return {

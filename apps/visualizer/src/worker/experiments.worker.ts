@@ -2,7 +2,7 @@
  * Runs the problem-set experiments of @mlisp/experiments off the page's
  * thread (problems 3 and 8 train on the bundled digits).
  */
-import { type ExperimentResult, runExperiment } from '@mlisp/experiments';
+import { type ExperimentResult, experiments, runExperiment } from '@mlisp/experiments';
 import { type MnistSplit, parseBundled } from '@mlisp/mnist';
 
 /** Page -> worker: run one experiment. */
@@ -10,8 +10,15 @@ export interface RunRequest {
   id: string;
   quick: boolean;
   seed: number;
-  /** Absolute URL of the digits asset, for the experiments that need MNIST. */
-  digitsUrl: string;
+  /** The digits asset the page downloaded (sent with the first request only). */
+  digits?: ArrayBuffer;
+}
+
+/** One experiment as the page lists it. */
+export interface ExperimentInfo {
+  id: string;
+  problem: number;
+  title: string;
 }
 
 /** Worker -> page: a result, or why there is none. */
@@ -20,24 +27,22 @@ export type RunReply =
   | { id: string; quick: boolean; error: string };
 
 const scope = self as unknown as {
-  postMessage(message: RunReply): void;
+  postMessage(message: RunReply | { list: ExperimentInfo[] }): void;
   addEventListener(type: 'message', listener: (event: MessageEvent<RunRequest>) => void): void;
 };
 
-let mnist: Promise<MnistSplit> | undefined;
+let mnist: MnistSplit | undefined;
 
-async function digits(url: string): Promise<MnistSplit> {
-  mnist ??= fetch(url).then(async (response) => {
-    if (!response.ok) throw new Error(`HTTP ${response.status} for the digits asset`);
-    return parseBundled(new Uint8Array(await response.arrayBuffer()));
-  });
-  return mnist;
-}
+// The page lists the experiments from here, so it never loads their code.
+scope.postMessage({
+  list: experiments.map(({ id, problem, title }) => ({ id, problem, title })),
+});
 
-scope.addEventListener('message', async (event) => {
-  const { id, quick, seed, digitsUrl } = event.data;
+scope.addEventListener('message', (event) => {
+  const { id, quick, seed, digits } = event.data;
   try {
-    const mnist = await digits(digitsUrl);
+    if (digits) mnist = parseBundled(new Uint8Array(digits));
+    if (!mnist) throw new Error('the digits have not arrived');
     const started = performance.now();
     const result = runExperiment(id, { seed, quick, mnist });
     scope.postMessage({ id, quick, result, seconds: (performance.now() - started) / 1000 });
