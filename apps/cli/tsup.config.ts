@@ -1,9 +1,7 @@
 import { defineConfig } from 'tsup';
 
 export default defineConfig({
-  // The training loop runs in a worker thread (dist/train-worker.js) so that
-  // the main thread can draw progress and receive Ctrl-C.
-  entry: { cli: 'src/cli.ts', 'train-worker': 'src/train-worker.ts' },
+  entry: { cli: 'src/cli.ts' },
   format: ['esm'],
   platform: 'node',
   target: 'node20',

@@ -3,6 +3,7 @@
  * them when none is named) and prints a table, or JSON with `--json`.
  */
 import { cpus } from 'node:os';
+import { formatCliTable, runCliBench, runFashionBench } from './cli-rows.js';
 import {
   formatOptionsTable,
   formatThreadsTable,
@@ -43,6 +44,18 @@ const BENCHMARKS: Record<string, Benchmark> = {
     description: "one thread against two across network sizes (the rule of threads 'auto')",
     run: () => runThreadsBench(),
     format: formatThreadsTable,
+  },
+  cli: {
+    description:
+      '`mlisp train` with its default speed flags, workloads A and B: training and whole epochs vs numpy float32',
+    run: (timing) => runCliBench({ quick: timing.repetitions <= 3 }),
+    format: formatCliTable,
+  },
+  fashion: {
+    description:
+      'Fashion-MNIST 60k (dataset-fashion-mnist) [784,100,10] with default flags: whole epoch vs numpy float32, peak RSS',
+    run: (timing) => runFashionBench({ quick: timing.repetitions <= 3 }),
+    format: formatCliTable,
   },
 };
 

@@ -1,5 +1,7 @@
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import type { Workload } from './train-setup.js';
@@ -17,7 +19,12 @@ export interface CliRun {
   /** Test accuracy after the last epoch. */
   readonly accuracy: number;
   readonly epochs: number;
+  /** Peak resident memory of the process in bytes (when /usr/bin/time measured it), else NaN. */
+  readonly peakBytes: number;
 }
+
+/** GNU time, which reports a child's peak resident memory, when installed. */
+const GNU_TIME = '/usr/bin/time';
 
 /** The built CLI (apps/cli/dist/cli.js), or undefined when it has not been built. */
 export function cliScript(): string | undefined {
@@ -56,8 +63,24 @@ export function cliFlags(w: Workload, epochs: number, seed: number): string[] {
  * @throws Error when the CLI exits non-zero or prints no epoch events
  */
 export function runCli(script: string, w: Workload, epochs: number, seed: number): Promise<CliRun> {
+  return runCliArgs(script, cliFlags(w, epochs, seed));
+}
+
+/**
+ * Runs `node apps/cli/dist/cli.js ...args` (a `train ... --json` command),
+ * times its epoch events and, where /usr/bin/time exists, measures its peak
+ * resident memory.
+ *
+ * @throws Error when the CLI exits non-zero or prints no epoch events
+ */
+export function runCliArgs(script: string, args: readonly string[]): Promise<CliRun> {
+  const rssFile = join(mkdtempSync(join(tmpdir(), 'mlisp-bench-rss-')), 'maxrss');
+  const timed = existsSync(GNU_TIME);
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [script, ...cliFlags(w, epochs, seed)], {
+    const command = timed
+      ? [GNU_TIME, ['-f', '%M', '-o', rssFile, process.execPath, script, ...args]]
+      : [process.execPath, [script, ...args]];
+    const child = spawn(command[0] as string, command[1] as string[], {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const trainingSeconds: number[] = [];
@@ -82,7 +105,16 @@ export function runCli(script: string, w: Workload, epochs: number, seed: number
         return;
       }
       const wallSeconds = arrivals.slice(1).map((t, i) => (t - (arrivals[i] as number)) / 1000);
-      resolve({ trainingSeconds, wallSeconds, accuracy, epochs: trainingSeconds.length });
+      // GNU time's %M is the peak resident set in KiB.
+      const peakBytes = timed ? 1024 * Number(readFileSync(rssFile, 'utf8').trim()) : Number.NaN;
+      rmSync(dirname(rssFile), { recursive: true, force: true });
+      resolve({
+        trainingSeconds,
+        wallSeconds,
+        accuracy,
+        epochs: trainingSeconds.length,
+        peakBytes,
+      });
     });
   });
 }

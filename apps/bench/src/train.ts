@@ -203,8 +203,8 @@ async function runWorkload(
     rows.push(row('cli: training', 'cli', trainingSeconds, flops, accuracy, epochs, false, true));
     rows.push(row('cli: whole epoch', 'cli', wallSeconds, flops, accuracy, epochs, false, true));
     notes.push(
-      `cli = \`mlisp train --json\` with its defaults (float64, zero-skipping, --threads auto); "training" is its epoch events' seconds, ` +
-        '"whole epoch" the time between epoch events (training plus the training cost, test cost and accuracy it prints)',
+      `cli = \`mlisp train --json\` with its defaults (--precision f32, zero-skipping, --threads auto); "training" is its epoch events' seconds, ` +
+        '"whole epoch" the time between epoch events (training plus the test cost and accuracy it prints)',
     );
   }
   return { workload: w, gflopPerEpoch: flops / 1e9, rows, notes };

@@ -6,7 +6,15 @@
  * refused naming --resume instead of resuming a different run.
  */
 import type { UsageError } from './errors.js';
-import { COSTS, FLAGS, HIDDEN_ACTIVATIONS, INITIALISERS, OUTPUT_ACTIVATIONS } from './flags.js';
+import {
+  COSTS,
+  FLAGS,
+  HIDDEN_ACTIVATIONS,
+  INITIALISERS,
+  OUTPUT_ACTIVATIONS,
+  PRECISIONS,
+  REGULARIZATIONS,
+} from './flags.js';
 import type { LoadedModel } from './model-file.js';
 import type { TrainSettings } from './train-settings.js';
 
@@ -17,7 +25,18 @@ const isObject = (v: unknown): v is Record<string, unknown> =>
 
 /** Runs `value` (a number from the JSON) through the parser of `key`'s flag. */
 function viaFlag(
-  key: 'eta' | 'lambda' | 'momentum' | 'epochs' | 'batch' | 'seed' | 'train' | 'test',
+  key:
+    | 'eta'
+    | 'lambda'
+    | 'momentum'
+    | 'epochs'
+    | 'batch'
+    | 'seed'
+    | 'train'
+    | 'test'
+    | 'validation'
+    | 'earlyStop'
+    | 'etaSchedule',
   value: unknown,
   fail: Fail,
 ): number {
@@ -38,6 +57,16 @@ function oneOf<T extends string>(names: readonly T[], key: string, value: unknow
     );
   }
   return value as T;
+}
+
+function dropoutOf(value: unknown, fail: Fail): number {
+  if (value === undefined) return 0;
+  if (typeof value !== 'number') throw fail('settings.dropout must be a number');
+  try {
+    return FLAGS.dropout(String(value), 'settings.dropout');
+  } catch (error) {
+    throw fail((error as Error).message);
+  }
 }
 
 /**
@@ -76,8 +105,14 @@ export function checkSettings(value: unknown, fail: Fail): TrainSettings {
     throw fail('settings.data must be the bundled digits or a folder');
   }
   if (typeof value.shuffle !== 'boolean') throw fail('settings.shuffle must be true or false');
-  const limit = (key: 'train' | 'test') =>
-    value[key] === null ? null : viaFlag(key, value[key], fail);
+  const limit = (key: 'train' | 'test' | 'validation' | 'earlyStop' | 'etaSchedule') =>
+    value[key] === null || value[key] === undefined ? null : viaFlag(key, value[key], fail);
+  const flag = (key: 'monitorTest' | 'expand') => {
+    if (value[key] !== undefined && typeof value[key] !== 'boolean') {
+      throw fail(`settings.${key} must be true or false`);
+    }
+    return value[key] === true;
+  };
   return {
     sizes: checkedSizes,
     activation: oneOf(HIDDEN_ACTIVATIONS, 'activation', value.activation, fail),
@@ -94,6 +129,19 @@ export function checkSettings(value: unknown, fail: Fail): TrainSettings {
     data: data as TrainSettings['data'],
     train: limit('train'),
     test: limit('test'),
+    // Checkpoints written before these settings existed trained in float64, without them.
+    precision:
+      value.precision === undefined ? 'f64' : oneOf(PRECISIONS, 'precision', value.precision, fail),
+    regularization:
+      value.regularization === undefined
+        ? 'l2'
+        : oneOf(REGULARIZATIONS, 'regularization', value.regularization, fail),
+    dropout: dropoutOf(value.dropout, fail),
+    validation: limit('validation'),
+    earlyStop: limit('earlyStop'),
+    etaSchedule: limit('etaSchedule'),
+    monitorTest: flag('monitorTest'),
+    expand: flag('expand'),
   };
 }
 

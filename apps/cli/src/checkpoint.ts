@@ -1,7 +1,8 @@
 /**
  * Checkpoint files of `mlisp train --checkpoint/--resume`: the model, the
  * trainer's state (epoch, η, momentum velocities, random-generator state,
- * history) and the run's settings, in one JSON file written atomically.
+ * history), the run's settings, and the CLI's own epoch records and best
+ * epoch (its weights), in one JSON file written atomically.
  */
 import { readFileSync } from 'node:fs';
 import { checkModelText, ModelFormatError, type Network } from '@mlisp/neurons';
@@ -11,6 +12,7 @@ import { checkConsistent, checkSettings } from './checkpoint-check.js';
 import { messageOf, UsageError } from './errors.js';
 import { type LoadedModel, modelFromJson, modelToJson, stripBom } from './model-file.js';
 import type { ModelJson } from './model-json.js';
+import type { Previous } from './train-run.js';
 import type { TrainSettings } from './train-settings.js';
 
 /** The contents of a checkpoint file. */
@@ -20,6 +22,12 @@ export interface CheckpointJson {
   settings: TrainSettings;
   model: ModelJson;
   trainer: TrainerState;
+  /** The CLI's epoch records, best epoch and unfinished epoch's costs (absent in older files). */
+  cli?: {
+    records: Previous['records'];
+    best: { epoch: number; accuracy: number; model: ModelJson } | null;
+    partial: Previous['partial'];
+  };
 }
 
 /** A checkpoint read back. */
@@ -27,6 +35,7 @@ export interface Checkpoint {
   settings: TrainSettings;
   model: LoadedModel;
   trainer: TrainerState;
+  previous: Previous;
 }
 
 /** Writes a checkpoint atomically. */
@@ -35,13 +44,27 @@ export function writeCheckpoint(
   settings: TrainSettings,
   network: Network,
   trainer: TrainerState,
+  previous: Previous = { records: [], best: null, partial: { costSum: 0, done: 0 } },
 ): void {
+  const { best } = previous;
   const json: CheckpointJson = {
     format: 'mlisp-checkpoint',
     version: 1,
     settings,
     model: modelToJson(network, settings.cost),
     trainer,
+    cli: {
+      records: previous.records,
+      best:
+        best === null
+          ? null
+          : {
+              epoch: best.epoch,
+              accuracy: best.accuracy,
+              model: modelToJson(best.network, settings.cost),
+            },
+      partial: previous.partial,
+    },
   };
   writeFileAtomic(path, `${JSON.stringify(json)}\n`);
 }
@@ -56,8 +79,8 @@ export function readCheckpoint(path: string): Checkpoint {
     new UsageError(`--resume: '${path}' is not an mlisp checkpoint file: ${what}`);
   const text = stripBom(readFileSync(path, 'utf8'));
   try {
-    // Bounded by its model's declared shape before JSON.parse (weights and velocities: 2 copies).
-    checkModelText(text, { within: 'model', copies: 2 });
+    // Bounded by its model's declared shape before JSON.parse (weights, velocities and the best epoch's weights: 3 copies).
+    checkModelText(text, { within: 'model', copies: 3 });
   } catch (error) {
     if (error instanceof ModelFormatError) throw fail(error.message);
     throw error;
@@ -84,7 +107,27 @@ export function readCheckpoint(path: string): Checkpoint {
   const settings = checkSettings(json.settings, fail);
   const model = modelFromJson(json.model, `--resume '${path}' (model)`);
   checkConsistent(settings, model, json.trainer, fail);
-  return { settings, model, trainer: json.trainer };
+  const cli = json.cli;
+  if (
+    cli !== undefined &&
+    (cli === null || typeof cli !== 'object' || !Array.isArray(cli.records))
+  ) {
+    throw fail('"cli" must hold the epoch records');
+  }
+  const best =
+    cli?.best == null
+      ? null
+      : {
+          epoch: cli.best.epoch,
+          accuracy: cli.best.accuracy,
+          network: modelFromJson(cli.best.model, `--resume '${path}' (best model)`).network,
+        };
+  const previous: Previous = {
+    records: cli?.records ?? [],
+    best,
+    partial: cli?.partial ?? { costSum: 0, done: 0 },
+  };
+  return { settings, model, trainer: json.trainer, previous };
 }
 
 /**
@@ -99,9 +142,10 @@ export function tryWriteCheckpoint(
   settings: TrainSettings,
   network: Network,
   trainer: TrainerState,
+  previous: Previous,
 ): string | null {
   try {
-    writeCheckpoint(path, settings, network, trainer);
+    writeCheckpoint(path, settings, network, trainer, previous);
     return null;
   } catch (error) {
     if (error instanceof WriteFailedError) {

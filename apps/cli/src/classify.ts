@@ -8,7 +8,7 @@ import { decodeBinary, stackBinaryEncoder } from '@mlisp/encoders';
 import type { Dataset } from '@mlisp/mnist';
 import { oneHotTargets } from '@mlisp/mnist';
 import { confusionMatrix, feedforward, type Network } from '@mlisp/neurons';
-import { argmaxRows, type Matrix, toArray } from '@mlisp/tensor';
+import { argmaxRows, type FloatArray, type Matrix, toArray } from '@mlisp/tensor';
 
 /** The verdict of a network on one image. */
 export interface Prediction {
@@ -67,7 +67,11 @@ export function predictOne(network: Network, pixels: ArrayLike<number>): Predict
  * @param costName - the cost to report
  * @param data - the images and labels
  */
-export function evaluate(network: Network, costName: string, data: Dataset): Evaluation {
+export function evaluate(
+  network: Network,
+  costName: string,
+  data: Dataset<FloatArray>,
+): Evaluation {
   const classes = network.sizes[network.sizes.length - 1] as number;
   const predicted = new Int32Array(data.size);
   const cost = costByName(costName);

@@ -1,18 +1,22 @@
 /**
  * Loading the digits for a command: the bundled 7996/2004 split, or the four
- * MNIST IDX files of a folder, cut to the first N samples when asked.
+ * MNIST IDX files of a folder, cut to the first N samples when asked (a folder's
+ * files are read no further than those), pixels in float64 or float32.
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { IdxFormatError, type MnistSplit, subset } from '@mlisp/mnist';
 import { loadBundled, MNIST_FILES, readMnistFolder } from '@mlisp/mnist/node';
+import type { DType, FloatArray } from '@mlisp/tensor';
 import { RunError, UsageError } from './errors.js';
 import type { DataChoice } from './flags.js';
 
-/** How many samples of each set to keep (all when undefined). */
+/** How many samples of each set to keep (all when undefined), and the pixels' number type. */
 export interface DataLimits {
   train?: number | undefined;
   test?: number | undefined;
+  /** float64 (default) or float32 pixels. */
+  dtype?: DType;
 }
 
 /** A human name of the data source, for summaries. */
@@ -34,7 +38,7 @@ function checkFolder(dir: string): void {
   }
 }
 
-function cut(split: MnistSplit, limits: DataLimits): MnistSplit {
+function cut<T extends FloatArray>(split: MnistSplit<T>, limits: DataLimits): MnistSplit<T> {
   const { train, test } = limits;
   if (train !== undefined && train > split.train.size) {
     throw new UsageError(
@@ -56,18 +60,27 @@ function cut(split: MnistSplit, limits: DataLimits): MnistSplit {
  * The data a command works on.
  *
  * @param choice - bundled digits or a folder of IDX files (already checked to exist)
- * @param limits - keep only the first N training / test samples
+ * @param limits - keep only the first N training / test samples; `dtype` of the pixels
  * @throws UsageError for a folder without the four files or limits larger than the data;
  *   RunError for damaged files
  */
-export async function loadData(choice: DataChoice, limits: DataLimits = {}): Promise<MnistSplit> {
-  let split: MnistSplit;
+export async function loadData(
+  choice: DataChoice,
+  limits: DataLimits = {},
+): Promise<MnistSplit<FloatArray>> {
+  let split: MnistSplit<FloatArray>;
+  const dtype = limits.dtype ?? 'float64';
   try {
     if (choice.kind === 'bundled') {
-      split = await loadBundled();
+      split = await loadBundled({ dtype });
     } else {
       checkFolder(choice.path);
-      split = await readMnistFolder(choice.path);
+      // Reads only the samples kept; a limit larger than the files is reported by cut().
+      split = await readMnistFolder(choice.path, {
+        dtype,
+        ...(limits.train === undefined ? {} : { train: limits.train }),
+        ...(limits.test === undefined ? {} : { test: limits.test }),
+      });
     }
   } catch (error) {
     if (error instanceof IdxFormatError) throw new RunError(error.message);

@@ -23,12 +23,21 @@ export const INITIALISERS = ['normal', 'scaled', 'xavier', 'he'] as const;
 export const MAX_THREADS = 8;
 /** Export formats. */
 export const EXPORT_FORMATS = ['onnx', 'tfjs', 'network2'] as const;
+/** Number types `mlisp train` computes in (`--precision`). */
+export const PRECISIONS = ['f32', 'f64'] as const;
+/** Regularisation terms (`--regularization`). */
+export const REGULARIZATIONS = ['l2', 'l1'] as const;
+/** The book's settings `--preset` names. */
+export const PRESET_NAMES = ['ch1', 'ch3'] as const;
 
 export type HiddenActivation = (typeof HIDDEN_ACTIVATIONS)[number];
 export type OutputActivation = (typeof OUTPUT_ACTIVATIONS)[number];
 export type CostName = (typeof COSTS)[number];
 export type InitialiserName = (typeof INITIALISERS)[number];
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
+export type Precision = (typeof PRECISIONS)[number];
+export type Preset = (typeof PRESET_NAMES)[number];
+export type Regularization = (typeof REGULARIZATIONS)[number];
 
 /** `--init`: a named initialiser, or a model file to start from. */
 export type InitChoice = { kind: 'named'; name: InitialiserName } | { kind: 'file'; path: string };
@@ -79,6 +88,14 @@ export const FLAGS = {
   train: P.positiveInt,
   test: P.positiveInt,
   threads: P.threads(MAX_THREADS),
+  precision: P.oneOf(PRECISIONS),
+  preset: P.oneOf(PRESET_NAMES),
+  validation: P.positiveInt,
+  earlyStop: P.positiveInt,
+  etaSchedule: P.positiveInt,
+  history: P.outFile,
+  regularization: P.oneOf(REGULARIZATIONS),
+  dropout: P.probability,
   out: P.outFile,
   outDir: P.outDir,
   checkpoint: P.outFile,

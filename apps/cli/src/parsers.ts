@@ -57,6 +57,13 @@ export const momentum: Parser<number> = (raw, flag) => {
   return n;
 };
 
+/** A dropout probability p in [0, 1). */
+export const probability: Parser<number> = (raw, flag) => {
+  const n = toNumber(raw);
+  if (!Number.isFinite(n) || n < 0 || n >= 1) throw bad(flag, raw, 'a number in [0, 1), e.g. 0.5');
+  return n;
+};
+
 /**
  * Most weights and biases a network may have: a model file holds each as JSON
  * text (about 20 characters), and a checkpoint with momentum twice as many, in

@@ -5,31 +5,49 @@
 import cliProgress from 'cli-progress';
 import type { Colors, OutStream } from './output.js';
 
-/** One finished epoch, as the CLI reports it. */
-export interface EpochLine {
-  epoch: number;
-  /** Total epochs of the run (for "3/30"). */
-  epochs: number;
-  trainCost: number;
-  testCost: number;
-  /** Fraction in [0, 1]. */
-  testAccuracy: number;
-  eta: number;
-  /** Training time of the epoch alone, evaluation excluded. */
-  seconds: number;
-}
+/** The figures a table row may show, in column order (as named in `EpochRecord`). */
+export type FigureColumn =
+  | 'batchCost'
+  | 'validationCost'
+  | 'validationAccuracy'
+  | 'testCost'
+  | 'testAccuracy';
 
-const COLUMNS = ['epoch', 'train cost', 'test cost', 'accuracy', 'η', 'time'] as const;
-const WIDTHS = [9, 11, 10, 9, 8, 8] as const;
+/** One finished epoch's figures (see train-run.ts's EpochRecord). */
+export type EpochFigures = { epoch: number; eta: number; seconds: number } & Partial<
+  Record<FigureColumn, number>
+>;
+
+const TITLES: Record<FigureColumn, string> = {
+  batchCost: 'batch cost',
+  validationCost: 'val cost*',
+  validationAccuracy: 'val acc',
+  testCost: 'test cost*',
+  testAccuracy: 'test acc',
+};
+const EPOCH_WIDTH = 9;
+const FIGURE_WIDTH = 11;
+const ETA_WIDTH = 8;
+const TIME_WIDTH = 8;
 
 function pad(text: string, width: number): string {
   // A value wider than its column still gets a space before it.
   return text.length >= width ? ` ${text}` : ' '.repeat(width - text.length) + text;
 }
 
-/** The header of the epoch table. */
-export function epochHeader(color: Colors): string {
-  return color.dim(COLUMNS.map((c, i) => pad(c, WIDTHS[i] as number)).join(''));
+/** The footnote of the starred cost columns (`mlisp eval`'s cost has no L2 term). */
+export const COST_NOTE =
+  '* with the regularisation term (L2: (λ/2n)·Σw², L1: (λ/n)·Σ|w|), n the size of the set scored; mlisp eval reports the cost without it';
+
+/** The header of the epoch table with these figure columns. */
+export function epochHeader(columns: readonly FigureColumn[], color: Colors): string {
+  const cells = [
+    pad('epoch', EPOCH_WIDTH),
+    ...columns.map((c) => pad(TITLES[c], FIGURE_WIDTH)),
+    pad('η', ETA_WIDTH),
+    pad('time', TIME_WIDTH),
+  ];
+  return color.dim(cells.join(''));
 }
 
 /** Formats a number of seconds as "0.8s", "12.3s", "2m05s" or "1h02m". */
@@ -51,20 +69,34 @@ function formatCost(cost: number): string {
   return Math.abs(cost) >= 1000 ? cost.toExponential(3) : cost.toFixed(4);
 }
 
-/** One row of the epoch table. */
-export function formatEpochLine(e: EpochLine, color: Colors): string {
-  const width = String(e.epochs).length;
-  const cells = [
-    `${String(e.epoch).padStart(width)}/${e.epochs}`,
-    formatCost(e.trainCost),
-    formatCost(e.testCost),
-    formatPercent(e.testAccuracy),
-    String(Number(e.eta.toPrecision(4))),
-    formatSeconds(e.seconds),
-  ];
-  const padded = cells.map((c, i) => pad(c, WIDTHS[i] as number));
-  padded[3] = color.bold(padded[3] as string);
-  return padded.join('');
+/**
+ * One row of the epoch table: the figures of `columns` (accuracies in bold),
+ * η and the training time.
+ *
+ * @param e - the epoch's figures
+ * @param epochs - total epochs of the run (for "3/30")
+ */
+export function formatEpochLine(
+  e: EpochFigures,
+  epochs: number,
+  columns: readonly FigureColumn[],
+  color: Colors,
+): string {
+  const width = String(epochs).length;
+  const figures = columns.map((c) => {
+    const value = e[c] ?? Number.NaN;
+    const cell = pad(
+      c.endsWith('Accuracy') ? formatPercent(value) : formatCost(value),
+      FIGURE_WIDTH,
+    );
+    return c.endsWith('Accuracy') ? color.bold(cell) : cell;
+  });
+  return [
+    pad(`${String(e.epoch).padStart(width)}/${epochs}`, EPOCH_WIDTH),
+    ...figures,
+    pad(String(Number(e.eta.toPrecision(4))), ETA_WIDTH),
+    pad(formatSeconds(e.seconds), TIME_WIDTH),
+  ].join('');
 }
 
 /**

@@ -92,20 +92,38 @@ describe('writeFileAtomic', () => {
 
 describe('epoch lines', () => {
   it('formats one aligned row per epoch', () => {
+    const columns = ['batchCost', 'testCost', 'testAccuracy'] as const;
     const line = formatEpochLine(
       {
         epoch: 3,
-        epochs: 30,
-        trainCost: 0.51234,
+        batchCost: 0.51234,
         testCost: 0.4,
         testAccuracy: 0.9421,
         eta: 0.5,
         seconds: 2.25,
       },
+      30,
+      columns,
       plain,
     );
-    expect(line).toBe('     3/30     0.5123    0.4000   94.21%     0.5    2.3s');
-    expect(epochHeader(plain)).toBe('    epoch train cost test cost accuracy       η    time');
+    expect(line).toBe('     3/30     0.5123     0.4000     94.21%     0.5    2.3s');
+    expect(epochHeader(columns, plain)).toBe(
+      '    epoch batch cost test cost*   test acc       η    time',
+    );
+  });
+
+  it('shows validation figures, and a figure that was not computed as NaN', () => {
+    const columns = ['batchCost', 'validationCost', 'validationAccuracy'] as const;
+    const line = formatEpochLine(
+      { epoch: 1, validationCost: 0.25, validationAccuracy: 0.5, eta: 0.125, seconds: 61 },
+      1,
+      columns,
+      plain,
+    );
+    expect(line).toBe('      1/1        NaN     0.2500     50.00%   0.125   1m01s');
+    expect(epochHeader(columns, plain)).toBe(
+      '    epoch batch cost  val cost*    val acc       η    time',
+    );
   });
 
   it('formats durations', () => {

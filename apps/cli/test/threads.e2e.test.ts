@@ -182,8 +182,6 @@ describe('mlisp train --threads', () => {
   it('--help lists --threads', async () => {
     const result = await run(['train', '--help']);
     expect(result.code).toBe(0);
-    expect(result.stdout).toMatch(
-      /--threads <n\|auto>\s+threads that share the fast engine's work/,
-    );
+    expect(result.stdout).toMatch(/--threads <n\|auto>\s+threads that share the engine's work/);
   });
 });

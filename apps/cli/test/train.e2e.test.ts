@@ -32,11 +32,11 @@ describe('mlisp train --json', () => {
     expect(lines.map((l) => l.event)).toEqual(['epoch', 'epoch', 'done']);
     lines.slice(0, 2).forEach((line, i) => {
       expect(Object.keys(line).sort()).toEqual(
-        ['epoch', 'eta', 'event', 'seconds', 'testAccuracy', 'testCost', 'trainCost'].sort(),
+        ['batchCost', 'epoch', 'eta', 'event', 'seconds', 'testAccuracy', 'testCost'].sort(),
       );
       expect(line.epoch).toBe(i + 1);
       expect(line.eta).toBe(0.5);
-      for (const key of ['trainCost', 'testCost', 'seconds']) {
+      for (const key of ['batchCost', 'testCost', 'seconds']) {
         expect(typeof line[key]).toBe('number');
         expect(line[key] as number).toBeGreaterThanOrEqual(0);
       }
@@ -66,7 +66,8 @@ describe('mlisp train --json', () => {
     const result = await run(['train', ...SMALL, '--epochs', '1']);
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout).toContain('600 training and 200 test digits');
-    expect(result.stdout).toMatch(/epoch\s+train cost\s+test cost\s+accuracy/);
+    expect(result.stdout).toMatch(/epoch\s+batch cost\s+test cost\*\s+test acc/);
+    expect(result.stdout).toContain('* with the regularisation term (L2: (λ/2n)·Σw²');
     expect(result.stdout).toMatch(
       /\n\s+1\/1\s+\d+\.\d{4}\s+\d+\.\d{4}\s+\d+\.\d\d%\s+0\.5\s+\d+\.\ds\n/,
     );

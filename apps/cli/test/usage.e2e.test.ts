@@ -36,7 +36,10 @@ describe('usage errors exit with 2 and name the flag or file', () => {
       ['train', '--cost', 'hinge'],
       "--cost: 'hinge' (expected one of quadratic, cross-entropy, log-likelihood)",
     ],
-    [['train', '--output', 'softmax'], '--output softmax needs --cost log-likelihood'],
+    [
+      ['train', '--output', 'softmax', '--cost', 'quadratic'],
+      '--output softmax needs --cost log-likelihood',
+    ],
     [['train', '--init', 'gaussian'], "--init: 'gaussian'"],
     [['train', '--init', missing], `--init: file '${missing}' does not exist`],
     [['train', '--data', missing], `--data: folder '${missing}' does not exist`],

@@ -1,5 +1,14 @@
-import { type Matrix, Rng, zeros } from '@mlisp/tensor';
-import { CLASSES, type Dataset, IMAGE_PIXELS, IMAGE_SIDE, type MnistSplit } from './dataset.js';
+import { type DType, type FloatArray, type Matrix, Rng, zeros } from '@mlisp/tensor';
+import {
+  CLASSES,
+  type Dataset,
+  IMAGE_PIXELS,
+  IMAGE_SIDE,
+  type MnistSplit,
+  type PixelArray,
+  type PixelOptions,
+  pixelType,
+} from './dataset.js';
 import { IdxFormatError } from './errors.js';
 import { describe } from './idx.js';
 
@@ -22,6 +31,7 @@ const BYTE_TO_PACKAGE = Float64Array.from(
   { length: 256 },
   (_, k) => Math.round((1000 * k) / 255) / 1000,
 );
+const BYTE_TO_PACKAGE32 = Float32Array.from(BYTE_TO_PACKAGE);
 
 interface Asset {
   readonly n: number;
@@ -73,9 +83,14 @@ function readAsset(bytes: Uint8Array): Asset {
   return { n, labels, pixels: bytes.subarray(HEADER + n) };
 }
 
-function gather(asset: Asset, order: ArrayLike<number>): Dataset {
+function gather<T extends FloatArray>(
+  asset: Asset,
+  order: ArrayLike<number>,
+  dtype: DType,
+): Dataset<T> {
   const size = order.length;
-  const images = zeros(size, IMAGE_PIXELS) as Matrix<Float64Array>;
+  const images = zeros(size, IMAGE_PIXELS, { dtype }) as Matrix<T>;
+  const table = dtype === 'float32' ? BYTE_TO_PACKAGE32 : BYTE_TO_PACKAGE;
   const labels = new Uint8Array(size);
   const out = images.data;
   const px = asset.pixels;
@@ -85,7 +100,7 @@ function gather(asset: Asset, order: ArrayLike<number>): Dataset {
     const from = src * IMAGE_PIXELS;
     const to = r * IMAGE_PIXELS;
     for (let j = 0; j < IMAGE_PIXELS; j++) {
-      out[to + j] = BYTE_TO_PACKAGE[px[from + j] as number] as number;
+      out[to + j] = table[px[from + j] as number] as number;
     }
   }
   return { images, labels, size };
@@ -97,13 +112,18 @@ function gather(asset: Asset, order: ArrayLike<number>): Dataset {
  * package gives them.
  *
  * @param bytes - the contents of `digits.bin` (`@mlisp/mnist/digits.bin`)
+ * @param options - `dtype` of the images (default `'float64'`)
  * @throws IdxFormatError when the bytes are not a complete digits asset
  */
-export function parseBundledAll(bytes: Uint8Array): Dataset {
+export function parseBundledAll<D extends DType = 'float64'>(
+  bytes: Uint8Array,
+  options: PixelOptions<D> = {},
+): Dataset<PixelArray<D>> {
+  const dtype = pixelType(options);
   const asset = readAsset(bytes);
   const order = new Int32Array(asset.n);
   for (let i = 0; i < asset.n; i++) order[i] = i;
-  return gather(asset, order);
+  return gather(asset, order, dtype);
 }
 
 /**
@@ -148,12 +168,18 @@ export function bundledSplitIndices(labels: Uint8Array): { train: Int32Array; te
  * Pixels are exactly the `mnist` package's values, in [0, 1].
  *
  * @param bytes - the contents of `digits.bin` (`@mlisp/mnist/digits.bin`)
+ * @param options - `dtype` of the images (default `'float64'`; `'float32'`
+ *   holds the same values rounded to float32)
  * @throws IdxFormatError when the bytes are not a complete digits asset
  */
-export function parseBundled(bytes: Uint8Array): MnistSplit {
+export function parseBundled<D extends DType = 'float64'>(
+  bytes: Uint8Array,
+  options: PixelOptions<D> = {},
+): MnistSplit<PixelArray<D>> {
+  const dtype = pixelType(options);
   const asset = readAsset(bytes);
   const { train, test } = bundledSplitIndices(asset.labels);
-  return { train: gather(asset, train), test: gather(asset, test) };
+  return { train: gather(asset, train, dtype), test: gather(asset, test, dtype) };
 }
 
 /**
@@ -161,9 +187,13 @@ export function parseBundled(bytes: Uint8Array): MnistSplit {
  * `@mlisp/mnist/digits.bin`) and returns the default split, as {@link parseBundled}.
  *
  * @param url - where `digits.bin` is served
+ * @param options - `dtype` of the images (default `'float64'`)
  * @throws IdxFormatError when the response is not OK or not a digits asset
  */
-export async function fetchBundled(url: string | URL): Promise<MnistSplit> {
+export async function fetchBundled<D extends DType = 'float64'>(
+  url: string | URL,
+  options: PixelOptions<D> = {},
+): Promise<MnistSplit<PixelArray<D>>> {
   const response = await fetch(url);
   if (!response.ok) {
     throw new IdxFormatError(
@@ -171,5 +201,5 @@ export async function fetchBundled(url: string | URL): Promise<MnistSplit> {
       String(url),
     );
   }
-  return parseBundled(new Uint8Array(await response.arrayBuffer()));
+  return parseBundled(new Uint8Array(await response.arrayBuffer()), options);
 }

@@ -126,13 +126,15 @@ describe('assertDataset', () => {
         'd: images are 3x784 and there are 3 labels, but size is 4 and images must be 4x784',
       ),
     );
-    const f32 = {
+    const f32 = { rows: 3, cols: 784, data: new Float32Array(3 * 784) } as Matrix<Float32Array>;
+    expect(() => assertDataset({ ...ds, images: f32 })).not.toThrow();
+    const bytes = {
       rows: 3,
       cols: 784,
-      data: new Float32Array(3 * 784),
-    } as Matrix as Matrix<Float64Array>;
-    expect(() => assertDataset({ ...ds, images: f32 })).toThrow(
-      /images must be a float64 Matrix, got Float32Array/,
+      data: new Uint8Array(3 * 784),
+    } as unknown as Matrix<Float64Array>;
+    expect(() => assertDataset({ ...ds, images: bytes })).toThrow(
+      /images must be a float64 or float32 Matrix, got Uint8Array/,
     );
     expect(() => assertDataset({ ...ds, labels: [1, 2, 3] as unknown as Uint8Array })).toThrow(
       /labels must be a Uint8Array, got Array/,

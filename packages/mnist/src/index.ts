@@ -26,8 +26,11 @@ export {
   IMAGE_SIDE,
   type MnistSplit,
   oneHotTargets,
+  type PixelArray,
+  type PixelOptions,
   subset,
 } from './dataset.js';
 export { IdxFormatError, NoDigitError } from './errors.js';
+export { EXPANSION_SHIFTS, expandShifted, shiftImage } from './expand.js';
 export { encodeIdx, type IdxArray, type IdxData, type IdxType, parseIdx } from './idx.js';
 export { type PrepareDigitOptions, prepareDigit } from './prepare.js';

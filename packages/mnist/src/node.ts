@@ -19,20 +19,25 @@ import {
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createGunzip, gzipSync } from 'node:zlib';
+import type { DType, FloatArray, Matrix } from '@mlisp/tensor';
 import { parseBundled } from './bundled.js';
 import {
   assertDataset,
+  checkLabels,
   type Dataset,
-  datasetFromIdx,
   datasetToIdx,
   type MnistSplit,
+  type PixelArray,
+  type PixelOptions,
+  pixelType,
 } from './dataset.js';
 import { IdxFormatError } from './errors.js';
+import { type IdxArray, parseIdx } from './idx.js';
+import { type IdxPromise, idxPromise, keepRows, readIdxRows } from './idx-header.js';
+import { isGzipFile, readImagesFile } from './images-file.js';
 import { checkPixelBudget, checkReadable } from './node-checks.js';
 
 export { MAX_PIXEL_BYTES } from './node-checks.js';
-
-import { type IdxArray, idxTypeOfCode, parseIdx } from './idx.js';
 
 /** The four standard MNIST file names (without `.gz`). */
 export const MNIST_FILES = {
@@ -54,7 +59,7 @@ export function bundledAssetPath(): string {
 }
 
 /** Options of {@link loadBundled} and {@link loadBundledSync}. */
-export interface LoadBundledOptions {
+export interface LoadBundledOptions<D extends DType = 'float64'> extends PixelOptions<D> {
   /** Path of `digits.bin`, if not the one shipped in this package. */
   path?: string;
 }
@@ -70,10 +75,12 @@ function missingAsset(path: string): IdxFormatError {
  * Reads the bundled 10,000 digits and returns the default split (7996 train,
  * 2004 test; see `bundledSplitIndices`).
  *
- * @param options - `path` of the asset, if not the shipped one
+ * @param options - `path` of the asset, if not the shipped one; `dtype` of the images (default `'float64'`)
  * @throws IdxFormatError when the asset is missing or damaged
  */
-export async function loadBundled(options: LoadBundledOptions = {}): Promise<MnistSplit> {
+export async function loadBundled<D extends DType = 'float64'>(
+  options: LoadBundledOptions<D> = {},
+): Promise<MnistSplit<PixelArray<D>>> {
   const path = options.path ?? bundledAssetPath();
   let bytes: Uint8Array;
   try {
@@ -82,14 +89,16 @@ export async function loadBundled(options: LoadBundledOptions = {}): Promise<Mni
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw missingAsset(path);
     throw e;
   }
-  return parseBundled(bytes);
+  return parseBundled(bytes, options);
 }
 
 /** {@link loadBundled}, synchronously. */
-export function loadBundledSync(options: LoadBundledOptions = {}): MnistSplit {
+export function loadBundledSync<D extends DType = 'float64'>(
+  options: LoadBundledOptions<D> = {},
+): MnistSplit<PixelArray<D>> {
   const path = options.path ?? bundledAssetPath();
   if (!existsSync(path)) throw missingAsset(path);
-  return parseBundled(readFileSync(path));
+  return parseBundled(readFileSync(path), options);
 }
 
 /**
@@ -98,44 +107,21 @@ export function loadBundledSync(options: LoadBundledOptions = {}): MnistSplit {
  */
 const MAX_GUNZIPPED = 2 ** 31 - 1;
 
-/** What the header at the start of `prefix` promises, or undefined while `prefix` is too short. */
-function idxPromise(
-  prefix: Uint8Array,
-  file: string,
-): { bytes: number; shape: string } | undefined {
-  if (prefix.length < 4) return undefined;
-  const type = idxTypeOfCode(prefix[2] as number);
-  const ndims = prefix[3] as number;
-  if (prefix[0] !== 0 || prefix[1] !== 0 || type === undefined || ndims === 0) {
-    parseIdx(prefix, file); // throws the header's error (wrong magic, type code, 0 dimensions)
-    throw new IdxFormatError('bad IDX header', file); // not reached while the tables agree
-  }
-  const header = 4 + 4 * ndims;
-  if (prefix.length < header) return undefined;
-  const view = new DataView(prefix.buffer, prefix.byteOffset, header);
-  const dims: number[] = [];
-  let count = 1;
-  for (let i = 0; i < ndims; i++) {
-    dims.push(view.getUint32(4 + 4 * i));
-    count *= dims[i] as number;
-  }
-  return { bytes: header + count * type.size, shape: `${dims.join('x')} ${type.type}` };
-}
-
 /**
  * Gunzips an IDX file without ever holding more than its header promises: the
  * output is read as it is inflated, and reading stops with an error as soon as
  * it outgrows the size the IDX header declares (or 2 GiB). A small `.gz` that
  * inflates to gigabytes (a gzip bomb) is refused after at most one chunk past
  * that size. Data shorter than promised is returned as is, for `parseIdx` to
- * report as truncated.
+ * report as truncated. With `rows`, decompression stops once the first `rows`
+ * items are in, and only they are returned (see {@link keepRows}).
  */
-async function gunzipIdx(bytes: Uint8Array, file: string): Promise<Uint8Array> {
+async function gunzipIdx(bytes: Uint8Array, file: string, rows?: number): Promise<Uint8Array> {
   const gunzip = createGunzip({ chunkSize: 64 * 1024 });
   gunzip.end(bytes);
   const chunks: Buffer[] = [];
   let total = 0;
-  let promise: { bytes: number; shape: string } | undefined;
+  let promise: IdxPromise | undefined;
   let problem: IdxFormatError | undefined;
   try {
     for await (const chunk of gunzip as AsyncIterable<Buffer>) {
@@ -156,6 +142,13 @@ async function gunzipIdx(bytes: Uint8Array, file: string): Promise<Uint8Array> {
           break;
         }
       }
+      if (
+        promise !== undefined &&
+        rows !== undefined &&
+        total >= promise.header + Math.min(rows, promise.items) * promise.itemBytes
+      ) {
+        break;
+      }
       if (promise !== undefined && total > promise.bytes) {
         problem = new IdxFormatError(
           `the gzip data decompresses to more than the ${promise.bytes} bytes its IDX header promises (${promise.shape}); stopped decompressing at ${total} bytes`,
@@ -170,18 +163,21 @@ async function gunzipIdx(bytes: Uint8Array, file: string): Promise<Uint8Array> {
     gunzip.destroy();
   }
   if (problem !== undefined) throw problem;
-  return chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, total);
+  const all = chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, total);
+  return rows === undefined || promise === undefined ? all : keepRows(all, promise, rows);
 }
 
 /**
  * Reads a file, gunzipping it when it is gzip-compressed (by name or by
- * content), never past the size its IDX header promises.
+ * content), never past the size its IDX header promises. With `rows`, only the
+ * header and the first `rows` items are read (a plain file) or decompressed (a
+ * `.gz` file), and the header's outermost dimension says how many were kept.
  */
-async function readMaybeGz(path: string): Promise<Uint8Array> {
+async function readMaybeGz(path: string, rows?: number): Promise<Uint8Array> {
   await checkReadable(path);
-  const bytes = await readFile(path);
-  const gz = path.endsWith('.gz') || (bytes[0] === 0x1f && bytes[1] === 0x8b);
-  return gz ? gunzipIdx(bytes, path) : bytes;
+  const gz = await isGzipFile(path);
+  if (gz) return gunzipIdx(await readFile(path), path, rows);
+  return rows === undefined ? readFile(path) : readIdxRows(path, rows);
 }
 
 /**
@@ -209,13 +205,44 @@ async function findFile(dir: string, name: string): Promise<string> {
   throw new IdxFormatError(`missing ${name} (or ${name}.gz) in folder ${dir}`, join(dir, name));
 }
 
-async function readPair(dir: string, images: string, labels: string): Promise<Dataset> {
+async function readPair<D extends DType>(
+  dir: string,
+  images: string,
+  labels: string,
+  rows: number | undefined,
+  dtype: D,
+): Promise<Dataset<PixelArray<D>>> {
   const imagesPath = await findFile(dir, images);
   const labelsPath = await findFile(dir, labels);
   await checkReadable(imagesPath);
   await checkPixelBudget(imagesPath);
-  const [img, lbl] = await Promise.all([readMaybeGz(imagesPath), readMaybeGz(labelsPath)]);
-  return datasetFromIdx(img, lbl, { images: imagesPath, labels: labelsPath });
+  const [pixels, lbl] = await Promise.all([
+    readImagesFile(imagesPath, rows, dtype),
+    readMaybeGz(labelsPath, rows),
+  ]);
+  const size = pixels.rows;
+  const labelArray = checkLabels(parseIdx(lbl, labelsPath), size, imagesPath, labelsPath);
+  return { images: pixels as Matrix<PixelArray<D>>, labels: labelArray, size };
+}
+
+/** Options of {@link readMnistFolder}. */
+export interface ReadMnistOptions<D extends DType = 'float64'> extends PixelOptions<D> {
+  /**
+   * Read only the first N training samples (all when not given; fewer when the
+   * files hold fewer). Only those are read from a plain file, or decompressed
+   * from a `.gz` one.
+   */
+  train?: number;
+  /** Read only the first N test samples (as `train`). */
+  test?: number;
+}
+
+function rowLimit(name: string, value: unknown): number | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) {
+    throw new TypeError(`${name} must be an integer >= 0, got ${String(value)}`);
+  }
+  return value;
 }
 
 /**
@@ -223,14 +250,28 @@ async function readPair(dir: string, images: string, labels: string): Promise<Da
  * (`train-images-idx3-ubyte`, `train-labels-idx1-ubyte`, `t10k-images-idx3-ubyte`,
  * `t10k-labels-idx1-ubyte`), each plain or `.gz` (the plain file wins when both
  * exist). Pixels become byte / 255 in float64 (the 60,000 training images take
- * 376 MB).
+ * 376 MB), or float32 with `dtype: 'float32'` (188 MB). `train` / `test` read
+ * only the first N samples of a set, and no more of its files than they need.
  *
  * @param dir - the folder
+ * @param options - `dtype` of the images; `train` and `test` sample counts
  * @returns `{ train, test }` in the files' order
  * @throws IdxFormatError naming the file for a missing folder or file, bad gzip
  *   data, or any format problem of {@link datasetFromIdx}
+ * @throws TypeError for a bad option
+ * @example
+ * const { train, test } = await readMnistFolder('/usr/share/datasets/fashion-mnist', {
+ *   dtype: 'float32',
+ *   train: 10000,
+ * });
  */
-export async function readMnistFolder(dir: string): Promise<MnistSplit> {
+export async function readMnistFolder<D extends DType = 'float64'>(
+  dir: string,
+  options: ReadMnistOptions<D> = {},
+): Promise<MnistSplit<PixelArray<D>>> {
+  const dtype = pixelType(options) as D;
+  const trainRows = rowLimit('train', options.train);
+  const testRows = rowLimit('test', options.test);
   let isDir = false;
   try {
     isDir = (await stat(dir)).isDirectory();
@@ -238,8 +279,14 @@ export async function readMnistFolder(dir: string): Promise<MnistSplit> {
     // reported below
   }
   if (!isDir) throw new IdxFormatError('folder not found', dir);
-  const train = await readPair(dir, MNIST_FILES.trainImages, MNIST_FILES.trainLabels);
-  const test = await readPair(dir, MNIST_FILES.testImages, MNIST_FILES.testLabels);
+  const train = await readPair(
+    dir,
+    MNIST_FILES.trainImages,
+    MNIST_FILES.trainLabels,
+    trainRows,
+    dtype,
+  );
+  const test = await readPair(dir, MNIST_FILES.testImages, MNIST_FILES.testLabels, testRows, dtype);
   return { train, test };
 }
 
@@ -319,7 +366,7 @@ async function writeAtomic(file: string, bytes: Uint8Array): Promise<void> {
  */
 export async function writeMnistFolder(
   dir: string,
-  data: MnistSplit,
+  data: MnistSplit<FloatArray>,
   options: WriteMnistOptions = {},
 ): Promise<string[]> {
   if (data === null || typeof data !== 'object') {

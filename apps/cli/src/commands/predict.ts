@@ -87,7 +87,9 @@ Examples:
           );
         }
         const cols = data.test.images.cols;
-        pixels = data.test.images.data.slice(index * cols, (index + 1) * cols);
+        pixels = Float64Array.from(
+          data.test.images.data.subarray(index * cols, (index + 1) * cols),
+        );
         label = data.test.labels[index] as number;
       } else {
         pixels = readImage(flags.image as string);

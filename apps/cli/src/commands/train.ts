@@ -1,9 +1,5 @@
 /** `mlisp train`: train a network on MNIST digits, with progress, checkpoints and a summary. */
-import { Worker } from 'node:worker_threads';
-import { CLASSES, IMAGE_PIXELS, type MnistSplit } from '@mlisp/mnist';
-import { createNetwork, type Network } from '@mlisp/neurons';
-import { Rng } from '@mlisp/tensor';
-import type { TrainerState } from '@mlisp/trainer';
+import { CLASSES, IMAGE_PIXELS } from '@mlisp/mnist';
 import type { Command } from 'commander';
 import { WriteFailedError } from '../atomic.js';
 import { type Checkpoint, readCheckpoint } from '../checkpoint.js';
@@ -11,20 +7,27 @@ import { evaluate } from '../classify.js';
 import { describeData, loadData } from '../data.js';
 import { ExitCode, RunError, UsageError } from '../errors.js';
 import { MAX_THREADS, readFlags } from '../flags.js';
-import { modelFromJson, modelToJson, readModel, writeModel } from '../model-file.js';
+import { writeHistory } from '../history.js';
+import { writeModel } from '../model-file.js';
 import { eprintln, type Io, printJson, println } from '../output.js';
-import { EpochProgress, epochHeader, formatEpochLine } from '../progress.js';
+import {
+  COST_NOTE,
+  EpochProgress,
+  epochHeader,
+  type FigureColumn,
+  formatEpochLine,
+} from '../progress.js';
 import { exitCodeOfSignal, onStopSignals } from '../signals.js';
 import { prepareTrainFiles, type TrainFiles } from '../train-files.js';
 import { printSummary } from '../train-report.js';
+import type { EpochRecord, RunOutput, TrainData } from '../train-run.js';
 import {
   checkFit,
   describeSettings,
-  resolveSettings,
   type TrainFlags,
   type TrainSettings,
 } from '../train-settings.js';
-import type { WorkerInput, WorkerMessage } from '../train-worker.js';
+import { prepareStart } from '../train-start.js';
 import { TRAIN_HELP } from './train-help.js';
 
 const FLAG_KEYS = [
@@ -46,6 +49,14 @@ const FLAG_KEYS = [
   'checkpoint',
   'resume',
   'threads',
+  'precision',
+  'preset',
+  'validation',
+  'earlyStop',
+  'etaSchedule',
+  'history',
+  'regularization',
+  'dropout',
 ] as const;
 
 /** Adds `mlisp train` to the program. */
@@ -53,6 +64,10 @@ export function registerTrain(program: Command, io: Io): void {
   program
     .command('train')
     .description('train a network on MNIST digits (with no flags: the main job of the README)')
+    .option(
+      '--preset <name>',
+      "the book's settings: ch1 ([784,30,10], quadratic, η 3, λ 0, normal init) or ch3 ([784,100,10], cross-entropy, η 0.5, λ 5); other flags override them",
+    )
     .option('--sizes <list>', 'layer sizes, inputs first (default 784,30,10)')
     .option(
       '--activation <name>',
@@ -60,11 +75,22 @@ export function registerTrain(program: Command, io: Io): void {
     )
     .option(
       '--output <name>',
-      'output layer: sigmoid, softmax (default sigmoid; softmax with log-likelihood)',
+      'output layer: sigmoid, softmax (default sigmoid; either of --output softmax and --cost log-likelihood brings the other)',
     )
-    .option('--cost <name>', 'quadratic, cross-entropy, log-likelihood (default cross-entropy)')
+    .option(
+      '--cost <name>',
+      'quadratic, cross-entropy, log-likelihood (default cross-entropy; log-likelihood with softmax)',
+    )
     .option('--eta <number>', 'learning rate η > 0 (default 0.5)')
-    .option('--lambda <number>', 'L2 regularisation λ ≥ 0 (default 5)')
+    .option('--lambda <number>', 'regularisation parameter λ ≥ 0 (default 5)')
+    .option(
+      '--regularization <l2|l1>',
+      "the term λ weighs: l2 (λ/2n)·Σw², weight decay (default), or l1 (λ/n)·Σ|w| (the book's eq. (95))",
+    )
+    .option(
+      '--dropout <p>',
+      'drop each hidden neuron with probability p while training (inverted dropout, seeded; the book uses 0.5; default 0)',
+    )
     .option('--momentum <number>', 'momentum μ in [0, 1) (default 0)')
     .option('--epochs <n>', 'epochs to train (default 30)')
     .option('--batch <n>', 'mini-batch size (default 10)')
@@ -78,10 +104,35 @@ export function registerTrain(program: Command, io: Io): void {
       '--data <bundled|dir>',
       'bundled digits, or a folder with the four MNIST IDX files (default bundled)',
     )
-    .option('--train <n>', 'use the first N training samples')
-    .option('--test <n>', 'use the first N test samples')
+    .option('--train <n>', 'use the first N training samples (only those are read)')
+    .option('--test <n>', 'use the first N test samples (only those are read)')
+    .option(
+      '--validation <n>',
+      'hold out the last N training samples as validation data: epochs are scored on them, the test set at the end only',
+    )
+    .option('--monitor-test', 'with --validation: score the test set after every epoch too')
+    .option(
+      '--early-stop <n>',
+      "stop after N epochs without a better validation accuracy (test accuracy without --validation) and keep the best epoch's model",
+    )
+    .option(
+      '--eta-schedule <n>',
+      'halve η after N epochs without a better validation (or test) accuracy; stop once η is 1/128 of its start',
+    )
+    .option(
+      '--expand',
+      "train on the book's expanded data: each image also shifted one pixel up, down, left and right (5x)",
+    )
+    .option(
+      '--precision <f32|f64>',
+      'numbers the network trains in: f32 (default; fast, accuracy equal to f64 within noise) or f64 (the reference, equal to network.py)',
+    )
     .option('--out <file>', 'save the trained model (JSON) to FILE')
     .option('--checkpoint <file>', 'save model and trainer state to FILE after every epoch')
+    .option(
+      '--history <file.csv>',
+      'write one CSV row per epoch with every figure of the epoch events',
+    )
     .option('--no-checkpoint', 'with --resume: do not update the checkpoint resumed from')
     .option(
       '--resume <file>',
@@ -89,133 +140,48 @@ export function registerTrain(program: Command, io: Io): void {
     )
     .option(
       '--threads <n|auto>',
-      `threads that share the fast engine's work: auto (2 where possible) or 1 to ${MAX_THREADS}; results do not depend on it (default auto)`,
+      `threads that share the engine's work: auto (2 where that is faster for the network's size) or 1 to ${MAX_THREADS}; results do not depend on it (default auto)`,
     )
     .option('--json', 'print one JSON object per epoch and one at the end, nothing else')
+    .option('-q, --quiet', 'no drawn test digits in the summary')
     .addHelpText('after', TRAIN_HELP)
     .action(async (opts: Record<string, unknown>) => {
       await train(io, opts);
     });
 }
 
-interface Start {
-  settings: TrainSettings;
-  network: Network;
-  rng: Rng;
-  resumeFrom: TrainerState | undefined;
+/** The table's figure columns for these settings. */
+function columnsOf(settings: TrainSettings): FigureColumn[] {
+  if (settings.validation === null) return ['batchCost', 'testCost', 'testAccuracy'];
+  return [
+    'batchCost',
+    'validationCost',
+    'validationAccuracy',
+    ...(settings.monitorTest ? (['testCost', 'testAccuracy'] as const) : []),
+  ];
 }
 
-function prepareStart(flags: TrainFlags, resumed: Checkpoint | null): Start {
-  let settings = resolveSettings(flags, resumed?.settings ?? null);
-  if (resumed !== null) {
-    // Equal is allowed: a run stopped after its last checkpoint but before saving
-    // the model then only evaluates and writes --out.
-    if (resumed.trainer.epoch > settings.epochs) {
-      throw new UsageError(
-        `invalid value for --epochs: '${settings.epochs}' (the checkpoint has already trained ${resumed.trainer.epoch} epochs; give a total of at least ${resumed.trainer.epoch} with --epochs)`,
-      );
-    }
-    return {
-      settings,
-      network: resumed.model.network,
-      rng: Rng.fromState(resumed.trainer.rng),
-      resumeFrom: resumed.trainer,
-    };
-  }
-  const rng = new Rng(settings.seed);
-  if (settings.init.kind === 'file') {
-    const model = readModel(settings.init.path, '--init');
-    const sizes = [...model.network.sizes];
-    if (sizes[0] !== IMAGE_PIXELS || sizes[sizes.length - 1] !== CLASSES) {
-      throw new UsageError(
-        `--init: '${settings.init.path}' has sizes [${sizes.join(',')}], but digits need ${IMAGE_PIXELS} inputs and ${CLASSES} outputs`,
-      );
-    }
-    if (flags.sizes !== undefined && flags.sizes.join(',') !== sizes.join(',')) {
-      throw new UsageError(
-        `--sizes ${flags.sizes.join(',')} does not match the model given with --init (${sizes.join(',')}); leave out --sizes to use the model's`,
-      );
-    }
-    const names = model.network.layers.map((l) => l.activation.name);
-    refuseInitConflicts(flags, names);
-    settings = {
-      ...settings,
-      sizes,
-      activation: (names.length > 1
-        ? names[0]
-        : settings.activation) as TrainSettings['activation'],
-      output: names[names.length - 1] as TrainSettings['output'],
-    };
-    return { settings, network: model.network, rng, resumeFrom: undefined };
-  }
-  const network = createNetwork(settings.sizes, {
-    activation: settings.activation,
-    outputActivation: settings.output,
-    init: settings.init.name,
-    rng,
+/** Loads the data and splits off the validation set; expands the training set with --expand. */
+async function prepareData(settings: TrainSettings): Promise<TrainData> {
+  const split = await loadData(settings.data, {
+    train: settings.train ?? undefined,
+    test: settings.test ?? undefined,
+    dtype: settings.precision === 'f32' ? 'float32' : 'float64',
   });
-  return { settings, network, rng, resumeFrom: undefined };
+  checkFit(settings, split.train.size, IMAGE_PIXELS, CLASSES);
+  const { splitTraining } = await import('../train-run.js');
+  return { ...splitTraining(split.train, settings), test: split.test };
 }
 
-/** Refuses --activation / --output that differ from the layers of the --init model. */
-function refuseInitConflicts(flags: TrainFlags, names: readonly string[]): void {
-  const given = [
-    ['--activation', flags.activation, names.length > 1 ? names[0] : undefined],
-    ['--output', flags.output, names[names.length - 1]],
-  ] as const;
-  for (const [flag, value, model] of given) {
-    if (value !== undefined && model !== undefined && value !== model) {
-      throw new UsageError(
-        `${flag} ${value} does not match the model given with --init (${model}); leave out ${flag} to use the model's`,
-      );
-    }
+/** The trainer's failures as the CLI's: a network it cannot train is a usage error, divergence a run error. */
+async function cliError(error: unknown, settings: TrainSettings): Promise<unknown> {
+  const { DivergenceError, UntrainableNetworkError } = await import('@mlisp/trainer');
+  if (error instanceof UntrainableNetworkError) return new UsageError(error.message);
+  if (error instanceof DivergenceError) {
+    const message = error.message.replace(/;? try a smaller eta\.?$/, '');
+    return new RunError(`${message}; try a smaller --eta (now ${settings.eta})`);
   }
-}
-
-/** Runs the training worker; resolves with its final message. */
-function runWorker(
-  input: WorkerInput,
-  onMessage: (m: WorkerMessage) => void,
-): Promise<Extract<WorkerMessage, { type: 'done' }>> {
-  return new Promise((resolve, reject) => {
-    // The copies of the data move to the worker instead of being copied again.
-    const transferList = [input.train, input.test].flatMap((set) => [
-      set.images.buffer as ArrayBuffer,
-      set.labels.buffer as ArrayBuffer,
-    ]);
-    const worker = new Worker(new URL('./train-worker.js', import.meta.url), {
-      workerData: input,
-      transferList,
-    });
-    let done: Extract<WorkerMessage, { type: 'done' }> | null = null;
-    worker.on('message', (m: WorkerMessage) => {
-      if (m.type === 'done') done = m;
-      else if (m.type === 'warning') onMessage(m);
-      else if (m.type === 'error') {
-        if (m.kind === 'untrainable') reject(new UsageError(m.message));
-        else if (m.kind === 'threads') {
-          const why = m.message.replace(/;? use threads 1 or 'auto'\.?$/, '');
-          reject(
-            new UsageError(
-              `invalid value for --threads: '${input.threads}' (${why}; use --threads auto or 1)`,
-            ),
-          );
-        } else if (m.kind === 'divergence') {
-          const message = m.message.replace(/;? try a smaller eta\.?$/, '');
-          reject(new RunError(`${message}; try a smaller --eta (now ${input.settings.eta})`));
-        } else reject(new RunError(m.message));
-      } else onMessage(m);
-    });
-    worker.on('error', reject);
-    worker.on('exit', (code) => {
-      if (done !== null) resolve(done);
-      else reject(new RunError(`the training worker stopped unexpectedly (exit code ${code})`));
-    });
-  });
-}
-
-function copySet(set: MnistSplit['train']): WorkerInput['train'] {
-  return { images: set.images.data.slice(), labels: set.labels.slice() };
+  return error;
 }
 
 async function train(io: Io, opts: Record<string, unknown>): Promise<void> {
@@ -244,24 +210,31 @@ async function trainWith(
   const json = opts.json === true;
   const outPath = files.out;
   const checkpointPath = files.checkpoint;
+  const historyPath = flags.history ?? null;
   const threads = flags.threads ?? 'auto';
   const trainFlags: TrainFlags = {
     ...flags,
     ...(opts.shuffle === false ? { shuffle: false } : {}),
+    ...(opts.monitorTest === true ? { monitorTest: true } : {}),
+    ...(opts.expand === true ? { expand: true } : {}),
   };
-  const { settings, network, rng, resumeFrom } = prepareStart(trainFlags, resumed);
-  const data = await loadData(settings.data, {
-    train: settings.train ?? undefined,
-    test: settings.test ?? undefined,
-  });
-  checkFit(settings, data.train.size, IMAGE_PIXELS, CLASSES);
+  const { settings, network, rng, resumeFrom, previous } = prepareStart(trainFlags, resumed);
+  const trainer = await import('@mlisp/trainer');
+  if (typeof threads === 'number' && threads > 1 && !trainer.hasSharedWasmMemory()) {
+    throw new UsageError(
+      `invalid value for --threads: '${threads}' (this runtime has no shared WebAssembly memory; use --threads auto or 1)`,
+    );
+  }
+  const data = await prepareData(settings);
+  const columns = columnsOf(settings);
 
   const c = io.color;
   if (!json) {
     println(io, `${c.bold('mlisp train')}: ${describeSettings(settings)}`);
+    const validation = data.validation === null ? '' : `, ${data.validation.size} validation`;
     println(
       io,
-      `data: ${data.train.size} training and ${data.test.size} test digits (${describeData(settings.data)})`,
+      `data: ${data.train.size} training${settings.expand ? ' (expanded 5x)' : ''}${validation} and ${data.test.size} test digits (${describeData(settings.data)})`,
     );
     if (resumeFrom !== undefined) {
       const where =
@@ -270,13 +243,14 @@ async function trainWith(
           : `after epoch ${resumeFrom.epoch}`;
       println(io, `resuming ${where}, from ${flags.resume}`);
     }
-    println(io, epochHeader(c));
+    println(io, c.dim(COST_NOTE));
+    println(io, epochHeader(columns, c));
   }
 
   const progress = new EpochProgress(io.stderr, io.colorErr);
-  const stop = new SharedArrayBuffer(4);
+  const controller = new AbortController();
   const signals = onStopSignals((request) => {
-    Atomics.store(new Int32Array(stop), 0, 1);
+    controller.abort();
     progress.stop();
     const again = request.signal === 'SIGINT' ? 'Ctrl-C again' : `${request.signal} again`;
     const why = request.note === undefined ? request.signal : `${request.signal}: ${request.note}`;
@@ -289,68 +263,68 @@ async function trainWith(
   const failures: string[] = [];
   let checkpointFailed = false;
   let outFailed = false;
-
-  let trainingSeconds = 0;
-  const onMessage = (m: WorkerMessage) => {
-    if (m.type === 'warning') {
-      progress.stop();
-      eprintln(io, io.colorErr.red(`mlisp: ${m.message}`));
-      failures.push(m.message);
-      checkpointFailed = true;
-      return;
-    }
-    if (m.type === 'batch') {
-      if (m.batch === 0) progress.start(m.epoch, settings.epochs, data.train.size);
-      progress.update(Math.min(data.train.size, (m.batch + 1) * settings.batch));
-      return;
-    }
-    if (m.type !== 'epoch') return;
-    const event = m.event;
+  const onCheckpointFailure = (message: string) => {
     progress.stop();
-    trainingSeconds += event.seconds;
-    const line = {
-      epoch: event.epoch,
-      trainCost: event.trainingCost ?? Number.NaN,
-      testCost: event.evaluationCost ?? Number.NaN,
-      testAccuracy: event.evaluationAccuracy ?? Number.NaN,
-      eta: event.eta,
-      seconds: event.seconds,
-    };
-    if (json) printJson(io, { event: 'epoch', ...line });
-    else println(io, formatEpochLine({ ...line, epochs: settings.epochs }, c));
+    eprintln(io, io.colorErr.red(`mlisp: ${message}`));
+    failures.push(message);
+    checkpointFailed = true;
   };
 
-  let result: Extract<WorkerMessage, { type: 'done' }>;
+  let trainingSeconds = 0;
+  let shownEpoch = 0;
+  const onProgress = (epoch: number, done: number) => {
+    if (!progress.enabled || controller.signal.aborted) return;
+    if (epoch !== shownEpoch) {
+      shownEpoch = epoch;
+      progress.start(epoch, settings.epochs, data.train.size);
+    }
+    progress.update(done);
+  };
+  const onEpoch = (record: EpochRecord, records: readonly EpochRecord[]) => {
+    progress.stop();
+    shownEpoch = 0;
+    trainingSeconds += record.seconds;
+    if (historyPath !== null) writeHistory(historyPath, records);
+    if (json) printJson(io, { event: 'epoch', ...record });
+    else println(io, formatEpochLine(record, settings.epochs, columns, c));
+  };
+
+  let result: RunOutput;
   try {
-    result = await runWorker(
-      {
-        settings,
-        model: modelToJson(network, settings.cost),
-        rng: rng.getState(),
-        resumeFrom: resumeFrom ?? null,
-        train: copySet(data.train),
-        test: copySet(data.test),
-        checkpointPath,
-        stop,
-        progress: progress.enabled,
-        threads,
-      },
-      onMessage,
-    );
+    const { runTraining } = await import('../train-run.js');
+    result = await runTraining({
+      settings,
+      network,
+      rng,
+      resumeFrom,
+      previous,
+      data,
+      threads,
+      signal: controller.signal,
+      checkpointPath,
+      onCheckpointFailure,
+      onProgress,
+      onEpoch,
+    });
+  } catch (error) {
+    throw await cliError(error, settings);
   } finally {
     progress.stop();
     signals.dispose();
   }
 
-  const trained = modelFromJson(result.model, 'trained model').network;
+  const { watchedFigure } = await import('../train-run.js');
   const interrupted = result.stopReason === 'aborted';
-  const evaluation = evaluate(trained, settings.cost, data.test);
+  const keptBest = settings.earlyStop !== null && result.best !== null;
+  const kept = keptBest ? (result.best as NonNullable<RunOutput['best']>).network : network;
+  const evaluation = evaluate(kept, settings.cost, data.test);
   const epochs = result.state.epoch;
+  if (historyPath !== null && result.records.length === 0) writeHistory(historyPath, []);
   if (outPath !== null) {
     try {
-      writeModel(outPath, trained, settings.cost, {
+      writeModel(outPath, kept, settings.cost, {
         createdBy: 'mlisp train',
-        epochs,
+        epochs: keptBest ? (result.best as NonNullable<RunOutput['best']>).epoch : epochs,
         testAccuracy: evaluation.accuracy,
         settings,
       });
@@ -362,10 +336,22 @@ async function trainWith(
     }
   }
   const seconds = (performance.now() - started) / 1000;
+  const best =
+    result.best === null ? null : { epoch: result.best.epoch, accuracy: result.best.accuracy };
+  const watched = watchedFigure(settings);
   if (json) {
     printJson(io, {
       event: 'done',
       epochs,
+      stopReason: interrupted ? 'interrupted' : result.stopReason,
+      ...(best === null
+        ? {}
+        : {
+            bestEpoch: best.epoch,
+            [watched === 'validationAccuracy' ? 'bestValidationAccuracy' : 'bestTestAccuracy']:
+              best.accuracy,
+          }),
+      modelEpoch: keptBest ? best?.epoch : epochs,
       testAccuracy: evaluation.accuracy,
       model: outFailed ? null : outPath,
       seconds,
@@ -374,7 +360,7 @@ async function trainWith(
       ...(failures.length > 0 ? { failed: failures } : {}),
     });
   } else {
-    printSummary(io, trained, data, {
+    printSummary(io, kept, data.test, {
       epochs,
       seconds,
       trainingSeconds,
@@ -382,7 +368,16 @@ async function trainWith(
       evaluation,
       modelPath: outFailed ? null : outPath,
       checkpointPath: checkpointFailed ? null : checkpointPath,
-      interrupted,
+      stopReason: result.stopReason,
+      batch: result.state.batch,
+      batches: Math.ceil(data.train.size / settings.batch),
+      records: result.records,
+      best,
+      watched,
+      keptBest,
+      earlyStop: settings.earlyStop,
+      etaSchedule: settings.etaSchedule,
+      quiet: opts.quiet === true,
     });
   }
   if (failures.length > 0) {

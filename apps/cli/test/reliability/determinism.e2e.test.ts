@@ -41,6 +41,7 @@ async function train(name: string, flags: string[], copy: number): Promise<Run> 
   expect(result.code, result.stderr).toBe(0);
   const checkpoint = JSON.parse(readFileSync(ckpt, 'utf8'));
   for (const event of checkpoint.trainer.history) delete event.seconds;
+  for (const record of checkpoint.cli.records) delete record.seconds;
   // `model` is the --out path, which differs between the two runs by design.
   const lines = jsonLines(result.stdout).map(({ seconds: _s, model: _m, ...rest }) => rest);
   return { model: readFileSync(out), checkpoint, lines };

@@ -19,6 +19,9 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const FLAGS = [
   ...['--train', '200', '--test', '50', '--sizes', '784,10,10', '--batch', '10'],
   ...['--activation', 'linear', '--cost', 'cross-entropy', '--lambda', '0', '--eta', '100'],
+  // float64: in float32 the weights overflow in the first epoch, before a checkpoint exists.
+  '--precision',
+  'f64',
 ];
 const BATCHES = 20; // 200 samples in mini-batches of 10
 
@@ -26,6 +29,7 @@ const BATCHES = 20; // 200 samples in mini-batches of 10
 function withoutTimings(file: string): unknown {
   const json = JSON.parse(readFileSync(file, 'utf8'));
   for (const event of json.trainer.history) delete event.seconds;
+  for (const record of json.cli.records) delete record.seconds;
   return json;
 }
 
@@ -56,7 +60,7 @@ describe('a diverging run', () => {
     const lines = jsonLines(result.stdout);
     expect(lines.map((l) => l.epoch)).toEqual(Array.from({ length: epoch - 1 }, (_, i) => i + 1));
     for (const l of lines)
-      expect(Number.isFinite(l.trainCost) && Number.isFinite(l.testCost)).toBe(true);
+      expect(Number.isFinite(l.batchCost) && Number.isFinite(l.testCost)).toBe(true);
     expect(existsSync(out)).toBe(false); // no model full of NaN
 
     // The checkpoint: readable by the CLI and by parseModel, finite, from epoch - 1.

@@ -59,6 +59,7 @@ interface State {
 function normalised(text: string): string {
   const json = JSON.parse(text);
   for (const event of json.trainer.history) delete event.seconds;
+  for (const record of json.cli.records) delete record.seconds;
   return JSON.stringify(json);
 }
 
