@@ -3,6 +3,7 @@
  * them when none is named) and prints a table, or JSON with `--json`.
  */
 import { cpus } from 'node:os';
+import { formatChapter3Table, runChapter3Bench } from './chapter3-rows.js';
 import { formatCliTable, runCliBench, runFashionBench } from './cli-rows.js';
 import {
   formatOptionsTable,
@@ -39,6 +40,12 @@ const BENCHMARKS: Record<string, Benchmark> = {
       '[784,100,10] relu + softmax/log-likelihood and sigmoid + momentum 0.9 beside sigmoid/cross-entropy on the same engine',
     run: () => runOptionsBench(),
     format: formatOptionsTable,
+  },
+  chapter3: {
+    description:
+      '[784,100,10] with dropout 0.5 and with --expand (expandShifted) beside the plain epoch on the same engine, per sample',
+    run: (timing) => runChapter3Bench({ quick: timing.repetitions <= 3 }),
+    format: formatChapter3Table,
   },
   threads: {
     description: "one thread against two across network sizes (the rule of threads 'auto')",
