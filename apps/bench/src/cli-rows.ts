@@ -5,6 +5,11 @@
  * B on the bundled digits. `fashion`: Debian's Fashion-MNIST (60,000 + 10,000
  * images, `apt-get install dataset-fashion-mnist`) with [784,100,10] and
  * every other flag at its default, plus the run's peak resident memory.
+ *
+ * The two contenders run in alternation, several rounds each, and each side's
+ * figure is the median over all its epochs: this machine's speed drifts by
+ * tens of percent from minute to minute, and runs back to back would compare
+ * two different machines.
  */
 import { existsSync } from 'node:fs';
 import { median } from './timing.js';
@@ -56,19 +61,36 @@ function numpyRun(dir: string, workload: string, epochs: number): NumpyRun | und
   return runNumpyPeer(script, dir, workload, epochs, SEED, 'float32');
 }
 
-function rowOf(name: string, cli: CliRun, numpy: NumpyRun | undefined, target: number): CliRow {
-  const whole = median(cli.wallSeconds);
-  const numpyF32Seconds = numpy === undefined ? Number.NaN : median(numpy.epoch_s);
+/** The runs of both contenders, `rounds` times in alternation (mlisp first). */
+async function alternate(
+  rounds: number,
+  cli: () => Promise<CliRun>,
+  numpy: () => NumpyRun | undefined,
+): Promise<{ cli: CliRun[]; numpy: NumpyRun[] }> {
+  const runs: { cli: CliRun[]; numpy: NumpyRun[] } = { cli: [], numpy: [] };
+  for (let r = 0; r < rounds; r++) {
+    runs.cli.push(await cli());
+    const peer = numpy();
+    if (peer !== undefined) runs.numpy.push(peer);
+  }
+  return runs;
+}
+
+function rowOf(name: string, runs: { cli: CliRun[]; numpy: NumpyRun[] }, target: number): CliRow {
+  const whole = median(runs.cli.flatMap((r) => r.wallSeconds));
+  const numpyF32Seconds =
+    runs.numpy.length === 0 ? Number.NaN : median(runs.numpy.flatMap((r) => r.epoch_s));
+  const last = runs.cli[runs.cli.length - 1] as CliRun;
   return {
     name,
-    trainingSeconds: median(cli.trainingSeconds),
+    trainingSeconds: median(runs.cli.flatMap((r) => r.trainingSeconds)),
     wholeEpochSeconds: whole,
     numpyF32Seconds,
     ratio: whole / numpyF32Seconds,
     target,
-    accuracy: cli.accuracy,
-    numpyAccuracy: numpy?.accuracy ?? Number.NaN,
-    peakBytes: cli.peakBytes,
+    accuracy: last.accuracy,
+    numpyAccuracy: runs.numpy[runs.numpy.length - 1]?.accuracy ?? Number.NaN,
+    peakBytes: Math.max(...runs.cli.map((r) => r.peakBytes)),
   };
 }
 
@@ -82,18 +104,22 @@ function requireCli(): string {
 export async function runCliBench(options: { quick?: boolean } = {}): Promise<CliBench> {
   const script = requireCli();
   const epochs = options.quick === true ? 3 : 6;
+  const rounds = options.quick === true ? 1 : 5;
   const data = loadTrainData();
   const idx = await writeIdxFolder(data);
   const rows: CliRow[] = [];
   const notes: string[] = [];
   for (const w of [WORKLOAD_A, WORKLOAD_B] as Workload[]) {
-    const cli = await runCliArgs(script, cliFlags(w, epochs, SEED));
-    const numpy = numpyRun(idx, w.name, 3);
-    if (numpy === undefined && !notes.includes(NO_NUMPY)) notes.push(NO_NUMPY);
-    rows.push(rowOf(`mlisp train, workload ${w.name}`, cli, numpy, 0.8));
+    const runs = await alternate(
+      rounds,
+      () => runCliArgs(script, cliFlags(w, epochs, SEED)),
+      () => numpyRun(idx, w.name, 3),
+    );
+    if (runs.numpy.length === 0 && !notes.includes(NO_NUMPY)) notes.push(NO_NUMPY);
+    rows.push(rowOf(`mlisp train, workload ${w.name}`, runs, 0.8));
   }
   notes.push(
-    `\`mlisp train --json\` with the workload's network and hyper-parameters and the default speed flags (--precision f32, --threads auto), ${epochs} epochs on the bundled 7996/2004 digits; ` +
+    `\`mlisp train --json\` with the workload's network and hyper-parameters and the default speed flags (--precision f32, --threads auto), ${epochs} epochs on the bundled 7996/2004 digits, and numpy_peer.py (3 epochs), in alternation ${rounds} times; medians over all epochs. ` +
       '"whole epoch" is the time between its epoch events (training plus the test cost and accuracy it prints), from epoch 2 on.',
   );
   return { rows, notes };
@@ -111,17 +137,22 @@ export async function runFashionBench(options: { quick?: boolean } = {}): Promis
   }
   const script = requireCli();
   const epochs = options.quick === true ? 2 : 3;
-  const cli = await runCliArgs(script, [
-    'train',
-    ...['--data', FASHION_DIR, '--sizes', '784,100,10', '--epochs', String(epochs), '--json'],
-  ]);
-  // numpy's workload B is the same run: [784,100,10], cross-entropy, η 0.5, λ 5, mini-batches of 10.
-  const numpy = numpyRun(FASHION_DIR, 'B', 2);
+  const rounds = options.quick === true ? 1 : 3;
+  const runs = await alternate(
+    rounds,
+    () =>
+      runCliArgs(script, [
+        'train',
+        ...['--data', FASHION_DIR, '--sizes', '784,100,10', '--epochs', String(epochs), '--json'],
+      ]),
+    // numpy's workload B is the same run: [784,100,10], cross-entropy, η 0.5, λ 5, mini-batches of 10.
+    () => numpyRun(FASHION_DIR, 'B', 2),
+  );
   const notes = [
-    `\`mlisp train --data ${FASHION_DIR} --sizes 784,100,10 --epochs ${epochs} --json\` (every other flag at its default), against numpy_peer.py workload B (the same network and hyper-parameters) in float32. Peak RSS of the whole mlisp process (GNU time).`,
+    `\`mlisp train --data ${FASHION_DIR} --sizes 784,100,10 --epochs ${epochs} --json\` (every other flag at its default), against numpy_peer.py workload B (the same network and hyper-parameters, 2 epochs) in float32, in alternation ${rounds} times; medians over all epochs. Peak RSS of the whole mlisp process (GNU time; the largest of the runs).`,
   ];
-  if (numpy === undefined) notes.push(NO_NUMPY);
-  return { rows: [rowOf('Fashion-MNIST 60k [784,100,10]', cli, numpy, 1)], notes };
+  if (runs.numpy.length === 0) notes.push(NO_NUMPY);
+  return { rows: [rowOf('Fashion-MNIST 60k [784,100,10]', runs, 1)], notes };
 }
 
 /** The table of {@link runCliBench} / {@link runFashionBench}. */

@@ -9,6 +9,7 @@ import { finiteCheck, forward, outputDelta, softmaxDelta, softmaxRows } from './
 import { ACT_LINEAR } from './activations';
 export { ACT_LEAKY_RELU, ACT_LINEAR, ACT_RELU, ACT_SIGMOID, ACT_TANH } from './activations';
 import { deltaBelow, updateBiases, updateWeights } from './backward';
+import { expandPixels } from './pixels';
 
 // The memory layout's one source: the host (src/fast/wasm-layout.ts) reads
 // these exported constants from the instance, so no copy of them is kept in
@@ -29,7 +30,10 @@ export const P_DROP_KEY: i32 = 10; // dropout: the epoch's key (u32)
 export const P_DROP_THRESHOLD: i32 = 11; // dropout: a neuron is dropped when its hash's top 24 bits are below this
 export const P_POSITION: i32 = 12; // dropout: the position in the epoch's order of the call's first sample
 export const P_DROP_SCALE: i32 = 14; // dropout: 1/(1 − p), an f64 in words 14 and 15
-export const HEADER_WORDS: i32 = 16;
+export const P_BYTES: i32 = 16; // 1: the next call's inputs are 8-bit pixels (see pixels.ts), else values of T
+export const P_SCRATCH: i32 = 17; // address of thread 0's scratch rows (pixels expanded), sizes[0] padded to 16 values each
+export const P_SCRATCH_BYTES: i32 = 18; // bytes from one thread's scratch rows to the next's
+export const HEADER_WORDS: i32 = 20;
 
 // Bits of the plan's flags.
 export const F_QUADRATIC: i32 = 1; // quadratic cost (else cross-entropy, or log-likelihood with F_SOFTMAX)
@@ -112,6 +116,21 @@ function barrier(plan: usize, thread: i32): void {
   }
 }
 
+/**
+ * Address of the values of input row r (at `inputs`, n0 values per row) for
+ * row i of thread `thread`'s batch: the row itself, or, when the inputs are
+ * 8-bit pixels, the thread's scratch row i after expanding it there.
+ */
+// @ts-ignore: decorator
+@inline function inputRow<T>(plan: usize, thread: i32, inputs: usize, r: usize, n0: i32, i: i32): usize {
+  if (header(plan, P_BYTES) == 0) return inputs + r * <usize>n0 * sizeof<T>();
+  const ldx = <usize>((n0 + 15) & ~15);
+  const scratch = <usize>header(plan, P_SCRATCH) + <usize>thread * <usize>header(plan, P_SCRATCH_BYTES);
+  const row = scratch + <usize>i * ldx * sizeof<T>();
+  expandPixels<T>(inputs + r * <usize>n0, row, n0);
+  return row;
+}
+
 function epoch<T>(
   plan: usize, thread: i32, count: i32, batchSize: i32, eta: f64, decay: f64, wd: f64, mu: f64,
 ): void {
@@ -145,7 +164,7 @@ function epoch<T>(
     const lr = <T>(eta / m);
     for (let i = 0; i < m; i++) {
       const r = <usize>load<i32>(order + (<usize>(start + i) << 2));
-      store<usize>(rowX + (<usize>i << alignof<usize>()), inputs + r * <usize>n0 * size);
+      store<usize>(rowX + (<usize>i << alignof<usize>()), inputRow<T>(plan, thread, inputs, r, n0, i));
       store<usize>(rowY + (<usize>i << alignof<usize>()), targets + r * <usize>nL * size);
     }
     for (let l = 1; l <= L; l++) {
@@ -235,7 +254,7 @@ function forwardSet<T>(plan: usize, thread: i32, inputs: usize, count: i32, batc
   for (let start = 0; start < count; start += batchSize) {
     const m = start + batchSize <= count ? batchSize : count - start;
     for (let i = 0; i < m; i++) {
-      store<usize>(rowX + (<usize>i << alignof<usize>()), inputs + <usize>(start + i) * <usize>n0 * size);
+      store<usize>(rowX + (<usize>i << alignof<usize>()), inputRow<T>(plan, thread, inputs, <usize>(start + i), n0, i));
     }
     for (let l = 1; l <= L; l++) {
       const rows = l == 1 ? rowX : <usize>field(plan, l - 1, L_ROWS);

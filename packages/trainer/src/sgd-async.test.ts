@@ -106,12 +106,14 @@ describe('trainInPlaceAsync', () => {
         epochs: 1,
         batchSize: 10,
       });
-    expect(autoThreads(sizes(600), 10)).toBe(1);
-    expect((await run(600)).threads).toBe(1);
-    expect(autoThreads(sizes(660), 10)).toBe(2);
-    expect((await run(660)).threads).toBe(2);
+    // 10 · (60w + 4w) multiply-adds per batch: 999,680 for w = 1562, 1,000,320 for 1563.
+    expect(autoThreads(sizes(1562), 10)).toBe(1);
+    expect((await run(1562)).threads).toBe(1);
+    expect(autoThreads(sizes(1563), 10)).toBe(2);
+    expect((await run(1563)).threads).toBe(2);
     expect(autoThreads([784, 30, 10], 10)).toBe(1);
-    expect(autoThreads([784, 100, 10], 10)).toBe(2);
+    expect(autoThreads([784, 100, 10], 10)).toBe(1);
+    expect(autoThreads([784, 200, 10], 10)).toBe(2);
   });
 
   it('sends the same onBatch and onEpoch events as trainInPlace', async () => {

@@ -71,13 +71,15 @@ export function checkThreads(threads: unknown): void {
 /**
  * Multiply-adds per mini-batch from which two threads train faster than one
  * on two free cores: below it, the barriers between a batch's phases (a few
- * microseconds each) cost more than half the work saves. [784,30,10] in
- * batches of 10 (238,200 multiply-adds) trained slower on two threads,
- * [784,100,10] (794,000) faster (0.120 → 0.082 s per epoch); `pnpm bench
- * threads` measures it (docs/guide/performance.md). On a machine whose cores
- * are busy with other work two threads lose at every size: pass threads 1.
+ * microseconds each) cost about what half the work saves. With the
+ * zero-skipping kernels, `pnpm bench threads` (docs/guide/performance.md) on
+ * a 2-core AMD EPYC VM: [784,30,10] and [784,50,10] in batches of 10 (238,200
+ * and 397,000) train 5% slower on two threads; [784,100,10] (794,000) from
+ * 9% faster to 5% slower from run to run (a wash, so one thread); [784,200,10]
+ * (1,588,000) 10–20% faster. On a machine whose cores are busy with other
+ * work two threads lose at every size: pass threads 1.
  */
-export const TWO_THREAD_MIN_WORK = 400_000;
+export const TWO_THREAD_MIN_WORK = 1_000_000;
 
 /**
  * The threads `'auto'` gives a network trained in mini-batches of `batchSize`:

@@ -33,6 +33,9 @@ export interface MemoryLayout {
   readonly barrier: number;
   readonly control: number;
   readonly rows: number;
+  /** Per thread: the scratch rows that 8-bit pixel inputs are expanded into, `scratchBytes` apart. */
+  readonly scratch: number;
+  readonly scratchBytes: number;
   readonly layers: readonly LayerAddresses[];
   /** First byte of the training-set region. */
   readonly dataStart: number;
@@ -91,6 +94,8 @@ export function layoutMemory(config: EngineConfig, base: number, threads: number
   const control = take(128);
   // Per thread: batchSize input-row and batchSize target-row pointers, each table on its own cache lines.
   const rows = take(threads * align(2 * batchSize * 4));
+  const scratchBytes = align(batchSize * padded(sizes[0] as number) * size);
+  const scratch = take(threads * scratchBytes);
   const layers: LayerAddresses[] = [];
   for (let l = 1; l <= L; l++) {
     const nIn = sizes[l - 1] as number;
@@ -111,7 +116,7 @@ export function layoutMemory(config: EngineConfig, base: number, threads: number
       rows: take(batchSize * 4),
     });
   }
-  return { plan, barrier, control, rows, layers, dataStart: top };
+  return { plan, barrier, control, rows, scratch, scratchBytes, layers, dataStart: top };
 }
 
 /**
@@ -154,6 +159,8 @@ export function writePlan(
   words[h + K.P_BARRIER] = layout.barrier;
   words[h + K.P_ROWS] = layout.rows;
   words[h + K.P_CAN_WAIT] = canWait;
+  words[h + K.P_SCRATCH] = layout.scratch;
+  words[h + K.P_SCRATCH_BYTES] = layout.scratchBytes;
   const size = config.dtype === 'float32' ? 4 : 8;
   layout.layers.forEach((a, index) => {
     const r = h + K.HEADER_WORDS + index * K.LAYER_WORDS;
@@ -187,11 +194,15 @@ export interface DataAddresses {
   readonly end: number;
 }
 
-/** Training-set region of `rows` samples: the order, the per-batch costs, then inputs and targets. */
+/**
+ * Training-set region of `rows` samples: the order, the per-batch costs, then
+ * inputs (8-bit pixels when `pixels`, see {@link pixelBytes}) and targets.
+ */
 export function dataAddresses(
   layout: MemoryLayout,
   config: EngineConfig,
   rows: number,
+  pixels: boolean,
 ): DataAddresses {
   const size = config.dtype === 'float32' ? 4 : 8;
   const n0 = config.sizes[0] as number;
@@ -199,7 +210,7 @@ export function dataAddresses(
   const order = layout.dataStart;
   const costs = align(order + rows * 4);
   const inputs = align(costs + Math.ceil(rows / config.batchSize) * 8);
-  const targets = align(inputs + rows * n0 * size);
+  const targets = align(inputs + rows * n0 * (pixels ? 1 : size));
   return { order, costs, inputs, targets, end: align(targets + rows * nL * size) };
 }
 
@@ -230,4 +241,38 @@ export function writeDropout(
 /** Turns the per-batch costs on (at `address`) or off (0) for the next call. */
 export function writeCostsAddress(words: Int32Array, layout: MemoryLayout, address: number): void {
   words[(layout.plan >> 2) + LAYOUT.P_COSTS] = address;
+}
+
+/** Tells the next call whether its inputs are 8-bit pixels (see {@link pixelBytes}) or values. */
+export function writeInputKind(words: Int32Array, layout: MemoryLayout, pixels: boolean): void {
+  words[(layout.plan >> 2) + LAYOUT.P_BYTES] = pixels ? 1 : 0;
+}
+
+/** byte k -> k / 255 in float64 and in float32: an 8-bit pixel's value. */
+const PIXEL64 = Float64Array.from({ length: 256 }, (_, k) => k / 255);
+const PIXEL32 = Float32Array.from(PIXEL64);
+
+/**
+ * True when every value, in the engine's number type, is k / 255 for a byte k
+ * (8-bit pixels, MNIST's: stored as bytes they take a quarter of float32's
+ * memory, an eighth of float64's). The kernels expand a pixel to k / 255 in
+ * that type (assembly/pixels.ts), so both storages train on the same numbers;
+ * −0 is not a pixel (it would come back as +0).
+ */
+export function arePixels(values: ArrayLike<number>, dtype: EngineConfig['dtype']): boolean {
+  const table = dtype === 'float32' ? PIXEL32 : PIXEL64;
+  const round = dtype === 'float32' ? Math.fround : (v: number) => v;
+  const n = values.length;
+  for (let i = 0; i < n; i++) {
+    const v = round(values[i] as number);
+    const k = Math.round(v * 255);
+    if (!(k >= 0 && k <= 255) || table[k] !== v || (v === 0 && 1 / v < 0)) return false;
+  }
+  return true;
+}
+
+/** Writes the byte k of each pixel k / 255 of `values` (see {@link arePixels}) to `bytes`. */
+export function writePixels(values: ArrayLike<number>, bytes: Uint8Array): void {
+  const n = values.length;
+  for (let i = 0; i < n; i++) bytes[i] = Math.round((values[i] as number) * 255);
 }

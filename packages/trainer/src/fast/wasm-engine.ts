@@ -10,6 +10,7 @@ import {
   withEta,
 } from './config.js';
 import {
+  arePixels,
   bufferRows,
   type DataAddresses,
   dataAddresses,
@@ -19,6 +20,8 @@ import {
   writeCostsAddress,
   writeDataAddresses,
   writeDropout,
+  writeInputKind,
+  writePixels,
   writePlan,
 } from './layout.js';
 import { type ScoreTotals, scoreRows } from './score.js';
@@ -68,12 +71,16 @@ export class WasmEpochEngine implements EpochEngine {
   private dataInputs: FloatArray | undefined;
   private dataTargets: FloatArray | undefined;
   private dataAt: DataAddresses | undefined;
+  /** True when the training set is stored as 8-bit pixels (see arePixels). */
+  private dataPixels = false;
   private writtenThreads = 0;
   private dropoutKey = 0;
   private dropoutPosition = 0;
   private readonly cost: Cost;
   /** The evaluation set in linear memory (after the training set), by the array it was copied from. */
-  private evaluationSet: { data: FloatArray; rows: number; at: number; end: number } | undefined;
+  private evaluationSet:
+    | { data: FloatArray; rows: number; at: number; end: number; pixels: boolean }
+    | undefined;
 
   /**
    * @param module - a kernel module of `level`, built for shared memory when `threads` > 1
@@ -156,17 +163,25 @@ export class WasmEpochEngine implements EpochEngine {
       inputs.rows === this.dataRows
     )
       return;
-    const at = dataAddresses(this.layout, this.config, inputs.rows);
+    const pixels = arePixels(inputs.data, this.dtype);
+    const at = dataAddresses(this.layout, this.config, inputs.rows, pixels);
     this.reserve(at.end);
-    this.floats(at.inputs, inputs.data.length).set(inputs.data);
+    this.storeInputs(inputs.data, at.inputs, pixels);
     this.floats(at.targets, targets.data.length).set(targets.data);
     writeDataAddresses(this.words(), this.layout, at);
     // The evaluation set lives after the training set: this one may have overwritten it.
     this.evaluationSet = undefined;
     this.dataAt = at;
+    this.dataPixels = pixels;
     this.dataInputs = inputs.data;
     this.dataTargets = targets.data;
     this.dataRows = inputs.rows;
+  }
+
+  /** Stores input values at `at`: as bytes when they are 8-bit pixels, else in the engine's type. */
+  private storeInputs(values: FloatArray, at: number, pixels: boolean): void {
+    if (pixels) writePixels(values, new Uint8Array(this.memory.buffer, at, values.length));
+    else this.floats(at, values.length).set(values);
   }
 
   runEpoch(inputs: Matrix, targets: Matrix, order: ArrayLike<number>, costs?: Float64Array): void {
@@ -179,6 +194,7 @@ export class WasmEpochEngine implements EpochEngine {
     const o = at.order >> 2;
     for (let p = 0; p < count; p++) words[o + p] = order[p] as number;
     writeCostsAddress(words, this.layout, costs === undefined ? 0 : at.costs);
+    writeInputKind(words, this.layout, this.dataPixels);
     writeDropout(words, this.layout, this.dropoutKey, this.dropoutPosition);
     const { decay, wd } = l2Factors(this.config, inputs.rows);
     const plan = this.layout.plan;
@@ -193,22 +209,26 @@ export class WasmEpochEngine implements EpochEngine {
     }
   }
 
-  /** Byte address of `inputs` in linear memory: the training set's, or the evaluation set's (copied when new). */
-  private evaluationInputs(inputs: Matrix): number {
+  /**
+   * Where `inputs` are in linear memory and whether as 8-bit pixels: the
+   * training set's, or the evaluation set's (copied when new).
+   */
+  private evaluationInputs(inputs: Matrix): { at: number; pixels: boolean } {
     if (
       this.dataAt !== undefined &&
       inputs.data === this.dataInputs &&
       inputs.rows === this.dataRows
     )
-      return this.dataAt.inputs;
+      return { at: this.dataAt.inputs, pixels: this.dataPixels };
     const set = this.evaluationSet;
-    if (set !== undefined && inputs.data === set.data && inputs.rows === set.rows) return set.at;
+    if (set !== undefined && inputs.data === set.data && inputs.rows === set.rows) return set;
+    const pixels = arePixels(inputs.data, this.dtype);
     const at = align(this.dataAt?.end ?? this.layout.dataStart);
-    const end = align(at + inputs.data.length * this.size);
+    const end = align(at + inputs.data.length * (pixels ? 1 : this.size));
     this.reserve(end);
-    this.floats(at, inputs.data.length).set(inputs.data);
-    this.evaluationSet = { data: inputs.data, rows: inputs.rows, at, end };
-    return at;
+    this.storeInputs(inputs.data, at, pixels);
+    this.evaluationSet = { data: inputs.data, rows: inputs.rows, at, end, pixels };
+    return this.evaluationSet;
   }
 
   evaluate(inputs: Matrix, targets: Matrix, labels?: ArrayLike<number>): EngineEvaluation {
@@ -217,13 +237,14 @@ export class WasmEpochEngine implements EpochEngine {
     checkEvaluationArguments(sizes, inputs, targets, labels);
     const rows = inputs.rows;
     const nL = sizes[sizes.length - 1] as number;
-    const at = this.evaluationInputs(inputs);
+    const { at, pixels } = this.evaluationInputs(inputs);
     const out = Math.max(
       this.dataAt?.end ?? this.layout.dataStart,
       this.evaluationSet?.end ?? this.layout.dataStart,
     );
     this.reserve(out + rows * nL * this.size);
     this.writePlanFor(this.threads);
+    writeInputKind(this.words(), this.layout, pixels);
     const plan = this.layout.plan;
     const dtype32 = this.size === 4;
     if (this.team !== undefined && rows > 0)
