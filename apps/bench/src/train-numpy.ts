@@ -24,11 +24,16 @@ export function numpyPeerScript(): string | undefined {
   return existsSync(candidate) ? candidate : undefined;
 }
 
-/** The environment of the python child: OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE slow a current numpy. */
-function peerEnvironment(): NodeJS.ProcessEnv {
+/**
+ * The environment of the python child: OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE
+ * slow a current numpy. `threads` sets OPENBLAS_NUM_THREADS (default: the
+ * caller's environment, normally one per core).
+ */
+function peerEnvironment(threads?: number): NodeJS.ProcessEnv {
   const env = { ...process.env };
   delete env.OPENBLAS_CORETYPE;
   delete env.OPENBLAS_L2_SIZE;
+  if (threads !== undefined) env.OPENBLAS_NUM_THREADS = String(threads);
   return env;
 }
 
@@ -48,7 +53,7 @@ export async function writeIdxFolder(data: TrainData): Promise<string> {
   return dir;
 }
 
-/** Runs the numpy peer for `epochs` epochs of workload A or B. */
+/** Runs the numpy peer for `epochs` epochs of workload A or B (on `threads` OpenBLAS threads when given). */
 export function runNumpyPeer(
   script: string,
   idxDir: string,
@@ -56,12 +61,13 @@ export function runNumpyPeer(
   epochs: number,
   seed: number,
   dtype: 'float64' | 'float32',
+  threads?: number,
 ): NumpyRun {
   const result = spawnSync(
     'python3',
     [script, idxDir, workload, String(epochs), String(seed), dtype],
     {
-      env: peerEnvironment(),
+      env: peerEnvironment(threads),
       encoding: 'utf8',
       maxBuffer: 1 << 20,
     },

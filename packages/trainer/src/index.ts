@@ -34,6 +34,7 @@ export {
   hasSharedWasmMemory,
   hasWasmRelaxedSimd,
   hasWasmSimd,
+  inputDensity,
   MAX_THREADS,
   TWO_THREAD_MIN_WORK,
   type Velocities,

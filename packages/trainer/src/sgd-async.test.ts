@@ -9,6 +9,7 @@ import {
   defaultWorkerFactory,
   type EpochEvent,
   type FastWorker,
+  inputDensity,
   MAX_THREADS,
   type TrainAsyncOptions,
   type TrainerState,
@@ -92,28 +93,54 @@ describe('trainInPlaceAsync', () => {
     });
   }
 
+  it('inputDensity counts the vectors where a pair of rows is not all zero', () => {
+    const one = {
+      rows: 2,
+      cols: 8,
+      data: Float64Array.from([1, 0, 0, 0, 0, 0, 0, 0, ...new Array(8).fill(0)]),
+    };
+    expect(inputDensity(one, 'float32')).toBe(0.5);
+    expect(inputDensity(one, 'float64')).toBe(0.25);
+    const both = {
+      ...one,
+      data: Float64Array.from([1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2]),
+    };
+    expect(inputDensity(both, 'float32')).toBe(1);
+    expect(inputDensity(both, 'float64')).toBe(0.5);
+    expect(inputDensity({ rows: 1, cols: 8, data: new Float64Array(8) }, 'float32')).toBe(1);
+  });
+
   it("threads 'auto' (the default) uses two threads in Node only where they are faster", async () => {
     const small = await trainInPlaceAsync(fresh(), train, { ...base, epochs: 1 });
     expect(small.threads).toBe(1);
     expect(small.path).toBe(availablePaths()[0]);
-    // 10 · (60·600 + 600·4) = 384,000 multiply-adds per batch: one thread; 660 wide, 422,400: two.
     const sizes = (width: number) => [60, width, 4];
-    const data = (n: number) => ({ inputs: zeros(n, 60), targets: zeros(n, 4) });
-    const run = async (width: number) =>
-      trainInPlaceAsync(createNetwork(sizes(width), { seed: 1 }), data(20), {
+    /** n rows whose first `density` of each row's 4-value blocks are 1, the rest 0. */
+    const data = (n: number, density: number) => {
+      const inputs = zeros(n, 60);
+      for (let i = 0; i < n; i++) inputs.data.fill(1, i * 60, i * 60 + 60 * density);
+      return { inputs, targets: zeros(n, 4) };
+    };
+    const run = async (width: number, density: number) =>
+      trainInPlaceAsync(createNetwork(sizes(width), { seed: 1 }), data(20, density), {
         cost: 'quadratic',
         eta: 0.1,
         epochs: 1,
         batchSize: 10,
       });
-    // 10 · (60w + 4w) multiply-adds per batch: 999,680 for w = 1562, 1,000,320 for 1563.
-    expect(autoThreads(sizes(1562), 10)).toBe(1);
-    expect((await run(1562)).threads).toBe(1);
-    expect(autoThreads(sizes(1563), 10)).toBe(2);
-    expect((await run(1563)).threads).toBe(2);
-    expect(autoThreads([784, 30, 10], 10)).toBe(1);
-    expect(autoThreads([784, 100, 10], 10)).toBe(1);
-    expect(autoThreads([784, 200, 10], 10)).toBe(2);
+    // 10 · (60w + 4w) multiply-adds per batch on dense inputs: 449,920 for w = 703, 450,560 for 704.
+    expect(autoThreads(sizes(703), 10)).toBe(1);
+    expect((await run(703, 1)).threads).toBe(1);
+    expect(autoThreads(sizes(704), 10)).toBe(2);
+    expect((await run(704, 1)).threads).toBe(2);
+    // Inputs that are half zero blocks: the first layer counts half.
+    expect(autoThreads(sizes(704), 10, 0.5)).toBe(1);
+    expect((await run(704, 0.5)).threads).toBe(1);
+    // MNIST-like density (0.39): [784,100,10] on 1, [784,200,10] on 2; dense [784,100,10] on 2.
+    expect(autoThreads([784, 30, 10], 10, 0.39)).toBe(1);
+    expect(autoThreads([784, 100, 10], 10, 0.39)).toBe(1);
+    expect(autoThreads([784, 200, 10], 10, 0.39)).toBe(2);
+    expect(autoThreads([784, 100, 10], 10)).toBe(2);
   });
 
   it('sends the same onBatch and onEpoch events as trainInPlace', async () => {

@@ -6,10 +6,12 @@ import { dtypeOf } from '@mlisp/tensor';
 import type { EvaluationTotals } from './evaluate.js';
 import { activationCodes } from './fast/config.js';
 import {
+  autoThreads,
   availablePaths,
   compileKernelsSync,
   createEpochEngine,
   createEpochEngineSync,
+  inputDensity,
 } from './fast/engine.js';
 import type { EpochEngine, EpochEngineOptions } from './fast/types.js';
 import { MatrixEngine } from './matrix-engine.js';
@@ -119,10 +121,24 @@ export async function openEngine(run: Run): Promise<TrainEngine> {
   }
   const options: EpochEngineOptions = {
     ...engineOptions(run),
-    threads: o.threads,
+    threads: threadsFor(run),
     ...(o.workerFactory === undefined ? {} : { workerFactory: o.workerFactory }),
   };
   return new WasmTrainEngine(run, await createEpochEngine(network, options));
+}
+
+/**
+ * The run's thread count: `o.threads`, except that `'auto'` becomes 1 where
+ * the kernels' share of the first layer's work on this training set (its zero
+ * blocks are skipped) leaves too little for two threads. Where it does not,
+ * `'auto'` stays, so the engine still falls back to 1 without shared memory.
+ */
+function threadsFor(run: Run): number | 'auto' {
+  const { o, network, data } = run;
+  if (o.threads !== 'auto') return o.threads;
+  const dtype = dtypeOf((network.layers[0] as Network['layers'][number]).weights);
+  const density = inputDensity(data.inputs, dtype);
+  return autoThreads(network.sizes, o.batchSize, density) === 1 ? 1 : 'auto';
 }
 
 /**

@@ -1,4 +1,5 @@
 import type { Network } from '@mlisp/neurons';
+import type { DType, Matrix } from '@mlisp/tensor';
 import { resolveConfig } from './config.js';
 import { MAX_THREADS } from './layout.js';
 import { attachWorkers, defaultWorkerFactory } from './threads.js';
@@ -69,27 +70,65 @@ export function checkThreads(threads: unknown): void {
 }
 
 /**
- * Multiply-adds per mini-batch from which two threads train faster than one
- * on two free cores: below it, the barriers between a batch's phases (a few
- * microseconds each) cost about what half the work saves. With the
- * zero-skipping kernels, `pnpm bench threads` (docs/guide/performance.md) on
- * a 2-core AMD EPYC VM: [784,30,10] and [784,50,10] in batches of 10 (238,200
- * and 397,000) train 5% slower on two threads; [784,100,10] (794,000) from
- * 9% faster to 5% slower from run to run (a wash, so one thread); [784,200,10]
- * (1,588,000) 10–20% faster. On a machine whose cores are busy with other
- * work two threads lose at every size: pass threads 1.
+ * Multiply-adds per mini-batch (those the zero-skipping kernels run, see
+ * {@link autoThreads}) from which two threads train faster than one on two
+ * free cores: below it, the barriers between a batch's phases (a few
+ * microseconds each) cost about what half the work saves. Measured on a
+ * 2-core AMD EPYC VM with `mlisp train` and `pnpm bench threads`, alternating
+ * the two counts (docs/guide/performance.md): on the bundled MNIST digits,
+ * whose pairs of rows leave 61% of the first layer's float32 vectors all zero,
+ * [784,30,10] and [784,50,10] in batches of 10 (about 95,000 and 158,000)
+ * train 5% slower on two threads, [784,100,10] (316,000) from 9% faster to 5%
+ * slower from run to run (a wash, so one thread), [784,200,10] (631,000)
+ * 10–20% faster; on Fashion-MNIST (22% zero) [784,100,10] (621,000) 16%
+ * faster. On a machine whose cores are busy with other work two threads lose
+ * at every size: pass threads 1.
  */
-export const TWO_THREAD_MIN_WORK = 1_000_000;
+export const TWO_THREAD_MIN_WORK = 450_000;
 
 /**
- * The threads `'auto'` gives a network trained in mini-batches of `batchSize`:
- * 2 when a batch's multiply-adds (batchSize · Σ n_in·n_out) reach
- * {@link TWO_THREAD_MIN_WORK}, else 1 (never a count slower than one thread).
+ * The threads `'auto'` gives a network trained in mini-batches of
+ * `batchSize`: 2 when a batch's multiply-adds, batchSize · (density · n_0·n_1
+ * + Σ_{l≥2} n_{l−1}·n_l), reach {@link TWO_THREAD_MIN_WORK}, else 1 (never a
+ * count slower than one thread). `inputDensity` (default 1) is the share of
+ * the first layer's work the kernels run: see {@link inputDensity}.
  */
-export function autoThreads(sizes: readonly number[], batchSize: number): number {
-  let weights = 0;
-  for (let l = 1; l < sizes.length; l++) weights += (sizes[l - 1] as number) * (sizes[l] as number);
-  return batchSize * weights >= TWO_THREAD_MIN_WORK ? 2 : 1;
+export function autoThreads(sizes: readonly number[], batchSize: number, inputDensity = 1): number {
+  let work = 0;
+  for (let l = 1; l < sizes.length; l++) {
+    work += (sizes[l - 1] as number) * (sizes[l] as number) * (l === 1 ? inputDensity : 1);
+  }
+  return batchSize * work >= TWO_THREAD_MIN_WORK ? 2 : 1;
+}
+
+/**
+ * The share of the first layer's forward steps the zero-skipping kernels run
+ * on these inputs: the fraction of vectors (4 values in float32, 2 in float64)
+ * where a pair of rows has a value other than 0, over pairs of the first
+ * 4,096 rows. MNIST's digits: 0.39 in float32; Fashion-MNIST's: 0.78.
+ */
+export function inputDensity(inputs: Matrix, dtype: DType): number {
+  const lanes = dtype === 'float32' ? 4 : 2;
+  const cols = inputs.cols;
+  const vectors = Math.ceil(cols / lanes);
+  const pairs = Math.floor(Math.min(inputs.rows, 4096) / 2);
+  if (pairs === 0 || vectors === 0) return 1;
+  const data = inputs.data;
+  let marked = 0;
+  for (let p = 0; p < pairs; p++) {
+    const r0 = 2 * p * cols;
+    const r1 = r0 + cols;
+    for (let v = 0; v < vectors; v++) {
+      const end = Math.min(cols, (v + 1) * lanes);
+      for (let k = v * lanes; k < end; k++) {
+        if (data[r0 + k] !== 0 || data[r1 + k] !== 0) {
+          marked++;
+          break;
+        }
+      }
+    }
+  }
+  return marked / (pairs * vectors);
 }
 
 /**

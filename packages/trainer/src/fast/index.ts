@@ -9,6 +9,7 @@ export {
   availablePaths,
   createEpochEngine,
   createEpochEngineSync,
+  inputDensity,
   TWO_THREAD_MIN_WORK,
 } from './engine.js';
 export { MAX_THREADS } from './layout.js';
