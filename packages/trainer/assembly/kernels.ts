@@ -65,11 +65,31 @@ import { sigmoidRows } from './sigmoid';
   return s;
 }
 
-/** Stores f(z + b) of one output (act: an ACT_* code; ACT_LINEAR stores z + b). */
+/** Stores z + b of one output (the activation is applied to whole rows afterwards: see forward). */
 // @ts-ignore: decorator
-@inline function finish<T>(out: usize, z: T, b: usize, act: i32): void {
-  const v = z + load<T>(b);
-  store<T>(out, activate<T>(v, act));
+@inline function finish<T>(out: usize, z: T, b: usize): void {
+  store<T>(out, z + load<T>(b));
+}
+
+/**
+ * A[i, j] = f(A[i, j]) for j in [j0, j1) of every row, f of code `act`:
+ * float32's σ in vectors, anything else a value at a time. Kept out of the
+ * multiply-add loops, whose code it would otherwise fill with f's branches.
+ */
+function activateRows<T>(A: usize, lda: i32, m: i32, j0: i32, j1: i32, act: i32): void {
+  if (act == ACT_LINEAR) return;
+  if (sizeof<T>() == 4 && act == ACT_SIGMOID) {
+    sigmoidRows(A, lda, m, j0, j1);
+    return;
+  }
+  const size = sizeof<T>();
+  for (let i = 0; i < m; i++) {
+    const row = A + <usize>(i * lda) * size;
+    for (let j = j0; j < j1; j++) {
+      const p = row + <usize>j * size;
+      store<T>(p, activate<T>(load<T>(p), act));
+    }
+  }
 }
 
 /**
@@ -99,12 +119,12 @@ import { sigmoidRows } from './sigmoid';
 /**
  * Stores the 2 x 4 outputs of samples x0, x1 and neurons j..j+3 (rows of W
  * from w0, rowW bytes apart) from their vector sums: lanes added, the scalar
- * tail from kv on, then + b (and σ when fused).
+ * tail from kv on, then + b.
  */
 // @ts-ignore: decorator
 @inline function store2x4<T>(
   s00: v128, s01: v128, s02: v128, s03: v128, s10: v128, s11: v128, s12: v128, s13: v128,
-  x0: usize, x1: usize, w0: usize, rowW: usize, kv: i32, nIn: i32, b: usize, a0: usize, a1: usize, j: i32, fused: i32,
+  x0: usize, x1: usize, w0: usize, rowW: usize, kv: i32, nIn: i32, b: usize, a0: usize, a1: usize, j: i32,
 ): void {
   const size = sizeof<T>();
   let t00 = hsum<T>(s00), t01 = hsum<T>(s01), t02 = hsum<T>(s02), t03 = hsum<T>(s03);
@@ -123,14 +143,14 @@ import { sigmoidRows } from './sigmoid';
   const bj = b + <usize>j * size;
   const o0 = a0 + <usize>j * size;
   const o1 = a1 + <usize>j * size;
-  finish<T>(o0, t00, bj, fused);
-  finish<T>(o0 + size, t01, bj + size, fused);
-  finish<T>(o0 + 2 * size, t02, bj + 2 * size, fused);
-  finish<T>(o0 + 3 * size, t03, bj + 3 * size, fused);
-  finish<T>(o1, t10, bj, fused);
-  finish<T>(o1 + size, t11, bj + size, fused);
-  finish<T>(o1 + 2 * size, t12, bj + 2 * size, fused);
-  finish<T>(o1 + 3 * size, t13, bj + 3 * size, fused);
+  finish<T>(o0, t00, bj);
+  finish<T>(o0 + size, t01, bj + size);
+  finish<T>(o0 + 2 * size, t02, bj + 2 * size);
+  finish<T>(o0 + 3 * size, t03, bj + 3 * size);
+  finish<T>(o1, t10, bj);
+  finish<T>(o1 + size, t11, bj + size);
+  finish<T>(o1 + 2 * size, t12, bj + 2 * size);
+  finish<T>(o1 + 3 * size, t13, bj + 3 * size);
 }
 
 /**
@@ -157,8 +177,6 @@ export function forward<T>(
   const rowW = <usize>ldw * size;
   const kv = nIn - (nIn % step);
   const steps = kv / step;
-  // f is applied as each value is stored, except float32's σ: one vector pass at the end.
-  const fused = sizeof<T>() == 4 && act == ACT_SIGMOID ? ACT_LINEAR : act;
   let i = 0;
   for (; i + 2 <= m; i += 2) {
     const x0 = load<usize>(rows + (<usize>i << alignof<usize>()));
@@ -198,7 +216,7 @@ export function forward<T>(
             s13 = madd<T>(v, c3, s13);
           }
         }
-        store2x4<T>(s00, s01, s02, s03, s10, s11, s12, s13, x0, x1, w0, rowW, kv, nIn, b, a0, a1, j, fused);
+        store2x4<T>(s00, s01, s02, s03, s10, s11, s12, s13, x0, x1, w0, rowW, kv, nIn, b, a0, a1, j);
       }
     }
     // Dense pairs (the sparse loop above has taken every block of a sparse one).
@@ -224,7 +242,7 @@ export function forward<T>(
         s12 = madd<T>(v, c2, s12);
         s13 = madd<T>(v, c3, s13);
       }
-      store2x4<T>(s00, s01, s02, s03, s10, s11, s12, s13, x0, x1, w0, rowW, kv, nIn, b, a0, a1, j, fused);
+      store2x4<T>(s00, s01, s02, s03, s10, s11, s12, s13, x0, x1, w0, rowW, kv, nIn, b, a0, a1, j);
     }
     if (j + 2 <= j1) {
       // Two neurons left: 4 vector sums over the marked steps (sparse or dense alike).
@@ -258,27 +276,27 @@ export function forward<T>(
       const bj = b + <usize>j * size;
       const o0 = a0 + <usize>j * size;
       const o1 = a1 + <usize>j * size;
-      finish<T>(o0, t00, bj, fused);
-      finish<T>(o0 + size, t01, bj + size, fused);
-      finish<T>(o1, t10, bj, fused);
-      finish<T>(o1 + size, t11, bj + size, fused);
+      finish<T>(o0, t00, bj);
+      finish<T>(o0 + size, t01, bj + size);
+      finish<T>(o1, t10, bj);
+      finish<T>(o1 + size, t11, bj + size);
       j += 2;
     }
     for (; j < j1; j++) {
       const w0 = W + <usize>j * rowW;
       const bj = b + <usize>j * size;
-      finish<T>(a0 + <usize>j * size, dot<T>(x0, w0, nIn), bj, fused);
-      finish<T>(a1 + <usize>j * size, dot<T>(x1, w0, nIn), bj, fused);
+      finish<T>(a0 + <usize>j * size, dot<T>(x0, w0, nIn), bj);
+      finish<T>(a1 + <usize>j * size, dot<T>(x1, w0, nIn), bj);
     }
   }
   for (; i < m; i++) {
     const x0 = load<usize>(rows + (<usize>i << alignof<usize>()));
     const a0 = A + <usize>(i * lda) * size;
     for (let j = j0; j < j1; j++) {
-      finish<T>(a0 + <usize>j * size, dot<T>(x0, W + <usize>j * rowW, nIn), b + <usize>j * size, fused);
+      finish<T>(a0 + <usize>j * size, dot<T>(x0, W + <usize>j * rowW, nIn), b + <usize>j * size);
     }
   }
-  if (sizeof<T>() == 4 && act == ACT_SIGMOID) sigmoidRows(A, lda, m, j0, j1);
+  activateRows<T>(A, lda, m, j0, j1, act);
 }
 
 /**
