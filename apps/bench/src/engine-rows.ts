@@ -215,7 +215,7 @@ export async function runThreadsBench(): Promise<ThreadsRow[]> {
 export function formatThreadsTable(rows: readonly ThreadsRow[]): string {
   const lines = [
     'One thread against two (float32, cross-entropy): seconds per training epoch (median of 5).',
-    "threads 'auto' takes 2 from 450,000 multiply-adds (the first layer's at the digits' density) per mini-batch (TWO_THREAD_MIN_WORK).",
+    "threads 'auto' takes 2 from 750,000 multiply-adds (the first layer's at the digits' density) per mini-batch (TWO_THREAD_MIN_WORK).",
     '',
     '| sizes | batch | multiply-adds/batch run (first layer at the digits’ density) | 1 thread | 2 threads | 2t/1t | auto |',
     '| --- | ---: | ---: | ---: | ---: | ---: | ---: |',

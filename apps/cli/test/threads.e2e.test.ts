@@ -84,8 +84,8 @@ describe('mlisp train --threads', () => {
     expect(small.code, small.stderr).toBe(0);
     expect(small.stdout).toMatch(/^done: 1 epoch in .* \(training .*, 1 thread\); test accuracy/m);
     const sizes = FLAGS.indexOf('--sizes') + 1;
-    // [784,200,10]: 10 · (0.39 · 784·200 + 2,000) ≈ 631,000 multiply-adds per batch on the digits.
-    const wide = FLAGS.map((flag, i) => (i === sizes ? '784,200,10' : flag));
+    // [784,300,10]: 10 · (0.39 · 784·300 + 3,000) ≈ 947,000 multiply-adds per batch on the digits.
+    const wide = FLAGS.map((flag, i) => (i === sizes ? '784,300,10' : flag));
     const big = await run(['train', ...wide, '--epochs', '1']);
     expect(big.code, big.stderr).toBe(0);
     expect(big.stdout).toMatch(/^done: 1 epoch in .* \(training .*, 2 threads\); test accuracy/m);

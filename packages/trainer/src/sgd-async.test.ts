@@ -128,18 +128,19 @@ describe('trainInPlaceAsync', () => {
         epochs: 1,
         batchSize: 10,
       });
-    // 10 · (60w + 4w) multiply-adds per batch on dense inputs: 449,920 for w = 703, 450,560 for 704.
-    expect(autoThreads(sizes(703), 10)).toBe(1);
-    expect((await run(703, 1)).threads).toBe(1);
-    expect(autoThreads(sizes(704), 10)).toBe(2);
-    expect((await run(704, 1)).threads).toBe(2);
+    // 10 · (60w + 4w) multiply-adds per batch on dense inputs: 749,440 for w = 1171, 750,080 for 1172.
+    expect(autoThreads(sizes(1171), 10)).toBe(1);
+    expect((await run(1171, 1)).threads).toBe(1);
+    expect(autoThreads(sizes(1172), 10)).toBe(2);
+    expect((await run(1172, 1)).threads).toBe(2);
     // Inputs that are half zero blocks: the first layer counts half.
-    expect(autoThreads(sizes(704), 10, 0.5)).toBe(1);
-    expect((await run(704, 0.5)).threads).toBe(1);
-    // MNIST-like density (0.39): [784,100,10] on 1, [784,200,10] on 2; dense [784,100,10] on 2.
+    expect(autoThreads(sizes(1172), 10, 0.5)).toBe(1);
+    expect((await run(1172, 0.5)).threads).toBe(1);
+    // MNIST-like density (0.39): [784,100,10] and [784,200,10] on 1, [784,300,10] on 2; dense [784,100,10] on 2.
     expect(autoThreads([784, 30, 10], 10, 0.39)).toBe(1);
     expect(autoThreads([784, 100, 10], 10, 0.39)).toBe(1);
-    expect(autoThreads([784, 200, 10], 10, 0.39)).toBe(2);
+    expect(autoThreads([784, 200, 10], 10, 0.39)).toBe(1);
+    expect(autoThreads([784, 300, 10], 10, 0.39)).toBe(2);
     expect(autoThreads([784, 100, 10], 10)).toBe(2);
   });
 

@@ -261,10 +261,10 @@ export interface TrainAsyncOptions extends TrainOptions {
    * (`createEpochEngine`), or `'auto'` (the default): 2 where shared
    * WebAssembly memory and workers exist (Node; browser pages only when
    * cross-origin isolated) and the network is big enough for two threads to
-   * be faster (`autoThreads` with the training set's `inputDensity`: 450,000
+   * be faster (`autoThreads` with the training set's `inputDensity`: 750,000
    * multiply-adds per mini-batch, counting the first layer's zero blocks out;
-   * [784,100,10] in batches of 10 runs on 1 on MNIST, on 2 on
-   * Fashion-MNIST), else 1. An integer
+   * on MNIST [784,200,10] in batches of 10 runs on 1, [784,300,10] on 2),
+   * else 1. An integer
    * from 1 to `MAX_THREADS`; more than 1 needs the engine (a TypeError says
    * why when the run cannot have them). Threads never change the results:
    * weights, history and states are bit-identical for every thread count, so

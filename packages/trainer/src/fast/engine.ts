@@ -74,17 +74,17 @@ export function checkThreads(threads: unknown): void {
  * {@link autoThreads}) from which two threads train faster than one on two
  * free cores: below it, the barriers between a batch's phases (a few
  * microseconds each) cost about what half the work saves. Measured on a
- * 2-core AMD EPYC VM with `mlisp train` and `pnpm bench threads`, alternating
- * the two counts (docs/guide/performance.md): on the bundled MNIST digits,
- * whose pairs of rows leave 61% of the first layer's float32 vectors all zero,
- * [784,30,10] and [784,50,10] in batches of 10 (about 95,000 and 158,000)
- * train 5% slower on two threads, [784,100,10] (316,000) from 9% faster to 5%
- * slower from run to run (a wash, so one thread), [784,200,10] (631,000)
- * 10–20% faster; on Fashion-MNIST (22% zero) [784,100,10] (621,000) 16%
- * faster. On a machine whose cores are busy with other work two threads lose
- * at every size: pass threads 1.
+ * 2-core AMD EPYC VM with `pnpm bench threads` and `mlisp train` runs
+ * alternating the two counts (docs/guide/performance.md): on the bundled
+ * MNIST digits, whose pairs of rows leave 61% of the first layer's float32
+ * vectors all zero, [784,30..100,10] in batches of 10 (96,000–319,000) train
+ * 9–31% slower on two threads, [784,200,10] (639,000) 13% faster,
+ * [784,300,10] (958,000) 15% faster; on Fashion-MNIST (22% zero)
+ * [784,100,10] (621,000) was slower on two in most runs and [784,200,10]
+ * (1,240,000) 12% faster. On a machine whose cores are busy with other work
+ * two threads lose at every size: pass threads 1.
  */
-export const TWO_THREAD_MIN_WORK = 450_000;
+export const TWO_THREAD_MIN_WORK = 750_000;
 
 /**
  * The threads `'auto'` gives a network trained in mini-batches of
