@@ -196,7 +196,7 @@ export interface DataAddresses {
 
 /**
  * Training-set region of `rows` samples: the order, the per-batch costs, then
- * inputs (8-bit pixels when `pixels`, see {@link pixelBytes}) and targets.
+ * inputs (8-bit pixels when `pixels`, see {@link storePixels}) and targets.
  */
 export function dataAddresses(
   layout: MemoryLayout,
@@ -243,7 +243,7 @@ export function writeCostsAddress(words: Int32Array, layout: MemoryLayout, addre
   words[(layout.plan >> 2) + LAYOUT.P_COSTS] = address;
 }
 
-/** Tells the next call whether its inputs are 8-bit pixels (see {@link pixelBytes}) or values. */
+/** Tells the next call whether its inputs are 8-bit pixels (see {@link storePixels}) or values. */
 export function writeInputKind(words: Int32Array, layout: MemoryLayout, pixels: boolean): void {
   words[(layout.plan >> 2) + LAYOUT.P_BYTES] = pixels ? 1 : 0;
 }
@@ -253,26 +253,27 @@ const PIXEL64 = Float64Array.from({ length: 256 }, (_, k) => k / 255);
 const PIXEL32 = Float32Array.from(PIXEL64);
 
 /**
- * True when every value, in the engine's number type, is k / 255 for a byte k
- * (8-bit pixels, MNIST's: stored as bytes they take a quarter of float32's
- * memory, an eighth of float64's). The kernels expand a pixel to k / 255 in
+ * Writes byte k for each value k / 255 of `values` to `bytes` while every
+ * value, in the engine's number type, is such a pixel (MNIST's are: stored as
+ * bytes they take a quarter of float32's memory, an eighth of float64's), and
+ * says whether all were; at the first that is not, it stops (`bytes` then
+ * holds a part) and returns false. The kernels expand a pixel to k / 255 in
  * that type (assembly/pixels.ts), so both storages train on the same numbers;
  * −0 is not a pixel (it would come back as +0).
  */
-export function arePixels(values: ArrayLike<number>, dtype: EngineConfig['dtype']): boolean {
+export function storePixels(
+  values: ArrayLike<number>,
+  dtype: EngineConfig['dtype'],
+  bytes: Uint8Array,
+): boolean {
   const table = dtype === 'float32' ? PIXEL32 : PIXEL64;
-  const round = dtype === 'float32' ? Math.fround : (v: number) => v;
+  const single = dtype === 'float32';
   const n = values.length;
   for (let i = 0; i < n; i++) {
-    const v = round(values[i] as number);
+    const v = single ? Math.fround(values[i] as number) : (values[i] as number);
     const k = Math.round(v * 255);
     if (!(k >= 0 && k <= 255) || table[k] !== v || (v === 0 && 1 / v < 0)) return false;
+    bytes[i] = k;
   }
   return true;
-}
-
-/** Writes the byte k of each pixel k / 255 of `values` (see {@link arePixels}) to `bytes`. */
-export function writePixels(values: ArrayLike<number>, bytes: Uint8Array): void {
-  const n = values.length;
-  for (let i = 0; i < n; i++) bytes[i] = Math.round((values[i] as number) * 255);
 }

@@ -4,7 +4,7 @@ import type { DType, FloatArray, Matrix } from '@mlisp/tensor';
 import { Rng } from '@mlisp/tensor';
 import { describe, expect, it } from 'vitest';
 import { createEpochEngine } from './engine.js';
-import { arePixels } from './layout.js';
+import { storePixels } from './layout.js';
 import type { EpochEngine } from './types.js';
 
 // Inputs that are all 8-bit pixels k/255 are stored as bytes and expanded per
@@ -48,21 +48,28 @@ function memoryBytes(engine: EpochEngine): number {
   return (engine as unknown as { memory: WebAssembly.Memory }).memory.buffer.byteLength;
 }
 
-describe('arePixels', () => {
+/** storePixels into a fresh array: whether all were pixels, and the bytes. */
+function stored(values: ArrayLike<number>, dtype: DType): { all: boolean; bytes: number[] } {
+  const bytes = new Uint8Array(values.length);
+  return { all: storePixels(values, dtype, bytes), bytes: [...bytes] };
+}
+
+describe('storePixels', () => {
   const pixels = Float64Array.from({ length: 256 }, (_, k) => k / 255);
-  it('takes every k/255 in the type the engine computes in', () => {
-    expect(arePixels(pixels, 'float64')).toBe(true);
-    expect(arePixels(pixels, 'float32')).toBe(true);
-    expect(arePixels(Float32Array.from(pixels), 'float32')).toBe(true);
+  const every = Array.from({ length: 256 }, (_, k) => k);
+  it('takes every k/255 in the type the engine computes in, and writes k', () => {
+    expect(stored(pixels, 'float64')).toEqual({ all: true, bytes: every });
+    expect(stored(pixels, 'float32')).toEqual({ all: true, bytes: every });
+    expect(stored(Float32Array.from(pixels), 'float32')).toEqual({ all: true, bytes: every });
   });
   it('refuses anything else: float32-rounded values for float64, other numbers, −0, NaN', () => {
-    expect(arePixels(Float32Array.from([0, 128 / 255]), 'float64')).toBe(false);
-    expect(arePixels([0, 0.3], 'float64')).toBe(false);
-    expect(arePixels([0.5], 'float32')).toBe(false);
-    expect(arePixels([256 / 255], 'float64')).toBe(false);
-    expect(arePixels([-1 / 255], 'float64')).toBe(false);
-    expect(arePixels([0, -0], 'float32')).toBe(false);
-    expect(arePixels([Number.NaN], 'float64')).toBe(false);
+    expect(stored(Float32Array.from([0, 128 / 255]), 'float64').all).toBe(false);
+    expect(stored([0, 0.3], 'float64').all).toBe(false);
+    expect(stored([0.5], 'float32').all).toBe(false);
+    expect(stored([256 / 255], 'float64').all).toBe(false);
+    expect(stored([-1 / 255], 'float64').all).toBe(false);
+    expect(stored([0, -0], 'float32').all).toBe(false);
+    expect(stored([Number.NaN], 'float64').all).toBe(false);
   });
 });
 

@@ -10,18 +10,17 @@ import {
   withEta,
 } from './config.js';
 import {
-  arePixels,
   bufferRows,
   type DataAddresses,
   dataAddresses,
   type LayerAddresses,
   layoutMemory,
   type MemoryLayout,
+  storePixels,
   writeCostsAddress,
   writeDataAddresses,
   writeDropout,
   writeInputKind,
-  writePixels,
   writePlan,
 } from './layout.js';
 import { type ScoreTotals, scoreRows } from './score.js';
@@ -71,7 +70,7 @@ export class WasmEpochEngine implements EpochEngine {
   private dataInputs: FloatArray | undefined;
   private dataTargets: FloatArray | undefined;
   private dataAt: DataAddresses | undefined;
-  /** True when the training set is stored as 8-bit pixels (see arePixels). */
+  /** True when the training set is stored as 8-bit pixels (see storePixels). */
   private dataPixels = false;
   private writtenThreads = 0;
   private dropoutKey = 0;
@@ -163,10 +162,12 @@ export class WasmEpochEngine implements EpochEngine {
       inputs.rows === this.dataRows
     )
       return;
-    const pixels = arePixels(inputs.data, this.dtype);
-    const at = dataAddresses(this.layout, this.config, inputs.rows, pixels);
+    let at = dataAddresses(this.layout, this.config, inputs.rows, true);
     this.reserve(at.end);
-    this.storeInputs(inputs.data, at.inputs, pixels);
+    const pixels = this.storeInputs(inputs.data, at.inputs);
+    if (!pixels) at = dataAddresses(this.layout, this.config, inputs.rows, false);
+    this.reserve(at.end);
+    if (!pixels) this.floats(at.inputs, inputs.data.length).set(inputs.data);
     this.floats(at.targets, targets.data.length).set(targets.data);
     writeDataAddresses(this.words(), this.layout, at);
     // The evaluation set lives after the training set: this one may have overwritten it.
@@ -178,10 +179,13 @@ export class WasmEpochEngine implements EpochEngine {
     this.dataRows = inputs.rows;
   }
 
-  /** Stores input values at `at`: as bytes when they are 8-bit pixels, else in the engine's type. */
-  private storeInputs(values: FloatArray, at: number, pixels: boolean): void {
-    if (pixels) writePixels(values, new Uint8Array(this.memory.buffer, at, values.length));
-    else this.floats(at, values.length).set(values);
+  /**
+   * Stores input values at `at` as bytes when they are all 8-bit pixels (see
+   * storePixels; room for the bytes must be reserved) and says whether they
+   * were; when not, the caller stores them as values of the engine's type.
+   */
+  private storeInputs(values: FloatArray, at: number): boolean {
+    return storePixels(values, this.dtype, new Uint8Array(this.memory.buffer, at, values.length));
   }
 
   runEpoch(inputs: Matrix, targets: Matrix, order: ArrayLike<number>, costs?: Float64Array): void {
@@ -222,11 +226,12 @@ export class WasmEpochEngine implements EpochEngine {
       return { at: this.dataAt.inputs, pixels: this.dataPixels };
     const set = this.evaluationSet;
     if (set !== undefined && inputs.data === set.data && inputs.rows === set.rows) return set;
-    const pixels = arePixels(inputs.data, this.dtype);
     const at = align(this.dataAt?.end ?? this.layout.dataStart);
+    this.reserve(align(at + inputs.data.length));
+    const pixels = this.storeInputs(inputs.data, at);
     const end = align(at + inputs.data.length * (pixels ? 1 : this.size));
     this.reserve(end);
-    this.storeInputs(inputs.data, at, pixels);
+    if (!pixels) this.floats(at, inputs.data.length).set(inputs.data);
     this.evaluationSet = { data: inputs.data, rows: inputs.rows, at, end, pixels };
     return this.evaluationSet;
   }
