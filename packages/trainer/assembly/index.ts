@@ -31,8 +31,9 @@ export const P_DROP_THRESHOLD: i32 = 11; // dropout: a neuron is dropped when it
 export const P_POSITION: i32 = 12; // dropout: the position in the epoch's order of the call's first sample
 export const P_DROP_SCALE: i32 = 14; // dropout: 1/(1 − p), an f64 in words 14 and 15
 export const P_BYTES: i32 = 16; // 1: the next call's inputs are 8-bit pixels (see pixels.ts), else values of T
-export const P_SCRATCH: i32 = 17; // address of thread 0's scratch rows (pixels expanded), sizes[0] padded to 16 values each
+export const P_SCRATCH: i32 = 17; // address of thread 0's scratch rows (pixels expanded), P_SCRATCH_LD values apart
 export const P_SCRATCH_BYTES: i32 = 18; // bytes from one thread's scratch rows to the next's
+export const P_SCRATCH_LD: i32 = 19; // row stride (values) of the scratch rows
 export const HEADER_WORDS: i32 = 20;
 
 // Bits of the plan's flags.
@@ -124,7 +125,7 @@ function barrier(plan: usize, thread: i32): void {
 // @ts-ignore: decorator
 @inline function inputRow<T>(plan: usize, thread: i32, inputs: usize, r: usize, n0: i32, i: i32): usize {
   if (header(plan, P_BYTES) == 0) return inputs + r * <usize>n0 * sizeof<T>();
-  const ldx = <usize>((n0 + 15) & ~15);
+  const ldx = <usize>header(plan, P_SCRATCH_LD);
   const scratch = <usize>header(plan, P_SCRATCH) + <usize>thread * <usize>header(plan, P_SCRATCH_BYTES);
   const row = scratch + <usize>i * ldx * sizeof<T>();
   expandPixels<T>(inputs + r * <usize>n0, row, n0);

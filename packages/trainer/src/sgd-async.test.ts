@@ -5,6 +5,7 @@ import {
   autoThreads,
   availablePaths,
   type BatchEvent,
+  createEpochEngine,
   DivergenceError,
   defaultWorkerFactory,
   type EpochEvent,
@@ -108,6 +109,29 @@ describe('trainInPlaceAsync', () => {
     expect(inputDensity(both, 'float32')).toBe(1);
     expect(inputDensity(both, 'float64')).toBe(0.5);
     expect(inputDensity({ rows: 1, cols: 8, data: new Float64Array(8) }, 'float32')).toBe(1);
+  });
+
+  it("createEpochEngine's threads 'auto' takes the inputDensity option, and refuses one outside 0..1", async () => {
+    const wide = () => createNetwork([784, 300, 10], { seed: 1, dtype: 'float32' });
+    const options = { cost: 'cross-entropy', eta: 0.5, batchSize: 10 } as const;
+    // 10 · (784·300·d + 3,000): 2,382,000 dense, 735,600 at d = 0.3, 30,000 at d = 0.
+    for (const [density, threads] of [
+      [undefined, 2],
+      [0.3, 1],
+      [0, 1],
+    ] as const) {
+      const engine = await createEpochEngine(wide(), {
+        ...options,
+        ...(density === undefined ? {} : { inputDensity: density }),
+      });
+      expect(engine.threads, String(density)).toBe(threads);
+      engine.close();
+    }
+    for (const bad of [-0.1, 1.5, Number.NaN, '0.5']) {
+      await expect(
+        createEpochEngine(wide(), { ...options, inputDensity: bad as number }),
+      ).rejects.toThrow(`inputDensity must be a number from 0 to 1, got ${String(bad)}`);
+    }
   });
 
   it("threads 'auto' (the default) uses two threads in Node only where they are faster", async () => {

@@ -6,7 +6,6 @@ import { dtypeOf } from '@mlisp/tensor';
 import type { EvaluationTotals } from './evaluate.js';
 import { activationCodes } from './fast/config.js';
 import {
-  autoThreads,
   availablePaths,
   compileKernelsSync,
   createEpochEngine,
@@ -119,26 +118,15 @@ export async function openEngine(run: Run): Promise<TrainEngine> {
     }
     return new MatrixEngine(run);
   }
+  const base = engineOptions(run);
   const options: EpochEngineOptions = {
-    ...engineOptions(run),
-    threads: threadsFor(run),
+    ...base,
+    threads: o.threads,
+    // 'auto' counts the first layer's work at the share of this training set the kernels run.
+    inputDensity: inputDensity(run.data.inputs, base.dtype ?? 'float64'),
     ...(o.workerFactory === undefined ? {} : { workerFactory: o.workerFactory }),
   };
   return new WasmTrainEngine(run, await createEpochEngine(network, options));
-}
-
-/**
- * The run's thread count: `o.threads`, except that `'auto'` becomes 1 where
- * the kernels' share of the first layer's work on this training set (its zero
- * blocks are skipped) leaves too little for two threads. Where it does not,
- * `'auto'` stays, so the engine still falls back to 1 without shared memory.
- */
-function threadsFor(run: Run): number | 'auto' {
-  const { o, network, data } = run;
-  if (o.threads !== 'auto') return o.threads;
-  const dtype = dtypeOf((network.layers[0] as Network['layers'][number]).weights);
-  const density = inputDensity(data.inputs, dtype);
-  return autoThreads(network.sizes, o.batchSize, density) === 1 ? 1 : 'auto';
 }
 
 /**

@@ -188,7 +188,11 @@ export async function createEpochEngine(
   const path = choosePath(options.engine);
   const level = levelOf(path);
   const wanted = options.threads ?? 'auto';
-  let threads = wanted === 'auto' ? autoThreads(config.sizes, config.batchSize) : wanted;
+  const density = options.inputDensity ?? 1;
+  if (typeof density !== 'number' || !(density >= 0 && density <= 1)) {
+    throw new TypeError(`inputDensity must be a number from 0 to 1, got ${String(density)}`);
+  }
+  let threads = wanted === 'auto' ? autoThreads(config.sizes, config.batchSize, density) : wanted;
   let factory = options.workerFactory;
   if (threads > 1) {
     const shared = hasSharedWasmMemory();

@@ -36,6 +36,8 @@ export interface MemoryLayout {
   /** Per thread: the scratch rows that 8-bit pixel inputs are expanded into, `scratchBytes` apart. */
   readonly scratch: number;
   readonly scratchBytes: number;
+  /** Row stride (values) of the scratch rows: sizes[0] rounded up to whole cache lines. */
+  readonly ldx: number;
   readonly layers: readonly LayerAddresses[];
   /** First byte of the training-set region. */
   readonly dataStart: number;
@@ -94,7 +96,8 @@ export function layoutMemory(config: EngineConfig, base: number, threads: number
   const control = take(128);
   // Per thread: batchSize input-row and batchSize target-row pointers, each table on its own cache lines.
   const rows = take(threads * align(2 * batchSize * 4));
-  const scratchBytes = align(batchSize * padded(sizes[0] as number) * size);
+  const ldx = padded(sizes[0] as number);
+  const scratchBytes = align(batchSize * ldx * size);
   const scratch = take(threads * scratchBytes);
   const layers: LayerAddresses[] = [];
   for (let l = 1; l <= L; l++) {
@@ -116,7 +119,7 @@ export function layoutMemory(config: EngineConfig, base: number, threads: number
       rows: take(batchSize * 4),
     });
   }
-  return { plan, barrier, control, rows, scratch, scratchBytes, layers, dataStart: top };
+  return { plan, barrier, control, rows, scratch, scratchBytes, ldx, layers, dataStart: top };
 }
 
 /**
@@ -161,6 +164,7 @@ export function writePlan(
   words[h + K.P_CAN_WAIT] = canWait;
   words[h + K.P_SCRATCH] = layout.scratch;
   words[h + K.P_SCRATCH_BYTES] = layout.scratchBytes;
+  words[h + K.P_SCRATCH_LD] = layout.ldx;
   const size = config.dtype === 'float32' ? 4 : 8;
   layout.layers.forEach((a, index) => {
     const r = h + K.HEADER_WORDS + index * K.LAYER_WORDS;

@@ -79,6 +79,13 @@ export interface EpochEngineOptions {
    * than one (see {@link autoThreads}), else 1; `createEpochEngineSync` runs 1.
    */
   threads?: number | 'auto';
+  /**
+   * For `threads: 'auto'`: the share of the first layer's work the
+   * zero-skipping kernels will run on the training set, from 0 to 1 (default 1:
+   * every input counted; `inputDensity(inputs, dtype)` measures it). The
+   * training functions pass their data's.
+   */
+  inputDensity?: number;
   /** Starts the worker threads (default: `defaultWorkerFactory()`, node worker_threads or Web Workers). */
   workerFactory?: WorkerFactory;
 }

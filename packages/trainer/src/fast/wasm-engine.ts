@@ -162,12 +162,13 @@ export class WasmEpochEngine implements EpochEngine {
       inputs.rows === this.dataRows
     )
       return;
-    let at = dataAddresses(this.layout, this.config, inputs.rows, true);
+    // Where the inputs start does not depend on how they are stored; where the targets go does.
+    const pixels = this.storeInputs(
+      inputs.data,
+      dataAddresses(this.layout, this.config, inputs.rows, true).inputs,
+    );
+    const at = dataAddresses(this.layout, this.config, inputs.rows, pixels);
     this.reserve(at.end);
-    const pixels = this.storeInputs(inputs.data, at.inputs);
-    if (!pixels) at = dataAddresses(this.layout, this.config, inputs.rows, false);
-    this.reserve(at.end);
-    if (!pixels) this.floats(at.inputs, inputs.data.length).set(inputs.data);
     this.floats(at.targets, targets.data.length).set(targets.data);
     writeDataAddresses(this.words(), this.layout, at);
     // The evaluation set lives after the training set: this one may have overwritten it.
@@ -180,12 +181,17 @@ export class WasmEpochEngine implements EpochEngine {
   }
 
   /**
-   * Stores input values at `at` as bytes when they are all 8-bit pixels (see
-   * storePixels; room for the bytes must be reserved) and says whether they
-   * were; when not, the caller stores them as values of the engine's type.
+   * Stores input values from `at`, reserving the memory: as bytes when they
+   * are all 8-bit pixels (see storePixels), else as values of the engine's
+   * type. Returns whether as bytes.
    */
   private storeInputs(values: FloatArray, at: number): boolean {
-    return storePixels(values, this.dtype, new Uint8Array(this.memory.buffer, at, values.length));
+    this.reserve(at + values.length);
+    const bytes = new Uint8Array(this.memory.buffer, at, values.length);
+    if (storePixels(values, this.dtype, bytes)) return true;
+    this.reserve(at + values.length * this.size);
+    this.floats(at, values.length).set(values);
+    return false;
   }
 
   runEpoch(inputs: Matrix, targets: Matrix, order: ArrayLike<number>, costs?: Float64Array): void {
@@ -227,11 +233,8 @@ export class WasmEpochEngine implements EpochEngine {
     const set = this.evaluationSet;
     if (set !== undefined && inputs.data === set.data && inputs.rows === set.rows) return set;
     const at = align(this.dataAt?.end ?? this.layout.dataStart);
-    this.reserve(align(at + inputs.data.length));
     const pixels = this.storeInputs(inputs.data, at);
     const end = align(at + inputs.data.length * (pixels ? 1 : this.size));
-    this.reserve(end);
-    if (!pixels) this.floats(at, inputs.data.length).set(inputs.data);
     this.evaluationSet = { data: inputs.data, rows: inputs.rows, at, end, pixels };
     return this.evaluationSet;
   }
