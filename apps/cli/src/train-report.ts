@@ -45,8 +45,10 @@ export interface Summary {
   epochs: number;
   seconds: number;
   trainingSeconds: number;
-  /** Threads that trained (see `--threads`). */
+  /** The most threads that trained (see `--threads`). */
   threads: number;
+  /** `--threads auto`: each stretch of mini-batches ran on 1 thread or all, whichever was faster. */
+  adaptiveThreads: boolean;
   /** The saved model on the test set. */
   evaluation: Evaluation;
   modelPath: string | null;
@@ -126,7 +128,7 @@ export function printSummary(
   const verb = s.stopReason === 'aborted' ? c.yellow('stopped') : c.green('done');
   println(
     io,
-    `${verb}: ${plural(s.epochs, 'epoch')} in ${formatSeconds(s.seconds)} (training ${formatSeconds(s.trainingSeconds)}, ${plural(s.threads, 'thread')}); test accuracy ${c.bold(formatPercent(e.accuracy))} (${e.correct}/${e.total}) of ${whichWeights(s)}`,
+    `${verb}: ${plural(s.epochs, 'epoch')} in ${formatSeconds(s.seconds)} (training ${formatSeconds(s.trainingSeconds)}, ${threadsOf(s)}); test accuracy ${c.bold(formatPercent(e.accuracy))} (${e.correct}/${e.total}) of ${whichWeights(s)}`,
   );
   const why = endedBecause(s);
   if (why !== '') println(io, why);
@@ -153,4 +155,11 @@ export function printSummary(
       `checkpoint saved to ${s.checkpointPath}${s.stopReason === 'aborted' ? ` (continue with: mlisp train --resume ${s.checkpointPath})` : ''}`,
     );
   }
+}
+
+/** "1 thread", "3 threads", or with --threads auto "1 or 2 threads" (whichever measured faster). */
+function threadsOf(s: Summary): string {
+  return s.adaptiveThreads && s.threads > 1
+    ? `1 or ${s.threads} threads`
+    : plural(s.threads, 'thread');
 }

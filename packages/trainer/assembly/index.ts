@@ -11,6 +11,10 @@ export { ACT_LEAKY_RELU, ACT_LINEAR, ACT_RELU, ACT_SIGMOID, ACT_TANH } from './a
 import { deltaBelow, updateBiases, updateWeights } from './backward';
 import { expandPixels } from './pixels';
 
+/** The host's clock in milliseconds (performance.now): times the waits at barriers. */
+// @ts-ignore: decorator
+@external("env", "now") declare function now(): f64;
+
 // The memory layout's one source: the host (src/fast/wasm-layout.ts) reads
 // these exported constants from the instance, so no copy of them is kept in
 // TypeScript.
@@ -34,7 +38,8 @@ export const P_BYTES: i32 = 16; // 1: the next call's inputs are 8-bit pixels (s
 export const P_SCRATCH: i32 = 17; // address of thread 0's scratch rows (pixels expanded), P_SCRATCH_LD values apart
 export const P_SCRATCH_BYTES: i32 = 18; // bytes from one thread's scratch rows to the next's
 export const P_SCRATCH_LD: i32 = 19; // row stride (values) of the scratch rows
-export const HEADER_WORDS: i32 = 20;
+export const P_WAITS: i32 = 20; // per thread t, an f64 at P_WAITS + 64t: milliseconds it waited at barriers
+export const HEADER_WORDS: i32 = 21;
 
 // Bits of the plan's flags.
 export const F_QUADRATIC: i32 = 1; // quadratic cost (else cross-entropy, or log-likelihood with F_SOFTMAX)
@@ -86,7 +91,8 @@ let spinLimit = MAX_SPINS;
 /**
  * Returns once every thread has arrived (a generation-counting barrier). The
  * last to arrive starts the next generation and wakes sleepers; the others
- * spin, then sleep in atomic.wait if they may (not a browser's main thread).
+ * spin, then sleep in atomic.wait if they may (not a browser's main thread),
+ * and add the time they waited to their P_WAITS slot.
  */
 function barrier(plan: usize, thread: i32): void {
   const threads = header(plan, P_THREADS);
@@ -101,6 +107,7 @@ function barrier(plan: usize, thread: i32): void {
       return;
     }
     const canWait = (header(plan, P_CAN_WAIT) >> thread) & 1;
+    const waited = now();
     let spins = 0;
     let slept = false;
     while (atomic.load<i32>(at, 4) == generation) {
@@ -114,6 +121,9 @@ function barrier(plan: usize, thread: i32): void {
     }
     if (slept) spinLimit = max(MIN_SPINS, spinLimit >> 1);
     else spinLimit = min(MAX_SPINS, spinLimit + (spinLimit >> 3));
+    // Each thread adds its own waits (its own cache line): the host moves work to the thread that waits.
+    const total = <usize>header(plan, P_WAITS) + (<usize>thread << 6);
+    store<f64>(total, load<f64>(total) + (now() - waited));
   }
 }
 

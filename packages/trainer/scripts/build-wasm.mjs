@@ -42,7 +42,9 @@ const VARIANTS = [
 function layoutOf(bytes) {
   const module = new WebAssembly.Module(bytes);
   const memory = new WebAssembly.Memory({ initial: 1 });
-  const { exports } = new WebAssembly.Instance(module, { env: { memory, abort() {} } });
+  const { exports } = new WebAssembly.Instance(module, {
+    env: { memory, abort() {}, now: () => 0 },
+  });
   const layout = {};
   for (const { name, kind } of WebAssembly.Module.exports(module)) {
     if (kind === 'global') layout[name] = exports[name].value;

@@ -258,13 +258,14 @@ export interface TrainOptions {
 export interface TrainAsyncOptions extends TrainOptions {
   /**
    * Threads that share each layer's neurons on the WebAssembly engine
-   * (`createEpochEngine`), or `'auto'` (the default): 2 where shared
+   * (`createEpochEngine`), or `'auto'` (the default): where shared
    * WebAssembly memory and workers exist (Node; browser pages only when
    * cross-origin isolated) and the network is big enough for two threads to
-   * be faster (`autoThreads` with the training set's `inputDensity`: 750,000
+   * gain (`autoThreads` with the training set's `inputDensity`: 50,000
    * multiply-adds per mini-batch, counting the first layer's zero blocks out;
-   * on MNIST [784,200,10] in batches of 10 runs on 1, [784,300,10] on 2),
-   * else 1. An integer
+   * MNIST's [784,30,10] in batches of 10 and up), a second thread starts and
+   * every 25 mini-batches run on one thread or two, whichever the engine
+   * measured faster on this machine just before; else 1. An integer
    * from 1 to `MAX_THREADS`; more than 1 needs the engine (a TypeError says
    * why when the run cannot have them). Threads never change the results:
    * weights, history and states are bit-identical for every thread count, so
@@ -285,6 +286,6 @@ export interface TrainResult {
   readonly stopReason: StopReason;
   /** The code that trained: `'matrix'` or the engine path (see `TrainOptions.engine`). */
   readonly path: TrainPath;
-  /** Threads that trained (1 unless `trainInPlaceAsync` split the engine's layers over workers). */
+  /** The most threads that trained (1 unless `trainInPlaceAsync` split the engine's layers over workers; with `'auto'`, 1 or this many at a time). */
   readonly threads: number;
 }

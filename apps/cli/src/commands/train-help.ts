@@ -11,7 +11,7 @@ Examples:
   $ mlisp train --train 1000 --test 500 --epochs 3 --json
   $ mlisp train --epochs 30 --checkpoint run.ckpt.json     (Ctrl-C stops at the next mini-batch boundary)
   $ mlisp train --resume run.ckpt.json --out net.json     (keeps checkpointing to run.ckpt.json)
-  $ mlisp train --sizes 784,100,10 --threads 1                (one core; auto: 2, the same results)
+  $ mlisp train --sizes 784,100,10 --threads 1                (one core; the same results)
   $ mlisp train --data ~/mnist --out full.json             (the four MNIST IDX files, plain or .gz)
 
 Output: a progress bar per epoch on stderr (on a terminal), one line per epoch
@@ -19,9 +19,11 @@ Output: a progress bar per epoch on stderr (on a terminal), one line per epoch
 with a few test digits, the network's answer and problem 3's 4-bit code.
 With --json: {"event":"epoch",...} per epoch and {"event":"done",...} at the end.
 
---threads splits the fast engine (sigmoid networks without momentum) over worker
-threads; models, epoch lines and checkpoints are bit-identical for every value,
-so --resume may change it.
+--threads splits the engine's work over worker threads; models, epoch lines and
+checkpoints are bit-identical for every value, so --resume may change it. With
+auto (the default) a network big enough starts a second thread, and every 25
+mini-batches run on one thread or two, whichever the engine measured faster on
+this machine just before.
 
 Ctrl-C, SIGTERM and SIGHUP stop at the next mini-batch boundary: --out and the
 checkpoint are saved and the run exits 128 + the signal's number (130, 143,

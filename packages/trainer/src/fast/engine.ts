@@ -2,6 +2,7 @@ import type { Network } from '@mlisp/neurons';
 import type { DType, Matrix } from '@mlisp/tensor';
 import { resolveConfig } from './config.js';
 import { MAX_THREADS } from './layout.js';
+import { FastestThreads } from './thread-choice.js';
 import { attachWorkers, defaultWorkerFactory } from './threads.js';
 import type { EnginePath, EpochEngine, EpochEngineOptions } from './types.js';
 import { WasmEpochEngine } from './wasm-engine.js';
@@ -71,27 +72,28 @@ export function checkThreads(threads: unknown): void {
 
 /**
  * Multiply-adds per mini-batch (those the zero-skipping kernels run, see
- * {@link autoThreads}) from which two threads train faster than one on two
- * free cores: below it, the barriers between a batch's phases (a few
- * microseconds each) cost about what half the work saves. Measured on a
- * 2-core AMD EPYC VM with `pnpm bench threads` and `mlisp train` runs
- * alternating the two counts (docs/guide/performance.md): on the bundled
- * MNIST digits, whose pairs of rows leave 61% of the first layer's float32
- * vectors all zero, [784,30..100,10] in batches of 10 (96,000–319,000) train
- * 9–31% slower on two threads, [784,200,10] (639,000) 13% faster,
- * [784,300,10] (958,000) 15% faster; on Fashion-MNIST (22% zero)
- * [784,100,10] (621,000) was slower on two in most runs and [784,200,10]
- * (1,240,000) 12% faster. On a machine whose cores are busy with other work
- * two threads lose at every size: pass threads 1.
+ * {@link autoThreads}) from which `threads: 'auto'` starts a second thread.
+ * Whether two threads are then faster than one depends on the machine and
+ * on what else its cores are doing, so the engine measures it: each call
+ * (25 mini-batches in the training loop) runs on one thread or on both,
+ * whichever its recent calls timed faster, probing the other now and then
+ * (`FastestThreads` in thread-choice.ts), and both threads' share of each
+ * layer follows their speeds (`WorkShares`). Below this, a mini-batch takes
+ * a few microseconds and the barriers between its phases cost about as much
+ * as half the work saves: on a 2-core AMD EPYC VM (`pnpm bench threads`)
+ * two threads took 0.58–0.79x the time of one from [784,30,10] (96,000 at
+ * the bundled digits' density) to [784,200,10] when both cores were free,
+ * and 1.1–1.3x at [784,30..100,10] when the other vCPU was busy.
  */
-export const TWO_THREAD_MIN_WORK = 750_000;
+export const TWO_THREAD_MIN_WORK = 50_000;
 
 /**
- * The threads `'auto'` gives a network trained in mini-batches of
+ * The most threads `'auto'` gives a network trained in mini-batches of
  * `batchSize`: 2 when a batch's multiply-adds, batchSize · (density · n_0·n_1
- * + Σ_{l≥2} n_{l−1}·n_l), reach {@link TWO_THREAD_MIN_WORK}, else 1 (never a
- * count slower than one thread). `inputDensity` (default 1) is the share of
- * the first layer's work the kernels run: see {@link inputDensity}.
+ * + Σ_{l≥2} n_{l−1}·n_l), reach {@link TWO_THREAD_MIN_WORK}, else 1. With
+ * 2, each call runs on 1 or 2, whichever measured faster (never a count
+ * slower than one thread for long). `inputDensity` (default 1) is the share
+ * of the first layer's work the kernels run: see {@link inputDensity}.
  */
 export function autoThreads(sizes: readonly number[], batchSize: number, inputDensity = 1): number {
   let work = 0;
@@ -170,8 +172,10 @@ export function createEpochEngineSync(network: Network, options: EpochEngineOpti
  * An epoch engine: the fastest path the runtime has unless `options.engine`
  * forces one, and with `threads` (default `'auto'`: see {@link autoThreads};
  * 1 without shared memory or workers) each layer's neurons split over worker
- * threads sharing the WebAssembly memory. Results are bit-identical to one
- * thread. Workers are unref'd in Node, so they never keep a process alive;
+ * threads sharing the WebAssembly memory, in shares that follow the threads'
+ * measured speeds. With `'auto'` each call runs on one thread or on all,
+ * whichever its recent calls timed faster. Results are bit-identical to one
+ * thread whatever the count and split. Workers are unref'd in Node, so they never keep a process alive;
  * {@link EpochEngine.close} stops them early, and an engine
  * garbage-collected without close() has them stopped.
  *
@@ -208,6 +212,9 @@ export async function createEpochEngine(
   }
   const module = await kernelModule(level, threads > 1);
   const engine = new WasmEpochEngine(network, config, module, level, threads);
-  if (threads > 1 && factory !== undefined) await attachWorkers(engine, module, threads, factory);
+  if (threads > 1 && factory !== undefined) {
+    const choice = wanted === 'auto' ? new FastestThreads(threads) : undefined;
+    await attachWorkers(engine, module, threads, factory, choice);
+  }
   return engine;
 }

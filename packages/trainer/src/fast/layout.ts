@@ -32,6 +32,8 @@ export interface MemoryLayout {
   /** 64 bytes for the barrier, then 64 bytes of worker control (see threads.ts). */
   readonly barrier: number;
   readonly control: number;
+  /** Per thread, 64 bytes apart: an f64, the milliseconds it waited at barriers in the last call. */
+  readonly waits: number;
   readonly rows: number;
   /** Per thread: the scratch rows that 8-bit pixel inputs are expanded into, `scratchBytes` apart. */
   readonly scratch: number;
@@ -94,6 +96,7 @@ export function layoutMemory(config: EngineConfig, base: number, threads: number
   const plan = take((LAYOUT.HEADER_WORDS + L * LAYOUT.LAYER_WORDS) * 4);
   const barrier = take(64);
   const control = take(128);
+  const waits = take(threads * 64);
   // Per thread: batchSize input-row and batchSize target-row pointers, each table on its own cache lines.
   const rows = take(threads * align(2 * batchSize * 4));
   const ldx = padded(sizes[0] as number);
@@ -119,33 +122,56 @@ export function layoutMemory(config: EngineConfig, base: number, threads: number
       rows: take(batchSize * 4),
     });
   }
-  return { plan, barrier, control, rows, scratch, scratchBytes, ldx, layers, dataStart: top };
+  return {
+    plan,
+    barrier,
+    control,
+    waits,
+    rows,
+    scratch,
+    scratchBytes,
+    ldx,
+    layers,
+    dataStart: top,
+  };
 }
 
 /**
- * Thread t's neurons [start, end) of a layer of n: contiguous ranges that
- * start at multiples of 8, so a vector (or pair of vectors) never straddles
+ * Thread t's neurons [start, end) of a layer of n when thread u is to have
+ * about shares[u] of every layer: contiguous ranges that start at multiples
+ * of 8, so a vector (or pair of vectors) never straddles
  * two threads and every value is computed by the same instructions as on one
  * thread.
  */
-export function ownRange(n: number, threads: number, t: number): [number, number] {
-  const chunk = Math.ceil(n / threads / 8) * 8;
-  return [Math.min(n, t * chunk), Math.min(n, (t + 1) * chunk)];
+export function ownRange(n: number, shares: readonly number[], t: number): [number, number] {
+  let before = 0;
+  for (let u = 0; u < t; u++) before += shares[u] as number;
+  const total = before + (shares[t] as number);
+  const sum = shares.reduce((a, b) => a + b, 0);
+  const at = (share: number): number => Math.min(n, Math.round((n * share) / sum / 8) * 8);
+  return [at(before), t === shares.length - 1 ? n : at(total)];
+}
+
+/** Equal shares of every layer for `threads` threads. */
+export function equalShares(threads: number): number[] {
+  return Array.from({ length: threads }, () => 1 / threads);
 }
 
 /**
  * Writes the plan's words (not the training-set addresses; see
- * {@link writeDataAddresses}). Bit t of `canWait` lets thread t sleep at a
- * barrier instead of spinning.
+ * {@link writeDataAddresses}) for `shares.length` threads, thread t owning
+ * about shares[t] of each layer's neurons (see {@link ownRange}). Bit t of
+ * `canWait` lets thread t sleep at a barrier instead of spinning.
  */
 export function writePlan(
   words: Int32Array,
   layout: MemoryLayout,
   config: EngineConfig,
-  threads: number,
+  shares: readonly number[],
   canWait: number,
 ): void {
   const K = LAYOUT;
+  const threads = shares.length;
   const h = layout.plan >> 2;
   const L = layout.layers.length;
   words.fill(0, h, h + K.HEADER_WORDS + L * K.LAYER_WORDS);
@@ -165,6 +191,7 @@ export function writePlan(
   words[h + K.P_SCRATCH] = layout.scratch;
   words[h + K.P_SCRATCH_BYTES] = layout.scratchBytes;
   words[h + K.P_SCRATCH_LD] = layout.ldx;
+  words[h + K.P_WAITS] = layout.waits;
   const size = config.dtype === 'float32' ? 4 : 8;
   layout.layers.forEach((a, index) => {
     const r = h + K.HEADER_WORDS + index * K.LAYER_WORDS;
@@ -181,7 +208,7 @@ export function writePlan(
     words[r + K.L_LDW] = a.ldw;
     words[r + K.L_ACT] = config.activations[index] as number;
     for (let t = 0; t < threads; t++) {
-      const [start, end] = ownRange(a.nOut, threads, t);
+      const [start, end] = ownRange(a.nOut, shares, t);
       words[r + K.L_OWN + 2 * t] = start;
       words[r + K.L_OWN + 2 * t + 1] = end;
     }

@@ -1,3 +1,4 @@
+import type { ThreadChoice } from './thread-choice.js';
 import type { FastWorker, WorkerFactory } from './types.js';
 import type { WasmEpochEngine, WorkerTeam } from './wasm-engine.js';
 
@@ -36,7 +37,7 @@ const port = isNode ? process.getBuiltinModule('node:worker_threads').parentPort
 const listen = (handler) => isNode ? port.on('message', handler) : (self.onmessage = (e) => handler(e.data));
 listen((message) => {
   const { module, memory, plan, control, thread } = message;
-  const kernels = new WebAssembly.Instance(module, { env: { memory, abort() {} } }).exports;
+  const kernels = new WebAssembly.Instance(module, { env: { memory, abort() {}, now: () => performance.now() } }).exports;
   const ctl = new Int32Array(memory.buffer, control, 16);
   const args = new Float64Array(memory.buffer, control + 64, 4);
   // Read the generation before saying 'ready': the main thread bumps it only after that.
@@ -202,19 +203,20 @@ async function startWorkers(
 
 /**
  * Starts `threads − 1` workers on the engine's memory and resolves once each
- * has its kernel instance; the engine then runs every epoch with them. An
- * engine garbage-collected without close() has them stopped by a finalizer.
+ * has its kernel instance; the engine then runs every call with them, or on
+ * as many as `choice` picks (default: all). An engine garbage-collected without close() has them stopped by a finalizer.
  */
 export async function attachWorkers(
   engine: WasmEpochEngine,
   module: WebAssembly.Module,
   threads: number,
   factory: WorkerFactory,
+  choice?: ThreadChoice,
 ): Promise<void> {
   const { memory, layout } = engine;
   const workers = await startWorkers(module, memory, layout, threads, factory);
   const team = teamOf(memory, layout.control, workers);
-  engine.attachTeam(team);
+  engine.attachTeam(team, choice);
   const token = {};
   finalizer?.register(engine, team, token);
   engine.onClose = forget(token);

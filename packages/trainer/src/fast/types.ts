@@ -74,9 +74,10 @@ export interface EpochEngineOptions {
   engine?: EnginePath | 'auto';
   /**
    * Threads sharing each layer's neurons. `'auto'` (the default of
-   * `createEpochEngine`) uses 2 where shared WebAssembly memory and workers
-   * are available and the network is big enough for two threads to be faster
-   * than one (see {@link autoThreads}), else 1; `createEpochEngineSync` runs 1.
+   * `createEpochEngine`) starts a second thread where shared WebAssembly
+   * memory and workers are available and the network is big enough for two
+   * threads to gain (see {@link autoThreads}), then runs each call on one or
+   * two, whichever it measured faster; else 1. `createEpochEngineSync` runs 1.
    */
   threads?: number | 'auto';
   /**
@@ -117,7 +118,10 @@ export interface EpochEngine {
   readonly path: EnginePath;
   /** The precision it computes in. */
   readonly dtype: DType;
-  /** Threads that share the work (1 unless workers were started). */
+  /**
+   * The most threads that share a call's work (1 unless workers were
+   * started); with `threads: 'auto'` a call runs on 1 or on all of them.
+   */
   readonly threads: number;
   /**
    * One epoch: mini-batches of `order[0..batchSize)`, `order[batchSize..2·batchSize)`, ...

@@ -16,6 +16,7 @@ import {
   type LayerAddresses,
   layoutMemory,
   type MemoryLayout,
+  ownRange,
   storePixels,
   writeCostsAddress,
   writeDataAddresses,
@@ -24,6 +25,7 @@ import {
   writePlan,
 } from './layout.js';
 import { type ScoreTotals, scoreRows } from './score.js';
+import { fixedThreads, type ThreadChoice, WorkShares } from './thread-choice.js';
 import type { EngineEvaluation, EngineLayer, EpochEngine, Velocities } from './types.js';
 import {
   instantiateKernels,
@@ -66,6 +68,10 @@ export class WasmEpochEngine implements EpochEngine {
   private readonly size: number;
   private team: WorkerTeam | undefined;
   private planThreads: number;
+  /** The threads of each call: 1 until workers are attached. */
+  private choice: ThreadChoice = fixedThreads(1);
+  /** How the plan's threads split each layer when they all take part. */
+  private readonly shares: WorkShares;
   private dataRows = -1;
   private dataInputs: FloatArray | undefined;
   private dataTargets: FloatArray | undefined;
@@ -73,6 +79,7 @@ export class WasmEpochEngine implements EpochEngine {
   /** True when the training set is stored as 8-bit pixels (see storePixels). */
   private dataPixels = false;
   private writtenThreads = 0;
+  private writtenShares: readonly number[] = [];
   private dropoutKey = 0;
   private dropoutPosition = 0;
   private readonly cost: Cost;
@@ -99,6 +106,7 @@ export class WasmEpochEngine implements EpochEngine {
     this.path = level === 'relaxed' ? 'wasm-relaxed' : 'wasm-simd';
     this.size = config.dtype === 'float32' ? 4 : 8;
     this.planThreads = threads;
+    this.shares = new WorkShares(threads);
     this.memory =
       threads > 1
         ? new WebAssembly.Memory({ initial: 1, maximum: MAX_SHARED_PAGES, shared: true })
@@ -115,18 +123,49 @@ export class WasmEpochEngine implements EpochEngine {
     return this.team === undefined ? 1 : this.planThreads;
   }
 
-  /** Lets `team` (started on this engine's memory and plan) share the epochs. */
-  attachTeam(team: WorkerTeam): void {
+  /**
+   * Lets `team` (started on this engine's memory and plan) share the epochs:
+   * every call on all the plan's threads, or as `choice` picks (1 or all).
+   */
+  attachTeam(team: WorkerTeam, choice: ThreadChoice = fixedThreads(this.planThreads)): void {
     this.team = team;
+    this.choice = choice;
   }
 
-  /** Writes the plan for `threads` threads (their neuron ranges) unless it is already. */
+  /**
+   * Writes the plan for `threads` threads (their neuron ranges: all on one,
+   * else split by the current shares) unless it is already.
+   */
   private writePlanFor(threads: number): void {
-    if (threads === this.writtenThreads) return;
+    const shares = threads === 1 ? [1] : this.shares.shares;
+    if (threads === this.writtenThreads && shares === this.writtenShares) return;
     const words = this.words();
-    writePlan(words, this.layout, this.config, threads, this.canWaitMask(threads));
+    writePlan(words, this.layout, this.config, shares, this.canWaitMask(threads));
     if (this.dataAt !== undefined) writeDataAddresses(words, this.layout, this.dataAt);
     this.writtenThreads = threads;
+    this.writtenShares = shares;
+  }
+
+  /**
+   * Moves the shares toward the threads that waited at the barriers of the
+   * call that just ran on all `threads` (see WorkShares).
+   */
+  private balance(threads: number, milliseconds: number): void {
+    const waits = this.waits(threads);
+    const waited = Array.from({ length: threads }, (_, t) => waits[t * 8] as number);
+    // What each thread did: its part of the layer with the most weights.
+    const widest = this.layout.layers.reduce((a, b) => (b.nIn * b.nOut > a.nIn * a.nOut ? b : a));
+    const shares = this.shares.shares;
+    const done = shares.map((_, t) => {
+      const [start, end] = ownRange(widest.nOut, shares, t);
+      return (end - start) / widest.nOut;
+    });
+    this.shares.record(milliseconds, waited, done);
+  }
+
+  /** The threads' wait totals (an f64 every 64 bytes: index 8t). */
+  private waits(threads: number): Float64Array {
+    return new Float64Array(this.memory.buffer, this.layout.waits, threads * 8);
   }
 
   /** Workers may always sleep at a barrier; this thread unless it is a browser page's main thread. */
@@ -198,7 +237,8 @@ export class WasmEpochEngine implements EpochEngine {
     const { batchSize, eta, momentum } = this.config;
     const count = checkEpochArguments(this.config, inputs, targets, order, costs);
     this.loadData(inputs, targets);
-    this.writePlanFor(this.threads);
+    const threads = this.choice.next();
+    this.writePlanFor(threads);
     const at = this.dataAt as DataAddresses;
     const words = this.words();
     const o = at.order >> 2;
@@ -209,10 +249,14 @@ export class WasmEpochEngine implements EpochEngine {
     const { decay, wd } = l2Factors(this.config, inputs.rows);
     const plan = this.layout.plan;
     const dtype32 = this.size === 4;
-    if (this.team !== undefined)
-      this.team.startEpoch(dtype32, count, batchSize, [eta, decay, wd, momentum]);
+    if (threads > 1) this.waits(threads).fill(0);
+    const started = performance.now();
+    if (threads > 1) this.team?.startEpoch(dtype32, count, batchSize, [eta, decay, wd, momentum]);
     if (dtype32) this.kernels.epoch32(plan, 0, count, batchSize, eta, decay, wd, momentum);
     else this.kernels.epoch64(plan, 0, count, batchSize, eta, decay, wd, momentum);
+    const milliseconds = performance.now() - started;
+    this.choice.record(threads, milliseconds / 1000, count);
+    if (threads > 1) this.balance(threads, milliseconds);
     if (costs !== undefined) {
       const batches = Math.ceil(count / batchSize);
       costs.set(new Float64Array(this.memory.buffer, at.costs, batches));
@@ -251,12 +295,12 @@ export class WasmEpochEngine implements EpochEngine {
       this.evaluationSet?.end ?? this.layout.dataStart,
     );
     this.reserve(out + rows * nL * this.size);
-    this.writePlanFor(this.threads);
+    const threads = this.choice.favoured();
+    this.writePlanFor(threads);
     writeInputKind(this.words(), this.layout, pixels);
     const plan = this.layout.plan;
     const dtype32 = this.size === 4;
-    if (this.team !== undefined && rows > 0)
-      this.team.startForward(dtype32, at, rows, batchSize, out);
+    if (threads > 1 && rows > 0) this.team?.startForward(dtype32, at, rows, batchSize, out);
     if (dtype32) this.kernels.forwardSet32(plan, 0, at, rows, batchSize, out);
     else this.kernels.forwardSet64(plan, 0, at, rows, batchSize, out);
     const totals: ScoreTotals = { costSum: 0, correct: 0 };
@@ -352,6 +396,7 @@ export class WasmEpochEngine implements EpochEngine {
     if (this.team !== undefined) {
       this.team.stop();
       this.team = undefined;
+      this.choice = fixedThreads(1);
       this.onClose?.();
     }
   }

@@ -140,6 +140,8 @@ export function instantiateKernels(
   module: WebAssembly.Module,
   memory: WebAssembly.Memory,
 ): KernelExports {
-  const instance = new WebAssembly.Instance(module, { env: { memory, abort: () => {} } });
+  const instance = new WebAssembly.Instance(module, {
+    env: { memory, abort: () => {}, now: () => performance.now() },
+  });
   return instance.exports as unknown as KernelExports;
 }

@@ -1,0 +1,238 @@
+import './build-if-missing.test-helper.js';
+import { createNetwork } from '@mlisp/neurons';
+import { fromArray, type Matrix, Rng } from '@mlisp/tensor';
+import { describe, expect, it } from 'vitest';
+import { createEpochEngine } from './engine.js';
+import { ownRange } from './layout.js';
+import { FastestThreads, fixedThreads, type ThreadChoice, WorkShares } from './thread-choice.js';
+import type { EpochEngine } from './types.js';
+
+/** Runs `calls` calls of `choice`, each taking seconds per row from `rate(threads, call)`; returns the counts it picked. */
+function drive(
+  choice: ThreadChoice,
+  calls: number,
+  rate: (threads: number, call: number) => number,
+): number[] {
+  const picked: number[] = [];
+  for (let c = 0; c < calls; c++) {
+    const threads = choice.next();
+    picked.push(threads);
+    choice.record(threads, rate(threads, c) * 250, 250);
+  }
+  return picked;
+}
+
+describe('FastestThreads', () => {
+  it('alternates for 8 calls, then keeps the faster count and probes the other with two calls at doubling gaps', () => {
+    const choice = new FastestThreads(2);
+    const picked = drive(choice, 8 + 8 + 2 + 16 + 2 + 32 + 2, (t) => (t === 2 ? 3 : 5));
+    expect(picked.slice(0, 8)).toEqual([2, 1, 2, 1, 2, 1, 2, 1]);
+    expect(choice.favoured()).toBe(2);
+    // 8 calls on 2 threads, a probe of two calls on 1 that loses, 16 on 2, a probe, 32 on 2, a probe.
+    const expected = [
+      ...Array(8).fill(2),
+      1,
+      1,
+      ...Array(16).fill(2),
+      1,
+      1,
+      ...Array(32).fill(2),
+      1,
+      1,
+    ];
+    expect(picked.slice(8)).toEqual(expected);
+    // The gap stops doubling at 64.
+    const later = drive(choice, 64 + 2 + 64 + 2, (t) => (t === 2 ? 3 : 5));
+    expect(later.slice(0, 64).every((t) => t === 2)).toBe(true);
+    expect(later.slice(64, 66)).toEqual([1, 1]);
+    expect(later.slice(66, 130).every((t) => t === 2)).toBe(true);
+  });
+
+  it('follows the machine: switches when a probe beats the median of the favoured count', () => {
+    const choice = new FastestThreads(2);
+    // Two threads are faster until call 20, then the other core gets busy and they take 3x as long.
+    const rate = (t: number, c: number) => (t === 1 ? 5 : c < 20 ? 3 : 9);
+    const picked = drive(choice, 60, rate);
+    expect(picked.slice(8, 16)).toEqual(Array(8).fill(2));
+    expect(choice.favoured()).toBe(1);
+    // After the switch it stays on one thread but for its probes.
+    const afterSwitch = picked.slice(picked.lastIndexOf(2) + 1);
+    expect(afterSwitch.length).toBeGreaterThan(10);
+    expect(afterSwitch.every((t) => t === 1)).toBe(true);
+  });
+
+  it('ignores the first call of a probe (the other threads waking up) and one slow call of the favoured count', () => {
+    const choice = new FastestThreads(2);
+    // One thread is faster; the first call of each probe on two threads is very slow, the second fast.
+    let probeCall = 0;
+    const rate = (t: number, c: number) => {
+      if (t === 1) return c === 30 ? 50 : 4;
+      if (c < 8) return 6;
+      probeCall++;
+      return probeCall % 2 === 1 ? 100 : 3;
+    };
+    const picked = drive(choice, 8 + 8 + 2 + 3, rate);
+    expect(picked.slice(8, 16)).toEqual(Array(8).fill(1));
+    expect(picked.slice(16, 18)).toEqual([2, 2]);
+    // The probe's second call (3 < 4) wins: two threads from now on.
+    expect(picked.slice(18)).toEqual([2, 2, 2]);
+    expect(choice.favoured()).toBe(2);
+  });
+
+  it('needs two counts to choose from; fixedThreads always gives its count', () => {
+    expect(() => new FastestThreads(1)).toThrow(/at least 2 threads to choose from, got 1/);
+    const fixed = fixedThreads(3);
+    expect(drive(fixed, 5, () => 1)).toEqual([3, 3, 3, 3, 3]);
+    expect(fixed.favoured()).toBe(3);
+  });
+});
+
+describe('WorkShares', () => {
+  it('moves work to the thread that waits, toward shares proportional to the speeds', () => {
+    const shares = new WorkShares(2);
+    expect(shares.shares).toEqual([0.5, 0.5]);
+    // Thread 1 is 3x slower: on equal shares thread 0 works 1 ms and waits 2 of a 3 ms call.
+    for (let i = 0; i < 12; i++) {
+      const [s0, s1] = shares.shares as [number, number];
+      const busy0 = s0 * 2;
+      const busy1 = s1 * 6;
+      const call = Math.max(busy0, busy1);
+      shares.record(call, [call - busy0, call - busy1]);
+    }
+    const [s0, s1] = shares.shares as [number, number];
+    expect(s0).toBeCloseTo(0.75, 3);
+    expect(s1).toBeCloseTo(0.25, 3);
+    expect(s0 + s1).toBeCloseTo(1, 12);
+  });
+
+  it('keeps equal shares when no thread waits, and ignores a call without a time', () => {
+    const shares = new WorkShares(3);
+    shares.record(2, [0, 0, 0]);
+    expect(shares.shares.map((s) => s * 3)).toEqual([1, 1, 1].map((x) => expect.closeTo(x, 12)));
+    shares.record(0, [0, 1, 0]);
+    shares.record(Number.NaN, [0, 1, 0]);
+    shares.record(2, [0]);
+    expect(shares.shares.map((s) => s * 3)).toEqual([1, 1, 1].map((x) => expect.closeTo(x, 12)));
+  });
+
+  it('ownRange splits a layer by shares into ranges that start at multiples of 8 and cover it', () => {
+    const check = (n: number, shares: number[]) => {
+      const ranges = shares.map((_, t) => ownRange(n, shares, t));
+      expect(ranges[0]?.[0]).toBe(0);
+      expect(ranges.at(-1)?.[1]).toBe(n);
+      ranges.forEach(([start, end], t) => {
+        expect(start % 8 === 0 || start === n, `${n} ${shares} ${t}`).toBe(true);
+        expect(end).toBeGreaterThanOrEqual(start);
+        if (t > 0) expect(start).toBe(ranges[t - 1]?.[1]);
+      });
+      return ranges;
+    };
+    expect(check(100, [0.5, 0.5])).toEqual([
+      [0, 48],
+      [48, 100],
+    ]);
+    expect(check(100, [0.75, 0.25])).toEqual([
+      [0, 72],
+      [72, 100],
+    ]);
+    expect(check(100, [1, 0])).toEqual([
+      [0, 100],
+      [100, 100],
+    ]);
+    expect(check(10, [0.3, 0.3, 0.4])).toEqual([
+      [0, 0],
+      [0, 8],
+      [8, 10],
+    ]);
+    check(784, [0.2, 0.5, 0.3]);
+  });
+});
+
+/** The engine's private thread choice and shares, for scripting them. */
+interface EngineInternals {
+  choice: ThreadChoice;
+  shares: { shares: readonly number[]; record(ms: number, waits: ArrayLike<number>): void };
+}
+
+function flat(engine: EpochEngine): number[] {
+  return engine.layers().flatMap((layer) => [...layer.weights.data, ...layer.biases.data]);
+}
+
+describe('an engine whose thread count and split change between calls', () => {
+  it('trains bit for bit as one thread, in float32 and float64', async () => {
+    const sizes = [37, 40, 19, 10];
+    const rng = new Rng(3);
+    const rows = 60;
+    const X: Matrix = fromArray(
+      Array.from({ length: rows }, () =>
+        Array.from({ length: 37 }, () => (rng.uniform() < 0.4 ? 0 : rng.uniform())),
+      ),
+    );
+    const Y: Matrix = fromArray(
+      Array.from({ length: rows }, (_, i) =>
+        Array.from({ length: 10 }, (_, j) => (j === i % 10 ? 1 : 0)),
+      ),
+    );
+    for (const dtype of ['float32', 'float64'] as const) {
+      const options = {
+        cost: 'cross-entropy',
+        eta: 0.5,
+        lambda: 2,
+        momentum: 0.5,
+        batchSize: 7,
+        dtype,
+      } as const;
+      const net = () => createNetwork(sizes, { seed: 5, activations: ['tanh', 'relu', 'sigmoid'] });
+      const one = await createEpochEngine(net(), { ...options, threads: 1 });
+      const moving = await createEpochEngine(net(), { ...options, threads: 2 });
+      expect(moving.threads).toBe(2);
+      // Scripted: the count alternates 2, 2, 1, ... and the split runs through extremes.
+      const internals = moving as unknown as EngineInternals;
+      const counts = [2, 2, 1, 2, 1, 1, 2];
+      const splits = [
+        [0.5, 0.5],
+        [0.1, 0.9],
+        [1, 0],
+        [0, 1],
+        [0.8, 0.2],
+      ];
+      let call = 0;
+      let split = 0;
+      const used: string[] = [];
+      internals.choice = {
+        next: () => counts[call++ % counts.length] as number,
+        favoured: () => 2,
+        record: () => {},
+      };
+      internals.shares = {
+        shares: splits[0] as number[],
+        record() {
+          split = (split + 1) % splits.length;
+          this.shares = splits[split] as number[];
+        },
+      };
+      const spy = internals.choice.next;
+      internals.choice.next = () => {
+        const t = spy();
+        used.push(t === 1 ? '1' : internals.shares.shares.join('/'));
+        return t;
+      };
+      for (let e = 0; e < 3; e++) {
+        const order = rng.permutation(rows);
+        // Calls of 2 mini-batches (the training loop's chunks are 25).
+        for (let s = 0; s < rows; s += 14) {
+          const part = order.subarray(s, Math.min(rows, s + 14));
+          one.runEpoch(X, Y, part);
+          moving.runEpoch(X, Y, part);
+        }
+      }
+      expect(new Set(used)).toEqual(new Set(['1', '0.5/0.5', '0.1/0.9', '1/0', '0/1', '0.8/0.2']));
+      expect(flat(moving)).toEqual(flat(one));
+      const { costSum: a } = one.evaluate(X, Y);
+      const { costSum: b } = moving.evaluate(X, Y);
+      expect(b).toBe(a);
+      one.close();
+      moving.close();
+    }
+  });
+});
