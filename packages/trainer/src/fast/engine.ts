@@ -2,11 +2,12 @@ import type { Network } from '@mlisp/neurons';
 import type { DType, Matrix } from '@mlisp/tensor';
 import { resolveConfig } from './config.js';
 import { MAX_THREADS } from './layout.js';
-import { FastestThreads } from './thread-choice.js';
+import { CALLER, FastestThreads, team, WORKER } from './thread-choice.js';
 import { attachWorkers, defaultWorkerFactory } from './threads.js';
 import type { EnginePath, EpochEngine, EpochEngineOptions } from './types.js';
 import { WasmEpochEngine } from './wasm-engine.js';
 import {
+  callerCanWait,
   hasSharedWasmMemory,
   hasWasmRelaxedSimd,
   hasWasmSimd,
@@ -76,9 +77,10 @@ export function checkThreads(threads: unknown): void {
  * Whether two threads are then faster than one depends on the machine and
  * on what else its cores are doing, so the engine measures it: each call
  * (25 mini-batches in the training loop) runs on one thread or on both,
- * whichever its recent calls timed faster, probing the other now and then
- * (`FastestThreads` in thread-choice.ts), and both threads' share of each
- * layer follows their speeds (`WorkShares`). Below this, a mini-batch takes
+ * or on the worker alone while the caller sleeps (its core may be the
+ * faster), whichever its recent calls timed fastest, probing the others now
+ * and then (`FastestThreads` in thread-choice.ts), and both threads' share
+ * of each layer follows their speeds (`WorkShares`). Below this, a mini-batch takes
  * a few microseconds and the barriers between its phases cost about as much
  * as half the work saves: on a 2-core AMD EPYC VM (`pnpm bench threads`)
  * two threads took 0.58–0.79x the time of one from [784,30,10] (96,000 at
@@ -91,8 +93,8 @@ export const TWO_THREAD_MIN_WORK = 50_000;
  * The most threads `'auto'` gives a network trained in mini-batches of
  * `batchSize`: 2 when a batch's multiply-adds, batchSize · (density · n_0·n_1
  * + Σ_{l≥2} n_{l−1}·n_l), reach {@link TWO_THREAD_MIN_WORK}, else 1. With
- * 2, each call runs on 1 or 2, whichever measured faster (never a count
- * slower than one thread for long). `inputDensity` (default 1) is the share
+ * 2, each call runs on both threads or on one of them alone, whichever
+ * measured faster (never slower than one thread for long). `inputDensity` (default 1) is the share
  * of the first layer's work the kernels run: see {@link inputDensity}.
  */
 export function autoThreads(sizes: readonly number[], batchSize: number, inputDensity = 1): number {
@@ -173,9 +175,9 @@ export function createEpochEngineSync(network: Network, options: EpochEngineOpti
  * forces one, and with `threads` (default `'auto'`: see {@link autoThreads};
  * 1 without shared memory or workers) each layer's neurons split over worker
  * threads sharing the WebAssembly memory, in shares that follow the threads'
- * measured speeds. With `'auto'` each call runs on one thread or on all,
- * whichever its recent calls timed faster. Results are bit-identical to one
- * thread whatever the count and split. Workers are unref'd in Node, so they never keep a process alive;
+ * measured speeds. With `'auto'` each call runs on all threads, on this
+ * thread alone or on worker 1 alone, whichever its recent calls timed
+ * fastest. Results are bit-identical to one thread whatever the crew and split. Workers are unref'd in Node, so they never keep a process alive;
  * {@link EpochEngine.close} stops them early, and an engine
  * garbage-collected without close() has them stopped.
  *
@@ -213,7 +215,9 @@ export async function createEpochEngine(
   const module = await kernelModule(level, threads > 1);
   const engine = new WasmEpochEngine(network, config, module, level, threads);
   if (threads > 1 && factory !== undefined) {
-    const choice = wanted === 'auto' ? new FastestThreads(threads) : undefined;
+    // 'auto': all threads, this one alone, or (where this thread may sleep) worker 1 alone.
+    const crews = [team(threads), CALLER, ...(callerCanWait() ? [WORKER] : [])];
+    const choice = wanted === 'auto' ? new FastestThreads(crews) : undefined;
     await attachWorkers(engine, module, threads, factory, choice);
   }
   return engine;

@@ -4,70 +4,94 @@ import { fromArray, type Matrix, Rng } from '@mlisp/tensor';
 import { describe, expect, it } from 'vitest';
 import { createEpochEngine } from './engine.js';
 import { ownRange } from './layout.js';
-import { FastestThreads, fixedThreads, type ThreadChoice, WorkShares } from './thread-choice.js';
+import {
+  CALLER,
+  type Crew,
+  FastestThreads,
+  fixedCrew,
+  type ThreadChoice,
+  team,
+  WORKER,
+  WorkShares,
+} from './thread-choice.js';
 import type { EpochEngine } from './types.js';
 
-/** Runs `calls` calls of `choice`, each taking seconds per row from `rate(threads, call)`; returns the counts it picked. */
+const TWO = team(2);
+/** A crew's name in the tests: 1 (the caller), 2 (both threads) or 'w' (the worker alone). */
+const nameOf = (crew: Crew): 1 | 2 | 'w' => (crew.onWorker ? 'w' : (crew.threads as 1 | 2));
+
+/** Runs `calls` calls of `choice`, each taking seconds per row from `rate(crew, call)`; returns the crews it picked. */
 function drive(
   choice: ThreadChoice,
   calls: number,
-  rate: (threads: number, call: number) => number,
-): number[] {
-  const picked: number[] = [];
+  rate: (crew: 1 | 2 | 'w', call: number) => number,
+): (1 | 2 | 'w')[] {
+  const picked: (1 | 2 | 'w')[] = [];
   for (let c = 0; c < calls; c++) {
-    const threads = choice.next();
-    picked.push(threads);
-    choice.record(threads, rate(threads, c) * 250, 250);
+    const crew = choice.next();
+    picked.push(nameOf(crew));
+    choice.record(crew, rate(nameOf(crew), c) * 250, 250);
   }
   return picked;
 }
 
 describe('FastestThreads', () => {
-  it('alternates for 8 calls, then keeps the faster count and probes the other with two calls at doubling gaps', () => {
-    const choice = new FastestThreads(2);
-    const picked = drive(choice, 8 + 8 + 2 + 16 + 2 + 32 + 2, (t) => (t === 2 ? 3 : 5));
-    expect(picked.slice(0, 8)).toEqual([2, 1, 2, 1, 2, 1, 2, 1]);
-    expect(choice.favoured()).toBe(2);
-    // 8 calls on 2 threads, a probe of two calls on 1 that loses, 16 on 2, a probe, 32 on 2, a probe.
+  it('gives every crew a call in turn for 4 rounds, then keeps the fastest and probes the others in turn at doubling gaps', () => {
+    const choice = new FastestThreads([TWO, CALLER, WORKER]);
+    const rate = (c: 1 | 2 | 'w') => (c === 2 ? 3 : c === 1 ? 5 : 4);
+    const picked = drive(choice, 12 + 8 + 2 + 16 + 2 + 32 + 2, rate);
+    expect(picked.slice(0, 12)).toEqual([2, 1, 'w', 2, 1, 'w', 2, 1, 'w', 2, 1, 'w']);
+    expect(nameOf(choice.favoured())).toBe(2);
+    // 8 calls by both threads, a probe of two calls by the caller that loses, 16, a probe by the worker, 32, the caller.
     const expected = [
       ...Array(8).fill(2),
       1,
       1,
       ...Array(16).fill(2),
-      1,
-      1,
+      'w',
+      'w',
       ...Array(32).fill(2),
       1,
       1,
     ];
-    expect(picked.slice(8)).toEqual(expected);
+    expect(picked.slice(12)).toEqual(expected);
     // The gap stops doubling at 64.
-    const later = drive(choice, 64 + 2 + 64 + 2, (t) => (t === 2 ? 3 : 5));
-    expect(later.slice(0, 64).every((t) => t === 2)).toBe(true);
-    expect(later.slice(64, 66)).toEqual([1, 1]);
-    expect(later.slice(66, 130).every((t) => t === 2)).toBe(true);
+    const later = drive(choice, 64 + 2 + 64 + 2, rate);
+    expect(later.slice(0, 64).every((c) => c === 2)).toBe(true);
+    expect(later.slice(64, 66)).toEqual(['w', 'w']);
+    expect(later.slice(66, 130).every((c) => c === 2)).toBe(true);
+    expect(later.slice(130)).toEqual([1, 1]);
   });
 
-  it('follows the machine: switches when a probe beats the median of the favoured count', () => {
-    const choice = new FastestThreads(2);
+  it('follows the machine: switches when a probe beats the median of the favoured crew', () => {
+    const choice = new FastestThreads([TWO, CALLER]);
     // Two threads are faster until call 20, then the other core gets busy and they take 3x as long.
-    const rate = (t: number, c: number) => (t === 1 ? 5 : c < 20 ? 3 : 9);
+    const rate = (c: 1 | 2 | 'w', call: number) => (c === 1 ? 5 : call < 20 ? 3 : 9);
     const picked = drive(choice, 60, rate);
+    expect(picked.slice(0, 8)).toEqual([2, 1, 2, 1, 2, 1, 2, 1]);
     expect(picked.slice(8, 16)).toEqual(Array(8).fill(2));
-    expect(choice.favoured()).toBe(1);
+    expect(nameOf(choice.favoured())).toBe(1);
     // After the switch it stays on one thread but for its probes.
     const afterSwitch = picked.slice(picked.lastIndexOf(2) + 1);
     expect(afterSwitch.length).toBeGreaterThan(10);
-    expect(afterSwitch.every((t) => t === 1)).toBe(true);
+    expect(afterSwitch.every((c) => c === 1)).toBe(true);
   });
 
-  it('ignores the first call of a probe (the other threads waking up) and one slow call of the favoured count', () => {
-    const choice = new FastestThreads(2);
+  it("moves the lone thread's work to the worker when the caller's core is the slower one", () => {
+    const choice = new FastestThreads([TWO, CALLER, WORKER]);
+    // The caller's core is slow (8), the worker's fast (5); both together 7.
+    const picked = drive(choice, 40, (c) => (c === 1 ? 8 : c === 'w' ? 5 : 7));
+    expect(nameOf(choice.favoured())).toBe('w');
+    expect(picked.slice(12, 20)).toEqual(Array(8).fill('w'));
+  });
+
+  it('ignores the first call of a probe (the other threads waking up) and one slow call of the favoured crew', () => {
+    const choice = new FastestThreads([TWO, CALLER]);
     // One thread is faster; the first call of each probe on two threads is very slow, the second fast.
     let probeCall = 0;
-    const rate = (t: number, c: number) => {
-      if (t === 1) return c === 30 ? 50 : 4;
-      if (c < 8) return 6;
+    const rate = (c: 1 | 2 | 'w', call: number) => {
+      if (c === 1) return call === 30 ? 50 : 4;
+      if (call < 8) return 6;
       probeCall++;
       return probeCall % 2 === 1 ? 100 : 3;
     };
@@ -76,14 +100,15 @@ describe('FastestThreads', () => {
     expect(picked.slice(16, 18)).toEqual([2, 2]);
     // The probe's second call (3 < 4) wins: two threads from now on.
     expect(picked.slice(18)).toEqual([2, 2, 2]);
-    expect(choice.favoured()).toBe(2);
+    expect(nameOf(choice.favoured())).toBe(2);
   });
 
-  it('needs two counts to choose from; fixedThreads always gives its count', () => {
-    expect(() => new FastestThreads(1)).toThrow(/at least 2 threads to choose from, got 1/);
-    const fixed = fixedThreads(3);
-    expect(drive(fixed, 5, () => 1)).toEqual([3, 3, 3, 3, 3]);
-    expect(fixed.favoured()).toBe(3);
+  it('needs two crews to choose from; fixedCrew always gives its crew', () => {
+    expect(() => new FastestThreads([CALLER])).toThrow(/at least 2 crews to choose from, got 1/);
+    const fixed = fixedCrew(team(3));
+    expect(drive(fixed, 3, () => 1).map(() => fixed.next().threads)).toEqual([3, 3, 3]);
+    expect(fixed.favoured()).toBe(fixed.next());
+    expect(team(1)).toBe(CALLER);
   });
 });
 
@@ -148,7 +173,7 @@ describe('WorkShares', () => {
   });
 });
 
-/** The engine's private thread choice and shares, for scripting them. */
+/** The engine's private crew choice and shares, for scripting them. */
 interface EngineInternals {
   choice: ThreadChoice;
   shares: { shares: readonly number[]; record(ms: number, waits: ArrayLike<number>): void };
@@ -158,8 +183,8 @@ function flat(engine: EpochEngine): number[] {
   return engine.layers().flatMap((layer) => [...layer.weights.data, ...layer.biases.data]);
 }
 
-describe('an engine whose thread count and split change between calls', () => {
-  it('trains bit for bit as one thread, in float32 and float64', async () => {
+describe('an engine whose crew and split change between calls', () => {
+  it('trains and evaluates bit for bit as one thread, in float32 and float64', async () => {
     const sizes = [37, 40, 19, 10];
     const rng = new Rng(3);
     const rows = 60;
@@ -186,9 +211,9 @@ describe('an engine whose thread count and split change between calls', () => {
       const one = await createEpochEngine(net(), { ...options, threads: 1 });
       const moving = await createEpochEngine(net(), { ...options, threads: 2 });
       expect(moving.threads).toBe(2);
-      // Scripted: the count alternates 2, 2, 1, ... and the split runs through extremes.
+      // Scripted: both threads, the caller alone, worker 1 alone, ... and splits through the extremes.
       const internals = moving as unknown as EngineInternals;
-      const counts = [2, 2, 1, 2, 1, 1, 2];
+      const crews = [TWO, TWO, CALLER, WORKER, TWO, WORKER, CALLER, TWO];
       const splits = [
         [0.5, 0.5],
         [0.1, 0.9],
@@ -200,8 +225,12 @@ describe('an engine whose thread count and split change between calls', () => {
       let split = 0;
       const used: string[] = [];
       internals.choice = {
-        next: () => counts[call++ % counts.length] as number,
-        favoured: () => 2,
+        next: () => {
+          const crew = crews[call++ % crews.length] as Crew;
+          used.push(crew.threads === 1 ? String(nameOf(crew)) : internals.shares.shares.join('/'));
+          return crew;
+        },
+        favoured: () => crews[call % crews.length] as Crew,
         record: () => {},
       };
       internals.shares = {
@@ -211,26 +240,21 @@ describe('an engine whose thread count and split change between calls', () => {
           this.shares = splits[split] as number[];
         },
       };
-      const spy = internals.choice.next;
-      internals.choice.next = () => {
-        const t = spy();
-        used.push(t === 1 ? '1' : internals.shares.shares.join('/'));
-        return t;
-      };
       for (let e = 0; e < 3; e++) {
         const order = rng.permutation(rows);
-        // Calls of 2 mini-batches (the training loop's chunks are 25).
+        // Calls of 2 mini-batches (the training loop's are 25).
         for (let s = 0; s < rows; s += 14) {
           const part = order.subarray(s, Math.min(rows, s + 14));
           one.runEpoch(X, Y, part);
           moving.runEpoch(X, Y, part);
         }
+        // Evaluation by the crew favoured now (each of the three over the epochs).
+        expect(moving.evaluate(X, Y).costSum).toBe(one.evaluate(X, Y).costSum);
       }
-      expect(new Set(used)).toEqual(new Set(['1', '0.5/0.5', '0.1/0.9', '1/0', '0/1', '0.8/0.2']));
+      expect(new Set(used)).toEqual(
+        new Set(['1', 'w', '0.5/0.5', '0.1/0.9', '1/0', '0/1', '0.8/0.2']),
+      );
       expect(flat(moving)).toEqual(flat(one));
-      const { costSum: a } = one.evaluate(X, Y);
-      const { costSum: b } = moving.evaluate(X, Y);
-      expect(b).toBe(a);
       one.close();
       moving.close();
     }

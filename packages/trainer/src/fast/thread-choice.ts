@@ -1,86 +1,118 @@
-// How many threads run each engine call. The kernels give the same bits on
-// any count, so the count can change between calls (chunks of mini-batches)
-// without changing the training: `threads: 'auto'` measures which is faster
-// on this machine now, since that depends on what else the cores are doing.
+// Who runs each engine call. The kernels give the same bits on any count of
+// threads, and whichever thread runs as thread 0, so this can change between
+// calls (chunks of mini-batches) without changing the training: `threads:
+// 'auto'` measures what is fastest on this machine now, since that depends on
+// what else its cores are doing (on a VM, one vCPU can be 1.5x slower than the
+// other for minutes at a time).
 
-/** Picks the thread count of each engine call and learns from its timing. */
+/** Who runs a call: `threads` threads, or one worker alone while the caller waits. */
+export interface Crew {
+  /** Threads taking part (the caller is thread 0 unless `onWorker`). */
+  readonly threads: number;
+  /** One thread: worker 1 runs the call as thread 0 while the caller sleeps. */
+  readonly onWorker: boolean;
+}
+
+/** The calling thread alone. */
+export const CALLER: Crew = Object.freeze({ threads: 1, onWorker: false });
+/** Worker 1 alone (for when the caller's core is the slower one). */
+export const WORKER: Crew = Object.freeze({ threads: 1, onWorker: true });
+/** `threads` threads, the caller one of them. */
+export function team(threads: number): Crew {
+  return threads === 1 ? CALLER : Object.freeze({ threads, onWorker: false });
+}
+
+/** Picks the crew of each engine call and learns from its timing. */
 export interface ThreadChoice {
-  /** Threads for the next call. */
-  next(): number;
-  /** The count the choice currently favours (for calls it does not time, such as evaluation). */
-  favoured(): number;
-  /** The call on `threads` threads took `seconds` for `work` units (rows). */
-  record(threads: number, seconds: number, work: number): void;
+  /** The crew of the next call. */
+  next(): Crew;
+  /** The crew the choice currently favours (for calls it does not time, such as evaluation). */
+  favoured(): Crew;
+  /** The call by `crew` took `seconds` for `work` units (rows). */
+  record(crew: Crew, seconds: number, work: number): void;
 }
 
-/** Always `threads`. */
-export function fixedThreads(threads: number): ThreadChoice {
-  return { next: () => threads, favoured: () => threads, record: () => {} };
+/** Always the same crew. */
+export function fixedCrew(crew: Crew): ThreadChoice {
+  return { next: () => crew, favoured: () => crew, record: () => {} };
 }
 
-/** Calls at the start that alternate the counts (half each) before the first choice. */
-const STARTING_CALLS = 8;
-/** Calls between probes of the other count, at first. */
+/** Rounds at the start in which every crew runs one call in turn, before the first choice. */
+const STARTING_ROUNDS = 4;
+/** Calls between probes of another crew, at first. */
 const FIRST_PROBE_GAP = 8;
 /** The longest gap between probes, reached by doubling while the probes keep losing. */
 const LAST_PROBE_GAP = 64;
-/** Recent timings kept per count; their median is the count's speed (one preempted call does not move it). */
+/** Recent timings kept per crew; their median is the crew's speed (one preempted call does not move it). */
 const WINDOW = 3;
 
 /**
- * 1 thread or `most`, whichever the recent calls measured faster. The first
- * {@link STARTING_CALLS} calls alternate (most, 1, most, ...: the kernels
- * are still being optimised, so both see it); after that the faster runs,
- * and every so often a probe runs two calls on the other count: the first
- * wakes the other threads and moves the weights into their caches, the
- * second is timed. When it beats the median of the favoured count's last
+ * Whichever of `crews` the recent calls measured fastest. The first
+ * {@link STARTING_ROUNDS} rounds give every crew a call in turn (the kernels
+ * are still being optimised, so all see it); after that the fastest runs,
+ * and every so often a probe runs two calls by another crew, the others in
+ * turn: the first wakes its threads and moves the weights into their caches,
+ * the second is timed. When it beats the median of the favoured crew's last
  * {@link WINDOW} calls, the choice switches and probes come every
  * {@link FIRST_PROBE_GAP} calls; while probes lose, the gap doubles up to
- * {@link LAST_PROBE_GAP}. A machine whose other core gets busy (or free) is
+ * {@link LAST_PROBE_GAP}. A machine whose cores get busy (or free) is
  * followed within a few probes.
  */
 export class FastestThreads implements ThreadChoice {
-  private readonly times = new Map<number, number[]>();
+  private readonly times: number[][];
   private calls = 0;
-  private current: number;
+  private current = 0;
   private gap = FIRST_PROBE_GAP;
   private sinceProbe = 0;
+  /** The crew being probed, or −1. */
+  private probed = -1;
   /** Calls of the running probe still to come (2, then 1), or 0. */
   private probe = 0;
+  /** The last crew probed (the next probe takes the one after it). */
+  private lastProbed = 0;
 
-  constructor(private readonly most: number) {
-    if (!Number.isInteger(most) || most < 2) {
-      throw new RangeError(`FastestThreads needs at least 2 threads to choose from, got ${most}`);
+  constructor(private readonly crews: readonly Crew[]) {
+    if (crews.length < 2) {
+      throw new RangeError(
+        `FastestThreads needs at least 2 crews to choose from, got ${crews.length}`,
+      );
     }
-    this.current = most;
-    this.times.set(1, []).set(most, []);
+    this.times = crews.map(() => []);
   }
 
-  next(): number {
-    if (this.calls < STARTING_CALLS) return this.calls % 2 === 0 ? this.most : 1;
-    if (this.probe === 0 && this.sinceProbe >= this.gap) this.probe = 2;
-    return this.probe > 0 ? this.other() : this.current;
+  next(): Crew {
+    const n = this.crews.length;
+    if (this.calls < STARTING_ROUNDS * n) return this.crews[this.calls % n] as Crew;
+    if (this.probe === 0 && this.sinceProbe >= this.gap) {
+      let k = this.lastProbed;
+      do k = (k + 1) % n;
+      while (k === this.current);
+      this.probed = k;
+      this.lastProbed = k;
+      this.probe = 2;
+    }
+    return this.crews[this.probe > 0 ? this.probed : this.current] as Crew;
   }
 
-  favoured(): number {
-    return this.current;
+  favoured(): Crew {
+    return this.crews[this.current] as Crew;
   }
 
-  record(threads: number, seconds: number, work: number): void {
-    const list = this.times.get(threads);
-    if (list === undefined || !(seconds >= 0) || !(work > 0)) return;
+  record(crew: Crew, seconds: number, work: number): void {
+    const index = this.crews.indexOf(crew);
+    if (index < 0 || !(seconds >= 0) || !(work > 0)) return;
     const rate = seconds / work;
+    const n = this.crews.length;
     this.calls++;
     if (this.probe === 2) {
       this.probe = 1;
       return;
     }
+    const list = this.times[index] as number[];
     list.push(rate);
     if (list.length > WINDOW) list.shift();
-    if (this.calls <= STARTING_CALLS) {
-      if (this.calls === STARTING_CALLS) {
-        this.current = this.speedOf(1) < this.speedOf(this.most) ? 1 : this.most;
-      }
+    if (this.calls <= STARTING_ROUNDS * n) {
+      if (this.calls === STARTING_ROUNDS * n) this.current = this.fastest();
       return;
     }
     if (this.probe === 0) {
@@ -89,22 +121,25 @@ export class FastestThreads implements ThreadChoice {
     }
     this.probe = 0;
     this.sinceProbe = 0;
-    if (threads !== this.current && rate < this.speedOf(this.current)) {
-      this.current = threads;
+    if (index !== this.current && rate < this.speedOf(this.current)) {
+      this.current = index;
       this.gap = FIRST_PROBE_GAP;
     } else {
       this.gap = Math.min(LAST_PROBE_GAP, this.gap * 2);
     }
   }
 
-  /** Median seconds per unit of work of the count's recent calls. */
-  private speedOf(threads: number): number {
-    const sorted = [...(this.times.get(threads) ?? [])].sort((a, b) => a - b);
-    return sorted[Math.floor((sorted.length - 1) / 2)] ?? Number.POSITIVE_INFINITY;
+  /** The crew with the least median time per unit of work (the first of equals). */
+  private fastest(): number {
+    let best = 0;
+    for (let k = 1; k < this.crews.length; k++) if (this.speedOf(k) < this.speedOf(best)) best = k;
+    return best;
   }
 
-  private other(): number {
-    return this.current === 1 ? this.most : 1;
+  /** Median seconds per unit of work of the crew's recent calls. */
+  private speedOf(index: number): number {
+    const sorted = [...(this.times[index] ?? [])].sort((a, b) => a - b);
+    return sorted[Math.floor((sorted.length - 1) / 2)] ?? Number.POSITIVE_INFINITY;
   }
 }
 

@@ -11,7 +11,9 @@ import type { WasmEpochEngine, WorkerTeam } from './wasm-engine.js';
 // Control block (Int32 words at layout.control): 0 generation, 1 command
 // (1 epoch, 2 stop, 3 forward pass of a set), 2 sample count, 3 batch size,
 // 4 element bits (32 or 64), 5 the set's inputs and 6 its outputs (forward),
-// 8 + t ready flag of thread t; then float64 at byte 64: eta, decay, wd, mu.
+// 7 the worker that runs the call alone as thread 0 (0: all threads run it),
+// 8 + t ready flag of thread t; float64 at byte 64: eta, decay, wd, mu; word
+// 24: the generation the lone worker finished.
 
 const C_GENERATION = 0;
 const C_COMMAND = 1;
@@ -20,7 +22,9 @@ const C_BATCH = 3;
 const C_BITS = 4;
 const C_INPUTS = 5;
 const C_OUT = 6;
+const C_SOLO = 7;
 const C_READY = 8;
+const C_DONE = 24;
 const COMMAND_EPOCH = 1;
 const COMMAND_STOP = 2;
 const COMMAND_FORWARD = 3;
@@ -38,7 +42,7 @@ const listen = (handler) => isNode ? port.on('message', handler) : (self.onmessa
 listen((message) => {
   const { module, memory, plan, control, thread } = message;
   const kernels = new WebAssembly.Instance(module, { env: { memory, abort() {}, now: () => performance.now() } }).exports;
-  const ctl = new Int32Array(memory.buffer, control, 16);
+  const ctl = new Int32Array(memory.buffer, control, 32);
   const args = new Float64Array(memory.buffer, control + 64, 4);
   // Read the generation before saying 'ready': the main thread bumps it only after that.
   let seen = Atomics.load(ctl, ${C_GENERATION});
@@ -49,13 +53,20 @@ listen((message) => {
     seen = Atomics.load(ctl, ${C_GENERATION});
     const command = Atomics.load(ctl, ${C_COMMAND});
     if (command === ${COMMAND_STOP}) break;
+    const solo = ctl[${C_SOLO}];
+    if (solo !== 0 && solo !== thread) continue;
+    const as = solo === thread ? 0 : thread;
     const f32 = ctl[${C_BITS}] === 32;
     if (command === ${COMMAND_FORWARD}) {
       const run = f32 ? kernels.forwardSet32 : kernels.forwardSet64;
-      run(plan, thread, ctl[${C_INPUTS}], ctl[${C_COUNT}], ctl[${C_BATCH}], ctl[${C_OUT}]);
+      run(plan, as, ctl[${C_INPUTS}], ctl[${C_COUNT}], ctl[${C_BATCH}], ctl[${C_OUT}]);
     } else {
       const run = f32 ? kernels.epoch32 : kernels.epoch64;
-      run(plan, thread, ctl[${C_COUNT}], ctl[${C_BATCH}], args[0], args[1], args[2], args[3]);
+      run(plan, as, ctl[${C_COUNT}], ctl[${C_BATCH}], args[0], args[1], args[2], args[3]);
+    }
+    if (solo === thread) {
+      Atomics.store(ctl, ${C_DONE}, seen);
+      Atomics.notify(ctl, ${C_DONE});
     }
   }
   if (isNode) port.close();
@@ -134,28 +145,40 @@ const finalizer =
  * really collected, and its workers stopped.
  */
 function teamOf(memory: WebAssembly.Memory, control: number, workers: FastWorker[]): WorkerTeam {
-  const ctl = new Int32Array(memory.buffer, control, 16);
+  const ctl = new Int32Array(memory.buffer, control, 32);
   const args = new Float64Array(memory.buffer, control + 64, 4);
   let stopped = false;
+  /** Bumps the generation: the workers wake and run the command (or, with `solo`, that worker alone). */
+  const wake = (solo: boolean): void => {
+    ctl[C_SOLO] = solo ? 1 : 0;
+    Atomics.add(ctl, C_GENERATION, 1);
+    Atomics.notify(ctl, C_GENERATION);
+  };
   return {
-    startEpoch(dtype32, count, batchSize, values) {
+    startEpoch(dtype32, count, batchSize, values, solo = false) {
       ctl[C_COMMAND] = COMMAND_EPOCH;
       ctl[C_COUNT] = count;
       ctl[C_BATCH] = batchSize;
       ctl[C_BITS] = dtype32 ? 32 : 64;
       for (let i = 0; i < 4; i++) args[i] = values[i] as number;
-      Atomics.add(ctl, C_GENERATION, 1);
-      Atomics.notify(ctl, C_GENERATION);
+      wake(solo);
     },
-    startForward(dtype32, inputs, count, batchSize, out) {
+    startForward(dtype32, inputs, count, batchSize, out, solo = false) {
       ctl[C_COMMAND] = COMMAND_FORWARD;
       ctl[C_COUNT] = count;
       ctl[C_BATCH] = batchSize;
       ctl[C_BITS] = dtype32 ? 32 : 64;
       ctl[C_INPUTS] = inputs;
       ctl[C_OUT] = out;
-      Atomics.add(ctl, C_GENERATION, 1);
-      Atomics.notify(ctl, C_GENERATION);
+      wake(solo);
+    },
+    awaitSolo() {
+      const generation = Atomics.load(ctl, C_GENERATION);
+      for (;;) {
+        const done = Atomics.load(ctl, C_DONE);
+        if (done === generation) return;
+        Atomics.wait(ctl, C_DONE, done);
+      }
     },
     stop() {
       if (stopped) return;

@@ -25,9 +25,17 @@ import {
   writePlan,
 } from './layout.js';
 import { type ScoreTotals, scoreRows } from './score.js';
-import { fixedThreads, type ThreadChoice, WorkShares } from './thread-choice.js';
+import {
+  CALLER,
+  type Crew,
+  fixedCrew,
+  type ThreadChoice,
+  team,
+  WorkShares,
+} from './thread-choice.js';
 import type { EngineEvaluation, EngineLayer, EpochEngine, Velocities } from './types.js';
 import {
+  callerCanWait,
   instantiateKernels,
   type KernelExports,
   MAX_SHARED_PAGES,
@@ -40,16 +48,28 @@ const align = (bytes: number): number => Math.ceil(bytes / 64) * 64;
 
 /** Worker threads taking part in the epochs (see threads.ts). */
 export interface WorkerTeam {
-  /** Wakes the workers for one epoch; they meet the caller at the kernels' barriers. */
-  startEpoch(dtype32: boolean, count: number, batchSize: number, args: readonly number[]): void;
-  /** Wakes the workers for a forward pass of the `count` rows at `inputs` (outputs to `out`). */
+  /**
+   * Wakes the workers for one epoch; they meet the caller at the kernels'
+   * barriers, or with `solo` worker 1 runs it alone as thread 0 (see awaitSolo).
+   */
+  startEpoch(
+    dtype32: boolean,
+    count: number,
+    batchSize: number,
+    args: readonly number[],
+    solo?: boolean,
+  ): void;
+  /** Wakes the workers (or with `solo` worker 1 alone) for a forward pass of the `count` rows at `inputs` (outputs to `out`). */
   startForward(
     dtype32: boolean,
     inputs: number,
     count: number,
     batchSize: number,
     out: number,
+    solo?: boolean,
   ): void;
+  /** Sleeps until the lone worker has finished the call just started with `solo`. */
+  awaitSolo(): void;
   stop(): void;
 }
 
@@ -68,8 +88,8 @@ export class WasmEpochEngine implements EpochEngine {
   private readonly size: number;
   private team: WorkerTeam | undefined;
   private planThreads: number;
-  /** The threads of each call: 1 until workers are attached. */
-  private choice: ThreadChoice = fixedThreads(1);
+  /** Who runs each call: this thread alone until workers are attached. */
+  private choice: ThreadChoice = fixedCrew(CALLER);
   /** How the plan's threads split each layer when they all take part. */
   private readonly shares: WorkShares;
   private dataRows = -1;
@@ -125,11 +145,30 @@ export class WasmEpochEngine implements EpochEngine {
 
   /**
    * Lets `team` (started on this engine's memory and plan) share the epochs:
-   * every call on all the plan's threads, or as `choice` picks (1 or all).
+   * every call on all the plan's threads, or as `choice` picks.
    */
-  attachTeam(team: WorkerTeam, choice: ThreadChoice = fixedThreads(this.planThreads)): void {
-    this.team = team;
+  attachTeam(workers: WorkerTeam, choice: ThreadChoice = fixedCrew(team(this.planThreads))): void {
+    this.team = workers;
     this.choice = choice;
+  }
+
+  /**
+   * Runs a call by `crew`: `wake` starts the workers (with `solo`, worker 1
+   * alone, which this thread then waits for), and `kernel` runs it here.
+   */
+  private runBy(
+    crew: Crew,
+    wake: (team: WorkerTeam, solo: boolean) => void,
+    kernel: () => void,
+  ): void {
+    const workers = this.team;
+    if (workers !== undefined && crew.onWorker) {
+      wake(workers, true);
+      workers.awaitSolo();
+      return;
+    }
+    if (workers !== undefined && crew.threads > 1) wake(workers, false);
+    kernel();
   }
 
   /**
@@ -170,12 +209,7 @@ export class WasmEpochEngine implements EpochEngine {
 
   /** Workers may always sleep at a barrier; this thread unless it is a browser page's main thread. */
   private canWaitMask(threads: number): number {
-    const g = globalThis as {
-      process?: { versions?: { node?: string } };
-      WorkerGlobalScope?: unknown;
-    };
-    const here = typeof g.process?.versions?.node === 'string' || g.WorkerGlobalScope !== undefined;
-    return ((1 << threads) - 1) & ~(here ? 0 : 1);
+    return ((1 << threads) - 1) & ~(callerCanWait() ? 0 : 1);
   }
 
   private words(): Int32Array {
@@ -237,7 +271,8 @@ export class WasmEpochEngine implements EpochEngine {
     const { batchSize, eta, momentum } = this.config;
     const count = checkEpochArguments(this.config, inputs, targets, order, costs);
     this.loadData(inputs, targets);
-    const threads = this.choice.next();
+    const crew = this.choice.next();
+    const threads = crew.threads;
     this.writePlanFor(threads);
     const at = this.dataAt as DataAddresses;
     const words = this.words();
@@ -251,11 +286,17 @@ export class WasmEpochEngine implements EpochEngine {
     const dtype32 = this.size === 4;
     if (threads > 1) this.waits(threads).fill(0);
     const started = performance.now();
-    if (threads > 1) this.team?.startEpoch(dtype32, count, batchSize, [eta, decay, wd, momentum]);
-    if (dtype32) this.kernels.epoch32(plan, 0, count, batchSize, eta, decay, wd, momentum);
-    else this.kernels.epoch64(plan, 0, count, batchSize, eta, decay, wd, momentum);
+    this.runBy(
+      crew,
+      (workers, solo) =>
+        workers.startEpoch(dtype32, count, batchSize, [eta, decay, wd, momentum], solo),
+      () => {
+        if (dtype32) this.kernels.epoch32(plan, 0, count, batchSize, eta, decay, wd, momentum);
+        else this.kernels.epoch64(plan, 0, count, batchSize, eta, decay, wd, momentum);
+      },
+    );
     const milliseconds = performance.now() - started;
-    this.choice.record(threads, milliseconds / 1000, count);
+    this.choice.record(crew, milliseconds / 1000, count);
     if (threads > 1) this.balance(threads, milliseconds);
     if (costs !== undefined) {
       const batches = Math.ceil(count / batchSize);
@@ -295,14 +336,19 @@ export class WasmEpochEngine implements EpochEngine {
       this.evaluationSet?.end ?? this.layout.dataStart,
     );
     this.reserve(out + rows * nL * this.size);
-    const threads = this.choice.favoured();
-    this.writePlanFor(threads);
+    const crew = rows > 0 ? this.choice.favoured() : CALLER;
+    this.writePlanFor(crew.threads);
     writeInputKind(this.words(), this.layout, pixels);
     const plan = this.layout.plan;
     const dtype32 = this.size === 4;
-    if (threads > 1 && rows > 0) this.team?.startForward(dtype32, at, rows, batchSize, out);
-    if (dtype32) this.kernels.forwardSet32(plan, 0, at, rows, batchSize, out);
-    else this.kernels.forwardSet64(plan, 0, at, rows, batchSize, out);
+    this.runBy(
+      crew,
+      (workers, solo) => workers.startForward(dtype32, at, rows, batchSize, out, solo),
+      () => {
+        if (dtype32) this.kernels.forwardSet32(plan, 0, at, rows, batchSize, out);
+        else this.kernels.forwardSet64(plan, 0, at, rows, batchSize, out);
+      },
+    );
     const totals: ScoreTotals = { costSum: 0, correct: 0 };
     scoreRows(this.cost, this.floats(out, rows * nL), targets, labels, 0, rows, totals);
     return totals;
@@ -396,7 +442,7 @@ export class WasmEpochEngine implements EpochEngine {
     if (this.team !== undefined) {
       this.team.stop();
       this.team = undefined;
-      this.choice = fixedThreads(1);
+      this.choice = fixedCrew(CALLER);
       this.onClose?.();
     }
   }

@@ -145,3 +145,15 @@ export function instantiateKernels(
   });
   return instance.exports as unknown as KernelExports;
 }
+
+/**
+ * Whether this thread may block in Atomics.wait: in Node and in workers, not
+ * on a browser page's main thread.
+ */
+export function callerCanWait(): boolean {
+  const g = globalThis as {
+    process?: { versions?: { node?: string } };
+    WorkerGlobalScope?: unknown;
+  };
+  return typeof g.process?.versions?.node === 'string' || g.WorkerGlobalScope !== undefined;
+}
