@@ -1,3 +1,5 @@
+import { ownRange } from './layout.js';
+
 // Who runs each engine call. The kernels give the same bits on any count of
 // threads, and whichever thread runs as thread 0, so this can change between
 // calls (chunks of mini-batches) without changing the training: `threads:
@@ -168,19 +170,16 @@ export class WorkShares {
 
   /**
    * The call took `milliseconds`, thread t waiting `waits[t]` of them at
-   * barriers and doing `done[t]` of the work (the shares rounded to whole
-   * blocks of neurons; default: the shares).
+   * barriers; each did its range of a layer of `neurons` (the shares rounded
+   * to blocks of 8, see ownRange; default: exactly its share).
    */
-  record(
-    milliseconds: number,
-    waits: ArrayLike<number>,
-    done: readonly number[] = this.current,
-  ): void {
-    const n = this.current.length;
-    if (!(milliseconds > 0) || waits.length < n || done.length < n) return;
-    const speeds = done.map((share, t) => {
+  record(milliseconds: number, waits: ArrayLike<number>, neurons?: number): void {
+    const shares = this.current;
+    if (!(milliseconds > 0) || waits.length < shares.length) return;
+    const speeds = shares.map((share, t) => {
+      const [start, end] = neurons === undefined ? [0, share] : ownRange(neurons, shares, t);
       const busy = milliseconds - (waits[t] as number);
-      return share / Math.max(busy, milliseconds * 0.05);
+      return (end - start) / (neurons ?? 1) / Math.max(busy, milliseconds * 0.05);
     });
     const total = speeds.reduce((a, b) => a + b, 0);
     if (!(total > 0) || !Number.isFinite(total)) return;

@@ -1,6 +1,6 @@
 import type { ThreadChoice } from './thread-choice.js';
 import type { FastWorker, WorkerFactory } from './types.js';
-import type { WasmEpochEngine, WorkerTeam } from './wasm-engine.js';
+import type { WasmEpochEngine } from './wasm-engine.js';
 
 // Worker threads for the wasm paths. Each worker instantiates the same kernel
 // module on the engine's shared memory and then waits on a control word; for
@@ -130,6 +130,33 @@ export async function defaultWorkerFactory(): Promise<WorkerFactory | undefined>
       terminate: () => worker.terminate(),
     };
   };
+}
+
+/** Worker threads taking part in the epochs (see threads.ts). */
+export interface WorkerTeam {
+  /**
+   * Wakes the workers for one epoch; they meet the caller at the kernels'
+   * barriers, or with `solo` worker 1 runs it alone as thread 0 (see awaitSolo).
+   */
+  startEpoch(
+    dtype32: boolean,
+    count: number,
+    batchSize: number,
+    args: readonly number[],
+    solo?: boolean,
+  ): void;
+  /** Wakes the workers (or with `solo` worker 1 alone) for a forward pass of the `count` rows at `inputs` (outputs to `out`). */
+  startForward(
+    dtype32: boolean,
+    inputs: number,
+    count: number,
+    batchSize: number,
+    out: number,
+    solo?: boolean,
+  ): void;
+  /** Sleeps until the lone worker has finished the call just started with `solo`. */
+  awaitSolo(): void;
+  stop(): void;
 }
 
 /** Stops the workers of engines that were garbage-collected without close(). */

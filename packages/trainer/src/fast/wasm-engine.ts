@@ -16,7 +16,6 @@ import {
   type LayerAddresses,
   layoutMemory,
   type MemoryLayout,
-  ownRange,
   storePixels,
   writeCostsAddress,
   writeDataAddresses,
@@ -33,6 +32,7 @@ import {
   team,
   WorkShares,
 } from './thread-choice.js';
+import type { WorkerTeam } from './threads.js';
 import type { EngineEvaluation, EngineLayer, EpochEngine, Velocities } from './types.js';
 import {
   callerCanWait,
@@ -46,32 +46,8 @@ const PAGE = 65536;
 
 const align = (bytes: number): number => Math.ceil(bytes / 64) * 64;
 
-/** Worker threads taking part in the epochs (see threads.ts). */
-export interface WorkerTeam {
-  /**
-   * Wakes the workers for one epoch; they meet the caller at the kernels'
-   * barriers, or with `solo` worker 1 runs it alone as thread 0 (see awaitSolo).
-   */
-  startEpoch(
-    dtype32: boolean,
-    count: number,
-    batchSize: number,
-    args: readonly number[],
-    solo?: boolean,
-  ): void;
-  /** Wakes the workers (or with `solo` worker 1 alone) for a forward pass of the `count` rows at `inputs` (outputs to `out`). */
-  startForward(
-    dtype32: boolean,
-    inputs: number,
-    count: number,
-    batchSize: number,
-    out: number,
-    solo?: boolean,
-  ): void;
-  /** Sleeps until the lone worker has finished the call just started with `solo`. */
-  awaitSolo(): void;
-  stop(): void;
-}
+/** The shares of a plan for one thread. */
+const ALONE: readonly number[] = [1];
 
 /**
  * The WebAssembly path: parameters, batch buffers and the training set live
@@ -176,7 +152,7 @@ export class WasmEpochEngine implements EpochEngine {
    * else split by the current shares) unless it is already.
    */
   private writePlanFor(threads: number): void {
-    const shares = threads === 1 ? [1] : this.shares.shares;
+    const shares = threads === 1 ? ALONE : this.shares.shares;
     if (threads === this.writtenThreads && shares === this.writtenShares) return;
     const words = this.words();
     writePlan(words, this.layout, this.config, shares, this.canWaitMask(threads));
@@ -191,15 +167,12 @@ export class WasmEpochEngine implements EpochEngine {
    */
   private balance(threads: number, milliseconds: number): void {
     const waits = this.waits(threads);
-    const waited = Array.from({ length: threads }, (_, t) => waits[t * 8] as number);
-    // What each thread did: its part of the layer with the most weights.
     const widest = this.layout.layers.reduce((a, b) => (b.nIn * b.nOut > a.nIn * a.nOut ? b : a));
-    const shares = this.shares.shares;
-    const done = shares.map((_, t) => {
-      const [start, end] = ownRange(widest.nOut, shares, t);
-      return (end - start) / widest.nOut;
-    });
-    this.shares.record(milliseconds, waited, done);
+    this.shares.record(
+      milliseconds,
+      Array.from({ length: threads }, (_, t) => waits[t * 8] as number),
+      widest.nOut,
+    );
   }
 
   /** The threads' wait totals (an f64 every 64 bytes: index 8t). */
