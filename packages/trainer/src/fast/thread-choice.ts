@@ -39,39 +39,49 @@ export function fixedCrew(crew: Crew): ThreadChoice {
   return { next: () => crew, favoured: () => crew, record: () => {} };
 }
 
-/** Rounds at the start in which every crew runs one call in turn, before the first choice. */
-const STARTING_ROUNDS = 4;
+/**
+ * Rounds at the start in which every crew runs one call in turn, before the
+ * first choice: the last {@link WINDOW} count (the first calls run while the
+ * runtime is still optimising the kernels, up to 3x slower).
+ */
+const STARTING_ROUNDS = 5;
 /** Calls between probes of another crew, at first. */
 const FIRST_PROBE_GAP = 8;
 /** The longest gap between probes, reached by doubling while the probes keep losing. */
 const LAST_PROBE_GAP = 64;
 /** Recent timings kept per crew; their median is the crew's speed (one preempted call does not move it). */
 const WINDOW = 3;
+/** The favoured crew's median this much above what it was when chosen: probe the others now. */
+const SLOWDOWN = 1.3;
 
 /**
  * Whichever of `crews` the recent calls measured fastest. The first
- * {@link STARTING_ROUNDS} rounds give every crew a call in turn (the kernels
- * are still being optimised, so all see it); after that the fastest runs,
- * and every so often a probe runs two calls by another crew, the others in
- * turn: the first wakes its threads and moves the weights into their caches,
- * the second is timed. When it beats the median of the favoured crew's last
- * {@link WINDOW} calls, the choice switches and probes come every
- * {@link FIRST_PROBE_GAP} calls; while probes lose, the gap doubles up to
- * {@link LAST_PROBE_GAP}. A machine whose cores get busy (or free) is
- * followed within a few probes.
+ * {@link STARTING_ROUNDS} rounds give every crew a call in turn; after that
+ * the fastest runs, and every so often a probe runs two calls by another
+ * crew, the others in turn: the first wakes its threads and moves the
+ * weights into their caches, the second is timed. A probe that beats the
+ * median of the favoured crew's last {@link WINDOW} calls switches to it.
+ * After a choice, every other crew is probed once {@link FIRST_PROBE_GAP}
+ * calls apart; while probes go on losing, the gap doubles up to
+ * {@link LAST_PROBE_GAP}. When the favoured crew gets {@link SLOWDOWN} times
+ * slower than it was when chosen (its core got busy), the probes start over
+ * at once. A machine whose cores get busy (or free) is followed within a few
+ * calls.
  */
 export class FastestThreads implements ThreadChoice {
   private readonly times: number[][];
   private calls = 0;
   private current = 0;
+  /** The favoured crew's median when it was last chosen or confirmed. */
+  private baseline = Number.POSITIVE_INFINITY;
   private gap = FIRST_PROBE_GAP;
   private sinceProbe = 0;
-  /** The crew being probed, or −1. */
-  private probed = -1;
+  /** Probes still to come at the first gap before it starts doubling. */
+  private fresh = 0;
+  /** The crew being probed. */
+  private probed = 0;
   /** Calls of the running probe still to come (2, then 1), or 0. */
   private probe = 0;
-  /** The last crew probed (the next probe takes the one after it). */
-  private lastProbed = 0;
 
   constructor(private readonly crews: readonly Crew[]) {
     if (crews.length < 2) {
@@ -86,11 +96,8 @@ export class FastestThreads implements ThreadChoice {
     const n = this.crews.length;
     if (this.calls < STARTING_ROUNDS * n) return this.crews[this.calls % n] as Crew;
     if (this.probe === 0 && this.sinceProbe >= this.gap) {
-      let k = this.lastProbed;
-      do k = (k + 1) % n;
-      while (k === this.current);
-      this.probed = k;
-      this.lastProbed = k;
+      do this.probed = (this.probed + 1) % n;
+      while (this.probed === this.current);
       this.probe = 2;
     }
     return this.crews[this.probe > 0 ? this.probed : this.current] as Crew;
@@ -104,7 +111,6 @@ export class FastestThreads implements ThreadChoice {
     const index = this.crews.indexOf(crew);
     if (index < 0 || !(seconds >= 0) || !(work > 0)) return;
     const rate = seconds / work;
-    const n = this.crews.length;
     this.calls++;
     if (this.probe === 2) {
       this.probe = 1;
@@ -113,22 +119,37 @@ export class FastestThreads implements ThreadChoice {
     const list = this.times[index] as number[];
     list.push(rate);
     if (list.length > WINDOW) list.shift();
-    if (this.calls <= STARTING_ROUNDS * n) {
-      if (this.calls === STARTING_ROUNDS * n) this.current = this.fastest();
-      return;
-    }
-    if (this.probe === 0) {
+    const starting = STARTING_ROUNDS * this.crews.length;
+    if (this.calls < starting) return;
+    if (this.calls === starting) {
+      this.choose(this.fastest());
+    } else if (this.probe === 0) {
       this.sinceProbe++;
-      return;
-    }
-    this.probe = 0;
-    this.sinceProbe = 0;
-    if (index !== this.current && rate < this.speedOf(this.current)) {
-      this.current = index;
-      this.gap = FIRST_PROBE_GAP;
+      if (this.speedOf(this.current) > SLOWDOWN * this.baseline) {
+        this.choose(this.current);
+        this.sinceProbe = this.gap;
+      }
     } else {
-      this.gap = Math.min(LAST_PROBE_GAP, this.gap * 2);
+      this.probe = 0;
+      this.sinceProbe = 0;
+      if (index !== this.current && rate < this.speedOf(this.current)) {
+        this.choose(index);
+      } else if (this.fresh > 1) {
+        this.fresh--;
+      } else {
+        this.fresh = 0;
+        this.gap = Math.min(LAST_PROBE_GAP, this.gap * 2);
+        this.baseline = this.speedOf(this.current);
+      }
     }
+  }
+
+  /** Favours crew `index` and restarts the probes of the others at the first gap. */
+  private choose(index: number): void {
+    this.current = index;
+    this.baseline = this.speedOf(index);
+    this.gap = FIRST_PROBE_GAP;
+    this.fresh = this.crews.length - 1;
   }
 
   /** The crew with the least median time per unit of work (the first of equals). */
