@@ -1,6 +1,6 @@
 // `pnpm bench options` and `pnpm bench threads`: the WebAssembly engine on
 // networks beyond workload B's sigmoid/cross-entropy (relu + softmax, momentum),
-// and one thread against two across network sizes (the rule of threads 'auto').
+// and one thread, two and threads 'auto' across network sizes.
 import { createNetwork, type Network } from '@mlisp/neurons';
 import { Rng } from '@mlisp/tensor';
 import { autoThreads, createEpochEngine, type EpochEngine, inputDensity } from '@mlisp/trainer';

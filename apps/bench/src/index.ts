@@ -48,7 +48,7 @@ const BENCHMARKS: Record<string, Benchmark> = {
     format: formatChapter3Table,
   },
   threads: {
-    description: "one thread against two across network sizes (the rule of threads 'auto')",
+    description: "one thread, two, and threads 'auto' (measured per call) across network sizes",
     run: () => runThreadsBench(),
     format: formatThreadsTable,
   },
