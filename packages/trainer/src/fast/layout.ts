@@ -1,3 +1,4 @@
+import type { FloatArray } from '@mlisp/tensor';
 import { dropThreshold } from '../dropout.js';
 import type { EngineConfig } from './config.js';
 import { LAYOUT } from './generated/wasm-kernels.js';
@@ -307,4 +308,24 @@ export function storePixels(
     bytes[i] = k;
   }
   return true;
+}
+
+/**
+ * Copies a layer's weights between its rows in linear memory (`rows`: nOut
+ * rows ldw values apart) and a dense nOut x nIn array, a row at a time with
+ * typed-array `set` (which converts between float64 and float32 as an
+ * element assignment does).
+ */
+export function copyWeightRows(
+  rows: FloatArray,
+  a: LayerAddresses,
+  dense: FloatArray,
+  into: 'in' | 'out',
+): void {
+  for (let j = 0; j < a.nOut; j++) {
+    const d = j * a.nIn;
+    const r = j * a.ldw;
+    if (into === 'in') rows.set(dense.subarray(d, d + a.nIn), r);
+    else dense.set(rows.subarray(r, r + a.nIn), d);
+  }
 }

@@ -11,6 +11,7 @@ import {
 } from './config.js';
 import {
   bufferRows,
+  copyWeightRows,
   type DataAddresses,
   dataAddresses,
   type LayerAddresses,
@@ -167,12 +168,9 @@ export class WasmEpochEngine implements EpochEngine {
    */
   private balance(threads: number, milliseconds: number): void {
     const waits = this.waits(threads);
+    const waited = Array.from({ length: threads }, (_, t) => waits[t * 8] as number);
     const widest = this.layout.layers.reduce((a, b) => (b.nIn * b.nOut > a.nIn * a.nOut ? b : a));
-    this.shares.record(
-      milliseconds,
-      Array.from({ length: threads }, (_, t) => waits[t * 8] as number),
-      widest.nOut,
-    );
+    this.shares.record(milliseconds, waited, widest.nOut);
   }
 
   /** The threads' wait totals (an f64 every 64 bytes: index 8t). */
@@ -348,24 +346,9 @@ export class WasmEpochEngine implements EpochEngine {
     );
   }
 
-  /**
-   * Copies W (or VW, at `at`) between a dense nOut x nIn array and linear memory (rows ldw
-   * apart), a row at a time with typed-array `set` (which converts between
-   * float64 and float32 as an element assignment does).
-   */
-  private copyWeights(
-    at: number,
-    a: LayerAddresses,
-    dense: FloatArray,
-    direction: 'in' | 'out',
-  ): void {
-    const rows = this.floats(at, a.nOut * a.ldw);
-    for (let j = 0; j < a.nOut; j++) {
-      const d = j * a.nIn;
-      const r = j * a.ldw;
-      if (direction === 'in') rows.set(dense.subarray(d, d + a.nIn), r);
-      else dense.set(rows.subarray(r, r + a.nIn), d);
-    }
+  /** Copies W (or VW, at `at`) of layer `a` between linear memory and a dense nOut x nIn array. */
+  private copyWeights(at: number, a: LayerAddresses, dense: FloatArray, into: 'in' | 'out'): void {
+    copyWeightRows(this.floats(at, a.nOut * a.ldw), a, dense, into);
   }
 
   syncToNetwork(velocities?: Velocities): void {
