@@ -223,7 +223,7 @@ export async function runThreadsBench(): Promise<ThreadsRow[]> {
 export function formatThreadsTable(rows: readonly ThreadsRow[]): string {
   const lines = [
     "One thread, two, and threads 'auto' (float32, cross-entropy): seconds per training epoch in calls of 25 mini-batches (median of 5, interleaved).",
-    "threads 'auto' starts a second thread from 50,000 multiply-adds (the first layer's at the digits' density) per mini-batch (TWO_THREAD_MIN_WORK), then runs each call on 1 or 2, whichever measured faster.",
+    "threads 'auto' starts a second thread from 200,000 multiply-adds (the first layer's at the digits' density) per mini-batch (TWO_THREAD_MIN_WORK), then runs each call on 1 or 2, whichever measured faster.",
     '',
     '| sizes | batch | multiply-adds/batch run (first layer at the digits’ density) | 1 thread | 2 threads | 2t/1t | auto (most threads) | auto/1t |',
     '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',

@@ -114,11 +114,11 @@ describe('trainInPlaceAsync', () => {
   it("createEpochEngine's threads 'auto' takes the inputDensity option, and refuses one outside 0..1", async () => {
     const wide = () => createNetwork([784, 300, 10], { seed: 1, dtype: 'float32' });
     const options = { cost: 'cross-entropy', eta: 0.5, batchSize: 10 } as const;
-    // 10 · (784·300·d + 3,000): 2,382,000 dense, 53,520 at d = 0.01, 48,816 at d = 0.008, 30,000 at d = 0.
+    // 10 · (784·300·d + 3,000): 2,382,000 dense, 241,680 at d = 0.09, 194,640 at d = 0.07, 30,000 at d = 0.
     for (const [density, threads] of [
       [undefined, 2],
-      [0.01, 2],
-      [0.008, 1],
+      [0.09, 2],
+      [0.07, 1],
       [0, 1],
     ] as const) {
       const engine = await createEpochEngine(wide(), {
@@ -153,19 +153,20 @@ describe('trainInPlaceAsync', () => {
         epochs: 1,
         batchSize: 10,
       });
-    // 10 · (60w + 4w) multiply-adds per batch on dense inputs: 49,920 for w = 78, 50,560 for 79.
-    expect(autoThreads(sizes(78), 10)).toBe(1);
-    expect((await run(78, 1)).threads).toBe(1);
-    expect(autoThreads(sizes(79), 10)).toBe(2);
-    expect((await run(79, 1)).threads).toBe(2);
+    // 10 · (60w + 4w) multiply-adds per batch on dense inputs: 199,680 for w = 312, 200,320 for 313.
+    expect(autoThreads(sizes(312), 10)).toBe(1);
+    expect((await run(312, 1)).threads).toBe(1);
+    expect(autoThreads(sizes(313), 10)).toBe(2);
+    expect((await run(313, 1)).threads).toBe(2);
     // Inputs that are half zero blocks: the first layer counts half.
-    expect(autoThreads(sizes(79), 10, 0.5)).toBe(1);
-    expect((await run(79, 0.5)).threads).toBe(1);
-    // MNIST-like density (0.39): [784,30,10] and up may use 2; [784,10,10] and [784,30,10] in batches of 1 stay on 1.
-    expect(autoThreads([784, 10, 10], 10, 0.39)).toBe(1);
-    expect(autoThreads([784, 30, 10], 1, 0.39)).toBe(1);
-    expect(autoThreads([784, 30, 10], 10, 0.39)).toBe(2);
+    expect(autoThreads(sizes(313), 10, 0.5)).toBe(1);
+    expect((await run(313, 0.5)).threads).toBe(1);
+    // MNIST-like density (0.39): [784,30,10] and [784,50,10] stay on 1, [784,64,10] (202,000) and up may use 2.
+    expect(autoThreads([784, 30, 10], 10, 0.39)).toBe(1);
+    expect(autoThreads([784, 50, 10], 10, 0.39)).toBe(1);
+    expect(autoThreads([784, 64, 10], 10, 0.39)).toBe(2);
     expect(autoThreads([784, 100, 10], 10, 0.39)).toBe(2);
+    expect(autoThreads([784, 30, 10], 32, 0.39)).toBe(2);
   });
 
   it('sends the same onBatch and onEpoch events as trainInPlace', async () => {

@@ -261,9 +261,9 @@ export interface TrainAsyncOptions extends TrainOptions {
    * (`createEpochEngine`), or `'auto'` (the default): where shared
    * WebAssembly memory and workers exist (Node; browser pages only when
    * cross-origin isolated) and the network is big enough for two threads to
-   * gain (`autoThreads` with the training set's `inputDensity`: 50,000
+   * gain (`autoThreads` with the training set's `inputDensity`: 200,000
    * multiply-adds per mini-batch, counting the first layer's zero blocks out;
-   * MNIST's [784,30,10] in batches of 10 and up), a second thread starts and
+   * MNIST's [784,64,10] in batches of 10 and up), a second thread starts and
    * every 25 mini-batches run on one thread or two, whichever the engine
    * measured faster on this machine just before; else 1. An integer
    * from 1 to `MAX_THREADS`; more than 1 needs the engine (a TypeError says

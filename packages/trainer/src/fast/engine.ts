@@ -80,14 +80,16 @@ export function checkThreads(threads: unknown): void {
  * or on the worker alone while the caller sleeps (its core may be the
  * faster), whichever its recent calls timed fastest, probing the others now
  * and then (`FastestThreads` in thread-choice.ts), and both threads' share
- * of each layer follows their speeds (`WorkShares`). Below this, a mini-batch takes
- * a few microseconds and the barriers between its phases cost about as much
- * as half the work saves: on a 2-core AMD EPYC VM (`pnpm bench threads`)
- * two threads took 0.58–0.79x the time of one from [784,30,10] (96,000 at
- * the bundled digits' density) to [784,200,10] when both cores were free,
- * and 1.1–1.3x at [784,30..100,10] when the other vCPU was busy.
+ * of each layer follows their speeds (`WorkShares`). Below this, a
+ * mini-batch takes a few microseconds: the barriers between its phases cost
+ * about as much as half the work saves, and the probes of the slower crews
+ * cost more than they find. On a 2-core AMD EPYC VM (`pnpm bench threads`)
+ * two threads took 0.76x to 2.45x the time of one at [784,30,10] (96,000 at
+ * the bundled digits' density) from one hour to the next, and measuring
+ * ('auto') cost [784,30,10] about 10% in 6-epoch runs; from [784,64,10]
+ * (204,000) on it is worth it.
  */
-export const TWO_THREAD_MIN_WORK = 50_000;
+export const TWO_THREAD_MIN_WORK = 200_000;
 
 /**
  * The most threads `'auto'` gives a network trained in mini-batches of

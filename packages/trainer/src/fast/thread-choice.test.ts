@@ -36,34 +36,39 @@ function drive(
 }
 
 describe('FastestThreads', () => {
-  it('gives every crew a call in turn for 5 rounds, then keeps the fastest and probes the others in turn at doubling gaps', () => {
+  it('gives every crew a call in turn for 5 rounds, then keeps the fastest and probes each other crew at its own doubling gap', () => {
     const choice = new FastestThreads([TWO, CALLER, WORKER]);
+    // The caller alone is far behind (5 > 1.5 x 3): its gap grows 4x per lost probe; the worker's (4) 2x.
     const rate = (c: 1 | 2 | 'w') => (c === 2 ? 3 : c === 1 ? 5 : 4);
-    const picked = drive(choice, 15 + 8 + 2 + 8 + 2 + 16 + 2 + 32 + 2, rate);
+    const picked = drive(choice, 15 + 8 + 4 + 16 + 2 + 16 + 2 + 16 + 2 + 48 + 2, rate);
     expect(picked.slice(0, 15)).toEqual([2, 1, 'w', 2, 1, 'w', 2, 1, 'w', 2, 1, 'w', 2, 1, 'w']);
     expect(nameOf(choice.favoured())).toBe(2);
-    // Each other crew probed once 8 calls apart (two calls each), then gaps of 16, 32, ...
-    const expected = [
-      ...Array(8).fill(2),
+    const two = (n: number) => Array(n).fill(2);
+    expect(picked.slice(15)).toEqual([
+      // 8 calls after the choice both others are probed (two calls each) ...
+      ...two(8),
       1,
       1,
-      ...Array(8).fill(2),
       'w',
       'w',
-      ...Array(16).fill(2),
+      // ... then the worker every 16, 32, 64 calls, the caller every 32, then 64.
+      ...two(16),
+      'w',
+      'w',
+      ...two(16),
       1,
       1,
-      ...Array(32).fill(2),
+      ...two(16),
       'w',
       'w',
-    ];
-    expect(picked.slice(15)).toEqual(expected);
-    // The gap stops doubling at 64.
-    const later = drive(choice, 64 + 2 + 64 + 2, rate);
-    expect(later.slice(0, 64).every((c) => c === 2)).toBe(true);
-    expect(later.slice(64, 66)).toEqual([1, 1]);
-    expect(later.slice(66, 130).every((c) => c === 2)).toBe(true);
-    expect(later.slice(130)).toEqual(['w', 'w']);
+      ...two(48),
+      1,
+      1,
+    ]);
+    // From then on each is probed (two calls) once every 64 calls of the favoured crew: 4 times in 4 x 68.
+    const later = drive(choice, 4 * 68, rate);
+    expect(later.filter((c) => c === 1).length).toBe(8);
+    expect(later.filter((c) => c === 'w').length).toBe(8);
   });
 
   it('follows the machine: when the favoured crew slows down, probes at once and switches', () => {

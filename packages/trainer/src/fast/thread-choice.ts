@@ -47,26 +47,28 @@ export function fixedCrew(crew: Crew): ThreadChoice {
 const STARTING_ROUNDS = 5;
 /** Calls between probes of another crew, at first. */
 const FIRST_PROBE_GAP = 8;
-/** The longest gap between probes, reached by doubling while the probes keep losing. */
+/** The longest gap between probes of a crew, reached by doubling while its probes keep losing. */
 const LAST_PROBE_GAP = 64;
+/** A probe this much slower than the favoured crew: the next probe of that crew waits 4x as long (else 2x). */
+const FAR_BEHIND = 1.5;
 /** Recent timings kept per crew; their median is the crew's speed (one preempted call does not move it). */
 const WINDOW = 3;
 /** The favoured crew's median this much above what it was when chosen: probe the others now. */
-const SLOWDOWN = 1.3;
+const SLOWDOWN = 1.4;
 
 /**
  * Whichever of `crews` the recent calls measured fastest. The first
  * {@link STARTING_ROUNDS} rounds give every crew a call in turn; after that
  * the fastest runs, and every so often a probe runs two calls by another
- * crew, the others in turn: the first wakes its threads and moves the
- * weights into their caches, the second is timed. A probe that beats the
- * median of the favoured crew's last {@link WINDOW} calls switches to it.
- * After a choice, every other crew is probed once {@link FIRST_PROBE_GAP}
- * calls apart; while probes go on losing, the gap doubles up to
+ * crew: the first wakes its threads and moves the weights into their caches,
+ * the second is timed. A probe that beats the median of the favoured crew's
+ * last {@link WINDOW} calls switches to it. After a choice every other crew
+ * is probed {@link FIRST_PROBE_GAP} calls later; each crew's gap then
+ * doubles while its probes lose (4x when it was {@link FAR_BEHIND}), up to
  * {@link LAST_PROBE_GAP}. When the favoured crew gets {@link SLOWDOWN} times
- * slower than it was when chosen (its core got busy), the probes start over
- * at once. A machine whose cores get busy (or free) is followed within a few
- * calls.
+ * slower than it was when chosen (its core got busy), every other crew is
+ * probed at once. A machine whose cores get busy (or free) is followed
+ * within a few calls.
  */
 export class FastestThreads implements ThreadChoice {
   private readonly times: number[][];
@@ -74,10 +76,9 @@ export class FastestThreads implements ThreadChoice {
   private current = 0;
   /** The favoured crew's median when it was last chosen or confirmed. */
   private baseline = Number.POSITIVE_INFINITY;
-  private gap = FIRST_PROBE_GAP;
-  private sinceProbe = 0;
-  /** Probes still to come at the first gap before it starts doubling. */
-  private fresh = 0;
+  /** Per crew: calls between its probes, and calls (by the favoured crew) since its last. */
+  private readonly gaps: number[];
+  private readonly since: number[];
   /** The crew being probed. */
   private probed = 0;
   /** Calls of the running probe still to come (2, then 1), or 0. */
@@ -90,15 +91,26 @@ export class FastestThreads implements ThreadChoice {
       );
     }
     this.times = crews.map(() => []);
+    this.gaps = crews.map(() => FIRST_PROBE_GAP);
+    this.since = crews.map(() => 0);
   }
 
   next(): Crew {
     const n = this.crews.length;
     if (this.calls < STARTING_ROUNDS * n) return this.crews[this.calls % n] as Crew;
-    if (this.probe === 0 && this.sinceProbe >= this.gap) {
-      do this.probed = (this.probed + 1) % n;
-      while (this.probed === this.current);
-      this.probe = 2;
+    if (this.probe === 0) {
+      // The other crew most overdue, if any (the next in turn among equals).
+      let due = -1;
+      for (let step = 1; step <= n; step++) {
+        const k = (this.probed + step) % n;
+        const overdue = (this.since[k] as number) - (this.gaps[k] as number);
+        if (k === this.current || overdue < 0) continue;
+        if (due < 0 || overdue > (this.since[due] as number) - (this.gaps[due] as number)) due = k;
+      }
+      if (due >= 0) {
+        this.probed = due;
+        this.probe = 2;
+      }
     }
     return this.crews[this.probe > 0 ? this.probed : this.current] as Crew;
   }
@@ -124,32 +136,31 @@ export class FastestThreads implements ThreadChoice {
     if (this.calls === starting) {
       this.choose(this.fastest());
     } else if (this.probe === 0) {
-      this.sinceProbe++;
+      for (let k = 0; k < this.since.length; k++) this.since[k] = (this.since[k] as number) + 1;
       if (this.speedOf(this.current) > SLOWDOWN * this.baseline) {
         this.choose(this.current);
-        this.sinceProbe = this.gap;
+        this.since.fill(FIRST_PROBE_GAP);
       }
     } else {
       this.probe = 0;
-      this.sinceProbe = 0;
-      if (index !== this.current && rate < this.speedOf(this.current)) {
+      this.since[index] = 0;
+      const favoured = this.speedOf(this.current);
+      if (index !== this.current && rate < favoured) {
         this.choose(index);
-      } else if (this.fresh > 1) {
-        this.fresh--;
       } else {
-        this.fresh = 0;
-        this.gap = Math.min(LAST_PROBE_GAP, this.gap * 2);
-        this.baseline = this.speedOf(this.current);
+        const growth = rate > FAR_BEHIND * favoured ? 4 : 2;
+        this.gaps[index] = Math.min(LAST_PROBE_GAP, (this.gaps[index] as number) * growth);
+        this.baseline = favoured;
       }
     }
   }
 
-  /** Favours crew `index` and restarts the probes of the others at the first gap. */
+  /** Favours crew `index`; every other crew is probed again {@link FIRST_PROBE_GAP} calls later. */
   private choose(index: number): void {
     this.current = index;
     this.baseline = this.speedOf(index);
-    this.gap = FIRST_PROBE_GAP;
-    this.fresh = this.crews.length - 1;
+    this.gaps.fill(FIRST_PROBE_GAP);
+    this.since.fill(0);
   }
 
   /** The crew with the least median time per unit of work (the first of equals). */
