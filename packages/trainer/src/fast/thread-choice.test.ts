@@ -139,6 +139,29 @@ describe('WorkShares', () => {
     expect(s0 + s1).toBeCloseTo(1, 12);
   });
 
+  it('gives work back to a thread whose share rounded to no neurons', () => {
+    const shares = new WorkShares(2);
+    // Thread 0 is 40x slower for a while (exact shares): its share falls to about 1/41.
+    for (let i = 0; i < 12; i++) {
+      const [s0, s1] = shares.shares as [number, number];
+      const ms = Math.max(s0 * 40, s1);
+      shares.record(ms, [ms - s0 * 40, ms - s1]);
+    }
+    expect(ownRange(100, shares.shares, 0)).toEqual([0, 0]);
+    // Equal speeds again, on a 100-neuron layer: thread 0 did no neurons and waited the whole call.
+    const call = () => {
+      const [start, end] = ownRange(100, shares.shares, 0);
+      const busy0 = (end - start) / 100;
+      const busy1 = 1 - busy0;
+      const ms = Math.max(busy0, busy1);
+      shares.record(ms, [ms - busy0, ms - busy1], 100);
+    };
+    call();
+    expect(ownRange(100, shares.shares, 0)[1]).toBeGreaterThan(0);
+    for (let i = 0; i < 12; i++) call();
+    expect(shares.shares[0]).toBeGreaterThan(0.4);
+  });
+
   it('keeps equal shares when no thread waits, and ignores a call without a time', () => {
     const shares = new WorkShares(3);
     shares.record(2, [0, 0, 0]);

@@ -203,15 +203,17 @@ export class WorkShares {
   /**
    * The call took `milliseconds`, thread t waiting `waits[t]` of them at
    * barriers; each did its range of a layer of `neurons` (the shares rounded
-   * to blocks of 8, see ownRange; default: exactly its share).
+   * to blocks of 8, see ownRange; default: exactly its share). A thread
+   * whose share rounded to no neurons counts its share, so it wins work back.
    */
   record(milliseconds: number, waits: ArrayLike<number>, neurons?: number): void {
     const shares = this.current;
     if (!(milliseconds > 0) || waits.length < shares.length) return;
     const speeds = shares.map((share, t) => {
       const [start, end] = neurons === undefined ? [0, share] : ownRange(neurons, shares, t);
+      const done = (end - start) / (neurons ?? 1);
       const busy = milliseconds - (waits[t] as number);
-      return (end - start) / (neurons ?? 1) / Math.max(busy, milliseconds * 0.05);
+      return (done > 0 ? done : share) / Math.max(busy, milliseconds * 0.05);
     });
     const total = speeds.reduce((a, b) => a + b, 0);
     if (!(total > 0) || !Number.isFinite(total)) return;
