@@ -22,8 +22,8 @@ With --json: {"event":"epoch",...} per epoch and {"event":"done",...} at the end
 --threads splits the engine's work over worker threads; models, epoch lines and
 checkpoints are bit-identical for every value, so --resume may change it. With
 auto (the default) a network big enough starts a second thread, and every 25
-mini-batches run on one thread or two, whichever the engine measured faster on
-this machine just before.
+mini-batches run on both threads or on one of them alone (the faster core),
+whichever the engine measured faster on this machine just before.
 
 Ctrl-C, SIGTERM and SIGHUP stop at the next mini-batch boundary: --out and the
 checkpoint are saved and the run exits 128 + the signal's number (130, 143,

@@ -140,7 +140,7 @@ export function registerTrain(program: Command, io: Io): void {
     )
     .option(
       '--threads <n|auto>',
-      `threads that share the engine's work: auto (for networks big enough, 1 or 2 at a time, whichever measures faster) or 1 to ${MAX_THREADS}; results do not depend on it (default auto)`,
+      `threads that share the engine's work: auto (for networks big enough, both threads or the faster core alone, as measured) or 1 to ${MAX_THREADS}; results do not depend on it (default auto)`,
     )
     .option('--json', 'print one JSON object per epoch and one at the end, nothing else')
     .option('-q, --quiet', 'no drawn test digits in the summary')
