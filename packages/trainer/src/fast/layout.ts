@@ -153,11 +153,6 @@ export function ownRange(n: number, shares: readonly number[], t: number): [numb
   return [at(before), t === shares.length - 1 ? n : at(total)];
 }
 
-/** Equal shares of every layer for `threads` threads. */
-export function equalShares(threads: number): number[] {
-  return Array.from({ length: threads }, () => 1 / threads);
-}
-
 /**
  * Writes the plan's words (not the training-set addresses; see
  * {@link writeDataAddresses}) for `shares.length` threads, thread t owning

@@ -205,7 +205,7 @@ describe('WorkShares', () => {
   });
 });
 
-/** The engine's private crew choice and shares, for scripting them. */
+/** The engine's crew choice and shares (private in the engine), for scripting them. */
 interface EngineInternals {
   choice: ThreadChoice;
   shares: { shares: readonly number[]; record(ms: number, waits: ArrayLike<number>): void };
@@ -244,7 +244,7 @@ describe('an engine whose crew and split change between calls', () => {
       const moving = await createEpochEngine(net(), { ...options, threads: 2 });
       expect(moving.threads).toBe(2);
       // Scripted: both threads, the caller alone, worker 1 alone, ... and splits through the extremes.
-      const internals = moving as unknown as EngineInternals;
+      const internals = (moving as unknown as { crews: EngineInternals }).crews;
       const crews = [TWO, TWO, CALLER, WORKER, TWO, WORKER, CALLER, TWO];
       const splits = [
         [0.5, 0.5],

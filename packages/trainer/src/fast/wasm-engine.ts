@@ -9,6 +9,7 @@ import {
   l2Factors,
   withEta,
 } from './config.js';
+import { Crews } from './crews.js';
 import {
   bufferRows,
   copyWeightRows,
@@ -25,14 +26,7 @@ import {
   writePlan,
 } from './layout.js';
 import { type ScoreTotals, scoreRows } from './score.js';
-import {
-  CALLER,
-  type Crew,
-  fixedCrew,
-  type ThreadChoice,
-  team,
-  WorkShares,
-} from './thread-choice.js';
+import { CALLER, type ThreadChoice } from './thread-choice.js';
 import type { WorkerTeam } from './threads.js';
 import type { EngineEvaluation, EngineLayer, EpochEngine, Velocities } from './types.js';
 import {
@@ -47,9 +41,6 @@ const PAGE = 65536;
 
 const align = (bytes: number): number => Math.ceil(bytes / 64) * 64;
 
-/** The shares of a plan for one thread. */
-const ALONE: readonly number[] = [1];
-
 /**
  * The WebAssembly path: parameters, batch buffers and the training set live
  * in the kernels' linear memory, and a whole epoch is one call into it.
@@ -63,12 +54,8 @@ export class WasmEpochEngine implements EpochEngine {
   private readonly network: Network;
   private readonly kernels: KernelExports;
   private readonly size: number;
-  private team: WorkerTeam | undefined;
-  private planThreads: number;
-  /** Who runs each call: this thread alone until workers are attached. */
-  private choice: ThreadChoice = fixedCrew(CALLER);
-  /** How the plan's threads split each layer when they all take part. */
-  private readonly shares: WorkShares;
+  /** Who runs each call (see crews.ts). */
+  private readonly crews: Crews;
   private dataRows = -1;
   private dataInputs: FloatArray | undefined;
   private dataTargets: FloatArray | undefined;
@@ -102,14 +89,14 @@ export class WasmEpochEngine implements EpochEngine {
     this.dtype = config.dtype;
     this.path = level === 'relaxed' ? 'wasm-relaxed' : 'wasm-simd';
     this.size = config.dtype === 'float32' ? 4 : 8;
-    this.planThreads = threads;
-    this.shares = new WorkShares(threads);
     this.memory =
       threads > 1
         ? new WebAssembly.Memory({ initial: 1, maximum: MAX_SHARED_PAGES, shared: true })
         : new WebAssembly.Memory({ initial: 1 });
     this.kernels = instantiateKernels(module, this.memory);
     this.layout = layoutMemory(config, this.kernels.heapBase(), threads);
+    const widest = this.layout.layers.reduce((a, b) => (b.nIn * b.nOut > a.nIn * a.nOut ? b : a));
+    this.crews = new Crews(threads, this.memory, this.layout.waits, widest.nOut);
     this.reserve(this.layout.dataStart);
     this.writePlanFor(1);
     this.loadFromNetwork();
@@ -117,35 +104,15 @@ export class WasmEpochEngine implements EpochEngine {
 
   /** Threads that share the work: 1 until workers are attached. */
   get threads(): number {
-    return this.team === undefined ? 1 : this.planThreads;
+    return this.crews.threads;
   }
 
   /**
-   * Lets `team` (started on this engine's memory and plan) share the epochs:
+   * Lets `team` (started on this engine's memory and plan) share the calls:
    * every call on all the plan's threads, or as `choice` picks.
    */
-  attachTeam(workers: WorkerTeam, choice: ThreadChoice = fixedCrew(team(this.planThreads))): void {
-    this.team = workers;
-    this.choice = choice;
-  }
-
-  /**
-   * Runs a call by `crew`: `wake` starts the workers (with `solo`, worker 1
-   * alone, which this thread then waits for), and `kernel` runs it here.
-   */
-  private runBy(
-    crew: Crew,
-    wake: (team: WorkerTeam, solo: boolean) => void,
-    kernel: () => void,
-  ): void {
-    const workers = this.team;
-    if (workers !== undefined && crew.onWorker) {
-      wake(workers, true);
-      workers.awaitSolo();
-      return;
-    }
-    if (workers !== undefined && crew.threads > 1) wake(workers, false);
-    kernel();
+  attachTeam(team: WorkerTeam, choice?: ThreadChoice): void {
+    this.crews.attach(team, choice);
   }
 
   /**
@@ -153,29 +120,13 @@ export class WasmEpochEngine implements EpochEngine {
    * else split by the current shares) unless it is already.
    */
   private writePlanFor(threads: number): void {
-    const shares = threads === 1 ? ALONE : this.shares.shares;
+    const shares = this.crews.sharesFor(threads);
     if (threads === this.writtenThreads && shares === this.writtenShares) return;
     const words = this.words();
     writePlan(words, this.layout, this.config, shares, this.canWaitMask(threads));
     if (this.dataAt !== undefined) writeDataAddresses(words, this.layout, this.dataAt);
     this.writtenThreads = threads;
     this.writtenShares = shares;
-  }
-
-  /**
-   * Moves the shares toward the threads that waited at the barriers of the
-   * call that just ran on all `threads` (see WorkShares).
-   */
-  private balance(threads: number, milliseconds: number): void {
-    const waits = this.waits(threads);
-    const waited = Array.from({ length: threads }, (_, t) => waits[t * 8] as number);
-    const widest = this.layout.layers.reduce((a, b) => (b.nIn * b.nOut > a.nIn * a.nOut ? b : a));
-    this.shares.record(milliseconds, waited, widest.nOut);
-  }
-
-  /** The threads' wait totals (an f64 every 64 bytes: index 8t). */
-  private waits(threads: number): Float64Array {
-    return new Float64Array(this.memory.buffer, this.layout.waits, threads * 8);
   }
 
   /** Workers may always sleep at a barrier; this thread unless it is a browser page's main thread. */
@@ -242,7 +193,7 @@ export class WasmEpochEngine implements EpochEngine {
     const { batchSize, eta, momentum } = this.config;
     const count = checkEpochArguments(this.config, inputs, targets, order, costs);
     this.loadData(inputs, targets);
-    const crew = this.choice.next();
+    const crew = this.crews.choice.next();
     const threads = crew.threads;
     this.writePlanFor(threads);
     const at = this.dataAt as DataAddresses;
@@ -255,9 +206,7 @@ export class WasmEpochEngine implements EpochEngine {
     const { decay, wd } = l2Factors(this.config, inputs.rows);
     const plan = this.layout.plan;
     const dtype32 = this.size === 4;
-    if (threads > 1) this.waits(threads).fill(0);
-    const started = performance.now();
-    this.runBy(
+    this.crews.run(
       crew,
       (workers, solo) =>
         workers.startEpoch(dtype32, count, batchSize, [eta, decay, wd, momentum], solo),
@@ -265,10 +214,8 @@ export class WasmEpochEngine implements EpochEngine {
         if (dtype32) this.kernels.epoch32(plan, 0, count, batchSize, eta, decay, wd, momentum);
         else this.kernels.epoch64(plan, 0, count, batchSize, eta, decay, wd, momentum);
       },
+      count,
     );
-    const milliseconds = performance.now() - started;
-    this.choice.record(crew, milliseconds / 1000, count);
-    if (threads > 1) this.balance(threads, milliseconds);
     if (costs !== undefined) {
       const batches = Math.ceil(count / batchSize);
       costs.set(new Float64Array(this.memory.buffer, at.costs, batches));
@@ -307,12 +254,12 @@ export class WasmEpochEngine implements EpochEngine {
       this.evaluationSet?.end ?? this.layout.dataStart,
     );
     this.reserve(out + rows * nL * this.size);
-    const crew = rows > 0 ? this.choice.favoured() : CALLER;
+    const crew = rows > 0 ? this.crews.choice.favoured() : CALLER;
     this.writePlanFor(crew.threads);
     writeInputKind(this.words(), this.layout, pixels);
     const plan = this.layout.plan;
     const dtype32 = this.size === 4;
-    this.runBy(
+    this.crews.run(
       crew,
       (workers, solo) => workers.startForward(dtype32, at, rows, batchSize, out, solo),
       () => {
@@ -395,12 +342,7 @@ export class WasmEpochEngine implements EpochEngine {
   }
 
   close(): void {
-    if (this.team !== undefined) {
-      this.team.stop();
-      this.team = undefined;
-      this.choice = fixedCrew(CALLER);
-      this.onClose?.();
-    }
+    if (this.crews.stop()) this.onClose?.();
   }
 
   /** Called once by close() after the workers stopped (threads.ts forgets its finalizer). */

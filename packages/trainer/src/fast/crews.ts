@@ -1,0 +1,98 @@
+import {
+  CALLER,
+  type Crew,
+  fixedCrew,
+  type ThreadChoice,
+  team,
+  WorkShares,
+} from './thread-choice.js';
+import type { WorkerTeam } from './threads.js';
+
+/** The shares of a plan for one thread. */
+const ALONE: readonly number[] = [1];
+
+/**
+ * Who runs an engine's calls: its worker team (once attached), the choice of
+ * crew for each call, and the threads' shares of each layer, both taught by
+ * timing the calls (see thread-choice.ts).
+ */
+export class Crews {
+  private team: WorkerTeam | undefined;
+  /** Who runs each call: the caller alone until a team is attached. */
+  choice: ThreadChoice = fixedCrew(CALLER);
+  /** How the threads split each layer when they all take part. */
+  shares: WorkShares;
+
+  /**
+   * @param most - the threads the engine's plan has room for
+   * @param memory - the engine's memory, where each thread adds its waits at barriers
+   * @param waitsAt - byte address of the waits: an f64 per thread, 64 bytes apart
+   * @param neurons - neurons of the layer with the most weights (what the shares split)
+   */
+  constructor(
+    private readonly most: number,
+    private readonly memory: WebAssembly.Memory,
+    private readonly waitsAt: number,
+    private readonly neurons: number,
+  ) {
+    this.shares = new WorkShares(most);
+  }
+
+  /** Threads that share the work: 1 until a team is attached. */
+  get threads(): number {
+    return this.team === undefined ? 1 : this.most;
+  }
+
+  /** Lets `workers` share the calls: every call on all threads, or as `choice` picks. */
+  attach(workers: WorkerTeam, choice: ThreadChoice = fixedCrew(team(this.most))): void {
+    this.team = workers;
+    this.choice = choice;
+  }
+
+  /** Stops the team, if any (true then); the caller runs every call from now on. */
+  stop(): boolean {
+    if (this.team === undefined) return false;
+    this.team.stop();
+    this.team = undefined;
+    this.choice = fixedCrew(CALLER);
+    return true;
+  }
+
+  /** Each thread's share of a plan for `threads` threads. */
+  sharesFor(threads: number): readonly number[] {
+    return threads === 1 ? ALONE : this.shares.shares;
+  }
+
+  /**
+   * Runs a call by `crew`: `wake` starts the workers (with `solo`, worker 1
+   * alone, which this thread then waits for), and `kernel` runs it here.
+   * With `work` (rows), the call is timed: the choice learns how fast the
+   * crew was, and a call on all threads moves the shares toward the threads
+   * that waited at the barriers.
+   */
+  run(
+    crew: Crew,
+    wake: (team: WorkerTeam, solo: boolean) => void,
+    kernel: () => void,
+    work?: number,
+  ): void {
+    const workers = this.team;
+    const waits = new Float64Array(this.memory.buffer, this.waitsAt, crew.threads * 8);
+    if (crew.threads > 1) waits.fill(0);
+    const started = performance.now();
+    if (workers !== undefined && crew.onWorker) {
+      wake(workers, true);
+      workers.awaitSolo();
+    } else {
+      if (workers !== undefined && crew.threads > 1) wake(workers, false);
+      kernel();
+    }
+    if (work === undefined) return;
+    const milliseconds = performance.now() - started;
+    this.choice.record(crew, milliseconds / 1000, work);
+    if (crew.threads > 1) {
+      const waited = Array.from({ length: crew.threads }, (_, t) => waits[t * 8] as number);
+      this.shares.record(milliseconds, waited, this.neurons);
+    }
+  }
+}
