@@ -3,19 +3,7 @@
 // W and b.
 
 import { timesDerivative, timesDerivative1 } from './activations';
-
-/** a·b + c, fused where relaxed SIMD allows it. */
-// @ts-ignore: decorator
-@inline function madd<T>(a: v128, b: v128, c: v128): v128 {
-  if (ASC_FEATURE_RELAXED_SIMD) return v128.relaxed_madd<T>(a, b, c);
-  return v128.add<T>(v128.mul<T>(a, b), c);
-}
-
-// @ts-ignore: decorator
-@inline function splatLoad<T>(ptr: usize): v128 {
-  if (sizeof<T>() == 4) return v128.load32_splat(ptr);
-  return v128.load64_splat(ptr);
-}
+import { madd, splatLoad } from './kernels';
 
 /**
  * δ of the layer below for its neurons [k0, k1) (BP2):
@@ -139,11 +127,12 @@ export function deltaBelow<T>(
  * neurons keep 8 sums over the batch: 6 loads feed 8 multiply-adds, and each
  * weight is read and written once.
  *
- * A strip where some samples' two vectors are all zero (MNIST's pixels: 3 in
- * 5 float32 strips) runs sparse: its blocks add only the live samples' terms,
- * in order. A skipped term is D·0 = ±0, which changes nothing (a sum that
- * starts at +0 is never −0), so with finite D every gradient has the plain
- * sum's bits. skip = 0 turns this off: every strip runs dense. l1 ≠ 0: the
+ * Each strip's blocks add the terms of its live samples only, those with a
+ * bit set in the strip (MNIST's pixels: 3 in 5 float32 sample-strips are all
+ * zero), in order; a strip with none and no decay is left as it is. A
+ * skipped term is D·0 = ±0, which changes nothing (a sum that starts at +0
+ * is never −0), so with finite D every gradient has the plain sum's bits.
+ * skip = 0 counts every sample live. l1 ≠ 0: the
  * L1 step (eq. 97) instead of L2's weight decay.
  * Rows of D are ldd values apart, rows of W (and VW) ldw.
  */
@@ -170,84 +159,47 @@ export function updateWeights<T>(
   const rowD = <usize>ldd * size;
   const lr = v128.splat<T>(lrS), decay = v128.splat<T>(decayS), wd = v128.splat<T>(wdS), mu = v128.splat<T>(muS);
   const velocity = VW - W;
-  const allLive: u64 = m >= 64 ? <u64>-1 : (<u64>1 << <u64>m) - 1;
   let k = k0;
   for (; k + 2 * step <= k1; k += 2 * step) {
     const o = <usize>k * size;
     const live0 = liveSamples(rows, 0, m, o, skip);
+    // No live sample and no decay: every weight of the strip stays as it is (w − lr·0 = w).
+    if (live0 == 0 && m <= 64 && wdS == 0 && !momentum) continue;
     let j = j0;
-    if (live0 != allLive || m > 64) {
-      // Sparse: each block adds the terms of the live samples only.
-      for (; j + 4 <= j1; j += 4) {
-        const dj = D + <usize>j * size;
-        let g0a = v128.splat<T>(0), g0b = v128.splat<T>(0), g1a = v128.splat<T>(0), g1b = v128.splat<T>(0);
-        let g2a = v128.splat<T>(0), g2b = v128.splat<T>(0), g3a = v128.splat<T>(0), g3b = v128.splat<T>(0);
-        for (let i0 = 0; i0 < m; i0 += 64) {
-          let live = i0 == 0 ? live0 : liveSamples(rows, i0, m, o, skip);
-          while (live != 0) {
-            const i = i0 + <i32>ctz(live);
-            live &= live - 1;
-            const x = load<usize>(rows + (<usize>i << alignof<usize>())) + o;
-            const d = dj + <usize>i * rowD;
-            const xa = v128.load(x);
-            const xb = v128.load(x, 16);
-            let e0: v128, e1: v128, e2: v128, e3: v128;
-            if (sizeof<T>() == 4) {
-              e0 = v128.load32_splat(d);
-              e1 = v128.load32_splat(d, 4);
-              e2 = v128.load32_splat(d, 8);
-              e3 = v128.load32_splat(d, 12);
-            } else {
-              e0 = v128.load64_splat(d);
-              e1 = v128.load64_splat(d, 8);
-              e2 = v128.load64_splat(d, 16);
-              e3 = v128.load64_splat(d, 24);
-            }
-            g0a = madd<T>(e0, xa, g0a);
-            g0b = madd<T>(e0, xb, g0b);
-            g1a = madd<T>(e1, xa, g1a);
-            g1b = madd<T>(e1, xb, g1b);
-            g2a = madd<T>(e2, xa, g2a);
-            g2b = madd<T>(e2, xb, g2b);
-            g3a = madd<T>(e3, xa, g3a);
-            g3b = madd<T>(e3, xb, g3b);
-          }
-        }
-        step4x2<T>(W + <usize>j * rowW + o, rowW, velocity, g0a, g0b, g1a, g1b, g2a, g2b, g3a, g3b, lr, decay, wd, mu, momentum, l1);
-      }
-    }
-    // Dense strips (a sparse one has had every block above).
     for (; j + 4 <= j1; j += 4) {
+      const dj = D + <usize>j * size;
       let g0a = v128.splat<T>(0), g0b = v128.splat<T>(0), g1a = v128.splat<T>(0), g1b = v128.splat<T>(0);
       let g2a = v128.splat<T>(0), g2b = v128.splat<T>(0), g3a = v128.splat<T>(0), g3b = v128.splat<T>(0);
-      let d = D + <usize>j * size;
-      let r = rows;
-      for (let i = 0; i < m; i++) {
-        const x = load<usize>(r) + o;
-        const xa = v128.load(x);
-        const xb = v128.load(x, 16);
-        let e0: v128, e1: v128, e2: v128, e3: v128;
-        if (sizeof<T>() == 4) {
-          e0 = v128.load32_splat(d);
-          e1 = v128.load32_splat(d, 4);
-          e2 = v128.load32_splat(d, 8);
-          e3 = v128.load32_splat(d, 12);
-        } else {
-          e0 = v128.load64_splat(d);
-          e1 = v128.load64_splat(d, 8);
-          e2 = v128.load64_splat(d, 16);
-          e3 = v128.load64_splat(d, 24);
+      for (let i0 = 0; i0 < m; i0 += 64) {
+        let live = i0 == 0 ? live0 : liveSamples(rows, i0, m, o, skip);
+        while (live != 0) {
+          const i = i0 + <i32>ctz(live);
+          live &= live - 1;
+          const x = load<usize>(rows + (<usize>i << alignof<usize>())) + o;
+          const d = dj + <usize>i * rowD;
+          const xa = v128.load(x);
+          const xb = v128.load(x, 16);
+          let e0: v128, e1: v128, e2: v128, e3: v128;
+          if (sizeof<T>() == 4) {
+            e0 = v128.load32_splat(d);
+            e1 = v128.load32_splat(d, 4);
+            e2 = v128.load32_splat(d, 8);
+            e3 = v128.load32_splat(d, 12);
+          } else {
+            e0 = v128.load64_splat(d);
+            e1 = v128.load64_splat(d, 8);
+            e2 = v128.load64_splat(d, 16);
+            e3 = v128.load64_splat(d, 24);
+          }
+          g0a = madd<T>(e0, xa, g0a);
+          g0b = madd<T>(e0, xb, g0b);
+          g1a = madd<T>(e1, xa, g1a);
+          g1b = madd<T>(e1, xb, g1b);
+          g2a = madd<T>(e2, xa, g2a);
+          g2b = madd<T>(e2, xb, g2b);
+          g3a = madd<T>(e3, xa, g3a);
+          g3b = madd<T>(e3, xb, g3b);
         }
-        g0a = madd<T>(e0, xa, g0a);
-        g0b = madd<T>(e0, xb, g0b);
-        g1a = madd<T>(e1, xa, g1a);
-        g1b = madd<T>(e1, xb, g1b);
-        g2a = madd<T>(e2, xa, g2a);
-        g2b = madd<T>(e2, xb, g2b);
-        g3a = madd<T>(e3, xa, g3a);
-        g3b = madd<T>(e3, xb, g3b);
-        d += rowD;
-        r += sizeof<usize>();
       }
       step4x2<T>(W + <usize>j * rowW + o, rowW, velocity, g0a, g0b, g1a, g1b, g2a, g2b, g3a, g3b, lr, decay, wd, mu, momentum, l1);
     }

@@ -19,14 +19,14 @@ import { sigmoidRows } from './sigmoid';
 
 /** a·b + c, fused where relaxed SIMD allows it. */
 // @ts-ignore: decorator
-@inline function madd<T>(a: v128, b: v128, c: v128): v128 {
+@inline export function madd<T>(a: v128, b: v128, c: v128): v128 {
   if (ASC_FEATURE_RELAXED_SIMD) return v128.relaxed_madd<T>(a, b, c);
   return v128.add<T>(v128.mul<T>(a, b), c);
 }
 
 /** Loads one T and repeats it in every lane. */
 // @ts-ignore: decorator
-@inline function splatLoad<T>(ptr: usize): v128 {
+@inline export function splatLoad<T>(ptr: usize): v128 {
   if (sizeof<T>() == 4) return v128.load32_splat(ptr);
   return v128.load64_splat(ptr);
 }
@@ -160,12 +160,12 @@ function activateRows<T>(A: usize, lda: i32, m: i32, j0: i32, j1: i32, act: i32)
  * different columns do not write the same line). Blocks of 2 samples x 4
  * neurons keep 8 vector sums: 6 loads feed 8 multiply-adds.
  *
- * Mostly zero inputs (MNIST's pixels: 61% of a pair's vectors are all zero)
- * run sparse: a pair marks the vector steps where either sample has a bit set
- * (in 64-step masks) and its blocks visit only those, in order. A skipped step
- * would add x·w = ±0 to each sum, which changes nothing (a sum that starts at
- * +0 is never −0), so with finite weights every value has the bits of dot().
- * skip = 0 turns this off: every pair runs dense.
+ * A pair marks the vector steps where either sample has a bit set (in 64-step
+ * masks; MNIST's pixels: 61% of a pair's vectors are all zero) and its
+ * blocks visit only those, in order. A skipped step would add x·w = ±0 to
+ * each sum, which changes nothing (a sum that starts at +0 is never −0), so
+ * with finite weights every value has the bits of dot(). skip = 0 marks
+ * every step.
  */
 export function forward<T>(
   rows: usize, m: i32, nIn: i32, W: usize, ldw: i32, b: usize, nOut: i32, j0: i32, j1: i32, A: usize, lda: i32, act: i32,
@@ -183,64 +183,36 @@ export function forward<T>(
     const x1 = load<usize>(rows + (<usize>(i + 1) << alignof<usize>()));
     const a0 = A + <usize>(i * lda) * size;
     const a1 = a0 + <usize>lda * size;
-    // The pair keeps the masks of its first 256 steps, and runs sparse when at most 7/8 are marked.
+    // The pair keeps the masks of its first 256 steps.
     const m0 = nonzeroSteps(x0, x1, 0, steps, skip);
     const m1 = nonzeroSteps(x0, x1, 64, steps, skip);
     const m2 = nonzeroSteps(x0, x1, 128, steps, skip);
     const m3 = nonzeroSteps(x0, x1, 192, steps, skip);
-    const marked = <i32>(popcnt(m0) + popcnt(m1) + popcnt(m2) + popcnt(m3));
     let j = j0;
-    if (marked * 8 <= min(steps, 256) * 7) {
-      for (; j + 4 <= j1; j += 4) {
-        const w0 = W + <usize>j * rowW;
-        let s00 = v128.splat<T>(0), s01 = v128.splat<T>(0), s02 = v128.splat<T>(0), s03 = v128.splat<T>(0);
-        let s10 = v128.splat<T>(0), s11 = v128.splat<T>(0), s12 = v128.splat<T>(0), s13 = v128.splat<T>(0);
-        for (let from = 0; from < steps; from += 64) {
-          let mask = stepMask(m0, m1, m2, m3, x0, x1, from, steps, skip);
-          while (mask != 0) {
-            const off = <usize>(from + <i32>ctz(mask)) << 4;
-            mask &= mask - 1;
-            const u = v128.load(x0 + off);
-            const v = v128.load(x1 + off);
-            const c0 = v128.load(w0 + off);
-            const c1 = v128.load(w0 + rowW + off);
-            const c2 = v128.load(w0 + 2 * rowW + off);
-            const c3 = v128.load(w0 + 3 * rowW + off);
-            s00 = madd<T>(u, c0, s00);
-            s01 = madd<T>(u, c1, s01);
-            s02 = madd<T>(u, c2, s02);
-            s03 = madd<T>(u, c3, s03);
-            s10 = madd<T>(v, c0, s10);
-            s11 = madd<T>(v, c1, s11);
-            s12 = madd<T>(v, c2, s12);
-            s13 = madd<T>(v, c3, s13);
-          }
-        }
-        store2x4<T>(s00, s01, s02, s03, s10, s11, s12, s13, x0, x1, w0, rowW, kv, nIn, b, a0, a1, j);
-      }
-    }
-    // Dense pairs (the sparse loop above has taken every block of a sparse one).
     for (; j + 4 <= j1; j += 4) {
       const w0 = W + <usize>j * rowW;
       let s00 = v128.splat<T>(0), s01 = v128.splat<T>(0), s02 = v128.splat<T>(0), s03 = v128.splat<T>(0);
       let s10 = v128.splat<T>(0), s11 = v128.splat<T>(0), s12 = v128.splat<T>(0), s13 = v128.splat<T>(0);
-      let off: usize = 0;
-      const end = <usize>kv * size;
-      for (; off < end; off += bytes) {
-        const u = v128.load(x0 + off);
-        const v = v128.load(x1 + off);
-        const c0 = v128.load(w0 + off);
-        const c1 = v128.load(w0 + rowW + off);
-        const c2 = v128.load(w0 + 2 * rowW + off);
-        const c3 = v128.load(w0 + 3 * rowW + off);
-        s00 = madd<T>(u, c0, s00);
-        s01 = madd<T>(u, c1, s01);
-        s02 = madd<T>(u, c2, s02);
-        s03 = madd<T>(u, c3, s03);
-        s10 = madd<T>(v, c0, s10);
-        s11 = madd<T>(v, c1, s11);
-        s12 = madd<T>(v, c2, s12);
-        s13 = madd<T>(v, c3, s13);
+      for (let from = 0; from < steps; from += 64) {
+        let mask = stepMask(m0, m1, m2, m3, x0, x1, from, steps, skip);
+        while (mask != 0) {
+          const off = <usize>(from + <i32>ctz(mask)) << 4;
+          mask &= mask - 1;
+          const u = v128.load(x0 + off);
+          const v = v128.load(x1 + off);
+          const c0 = v128.load(w0 + off);
+          const c1 = v128.load(w0 + rowW + off);
+          const c2 = v128.load(w0 + 2 * rowW + off);
+          const c3 = v128.load(w0 + 3 * rowW + off);
+          s00 = madd<T>(u, c0, s00);
+          s01 = madd<T>(u, c1, s01);
+          s02 = madd<T>(u, c2, s02);
+          s03 = madd<T>(u, c3, s03);
+          s10 = madd<T>(v, c0, s10);
+          s11 = madd<T>(v, c1, s11);
+          s12 = madd<T>(v, c2, s12);
+          s13 = madd<T>(v, c3, s13);
+        }
       }
       store2x4<T>(s00, s01, s02, s03, s10, s11, s12, s13, x0, x1, w0, rowW, kv, nIn, b, a0, a1, j);
     }
