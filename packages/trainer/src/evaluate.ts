@@ -3,6 +3,7 @@ import type { Network } from '@mlisp/neurons';
 import { argmaxRows, frobeniusNorm, type Matrix, zeros } from '@mlisp/tensor';
 import { assertDataset, backpropInto } from './backprop.js';
 import { assertTrainable, toCost } from './errors.js';
+import { type EvaluationTotals, scoreRows } from './fast/score.js';
 import type { Dataset, LearningSpeeds } from './types.js';
 import {
   createWorkspace,
@@ -22,14 +23,6 @@ export interface Evaluation {
   readonly correct: number;
   /** Samples in the data set. */
   readonly n: number;
-}
-
-/** Running totals written by {@link evaluateInto}. */
-export interface EvaluationTotals {
-  /** Σ_x C_x (no L2 term). */
-  costSum: number;
-  /** Samples whose predicted class equals the label. */
-  correct: number;
 }
 
 const DEFAULT_CHUNK = 500;
@@ -74,7 +67,7 @@ export function labelsOf(data: Dataset, nOut: number): Int32Array {
  * @param cost - the cost
  * @param data - the data set (inputs and targets)
  * @param labels - the class of each sample (from {@link labelsOf})
- * @param ws - a workspace (its x, y, zs and as are overwritten)
+ * @param ws - a workspace (its x, zs and as are overwritten)
  * @param totals - receives the sums (overwritten)
  */
 export function evaluateInto(
@@ -86,37 +79,14 @@ export function evaluateInto(
   totals: EvaluationTotals,
 ): void {
   const n = data.inputs.rows;
-  const nOut = data.targets.cols;
-  let costSum = 0;
-  let correct = 0;
+  totals.costSum = 0;
+  totals.correct = 0;
   for (let start = 0; start < n; start += ws.rows) {
     const rows = Math.min(ws.rows, n - start);
     const view = viewRows(ws, rows);
     gatherRows(data.inputs, null, start, rows, view.x);
-    gatherRows(data.targets, null, start, rows, view.y);
-    const a = feedforwardInto(network, view);
-    costSum += cost.sum(a, view.y);
-    const out = a.data;
-    for (let i = 0; i < rows; i++) {
-      const base = i * nOut;
-      let best = 0;
-      if (nOut === 1) {
-        best = (out[base] as number) > 0.5 ? 1 : 0;
-      } else {
-        let bestValue = out[base] as number;
-        for (let j = 1; j < nOut; j++) {
-          const v = out[base + j] as number;
-          if (v > bestValue) {
-            bestValue = v;
-            best = j;
-          }
-        }
-      }
-      if (best === labels[start + i]) correct++;
-    }
+    scoreRows(cost, feedforwardInto(network, view).data, data.targets, labels, start, rows, totals);
   }
-  totals.costSum = costSum;
-  totals.correct = correct;
 }
 
 /** Options of {@link evaluate} and {@link learningSpeeds}. */

@@ -4,7 +4,8 @@
 import type { Matrix } from '@mlisp/tensor';
 import { backpropInto } from './backprop.js';
 import { type DropoutMasks, dropThreshold } from './dropout.js';
-import { type EvaluationTotals, evaluateInto } from './evaluate.js';
+import { evaluateInto } from './evaluate.js';
+import type { EvaluationTotals } from './fast/score.js';
 import type { Run } from './run.js';
 import type { TrainEngine } from './train-engine.js';
 import type { Dataset } from './types.js';

@@ -1,5 +1,6 @@
 import type { Cost } from '@mlisp/costs';
 import { Rng } from '@mlisp/tensor';
+import { checkFlag, checkNumber, checkStepSettings, positiveInteger } from './checks.js';
 import { checkThreads } from './fast/engine.js';
 import type { EnginePath, WorkerFactory } from './fast/types.js';
 import type {
@@ -49,27 +50,6 @@ const MONITORS: readonly Monitor[] = [
   'training-cost',
 ];
 
-function number(
-  name: string,
-  value: unknown,
-  ok: (v: number) => boolean,
-  expected: string,
-): number {
-  if (typeof value !== 'number' || !Number.isFinite(value) || !ok(value)) {
-    throw new TypeError(`${name} must be ${expected}, got ${String(value)}`);
-  }
-  return value;
-}
-
-const positiveInteger = (v: number): boolean => Number.isSafeInteger(v) && v >= 1;
-
-function flag(name: string, value: unknown, fallback: boolean): boolean {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'boolean')
-    throw new TypeError(`${name} must be true or false, got ${String(value)}`);
-  return value;
-}
-
 /**
  * Checks every training option and fills in the defaults.
  *
@@ -81,32 +61,14 @@ export function resolveOptions(options: TrainAsyncOptions, cost: Cost): Resolved
   if (options === null || typeof options !== 'object') {
     throw new TypeError(`options must be an object, got ${String(options)}`);
   }
-  const eta = number('eta', options.eta, (v) => v > 0, 'a positive number');
-  const epochs = number(
+  const { eta, lambda, regularization, dropout, momentum, batchSize } = checkStepSettings(options);
+  const epochs = checkNumber(
     'epochs',
     options.epochs,
     (v) => Number.isSafeInteger(v) && v >= 0,
     'an integer >= 0',
   );
-  const batchSize = number('batchSize', options.batchSize, positiveInteger, 'a positive integer');
-  const lambda = number('lambda', options.lambda ?? 0, (v) => v >= 0, 'a number >= 0');
-  const regularization = options.regularization ?? 'l2';
-  if (regularization !== 'l2' && regularization !== 'l1') {
-    throw new TypeError(`regularization must be 'l2' or 'l1', got ${String(regularization)}`);
-  }
-  const dropout = number(
-    'dropout',
-    options.dropout ?? 0,
-    (v) => v >= 0 && v < 1,
-    'a number in [0, 1)',
-  );
-  const momentum = number(
-    'momentum',
-    options.momentum ?? 0,
-    (v) => v >= 0 && v < 1,
-    'a number in [0, 1)',
-  );
-  const shuffle = flag('shuffle', options.shuffle, true);
+  const shuffle = checkFlag('shuffle', options.shuffle, true);
   if (options.seed !== undefined && options.rng !== undefined) {
     throw new TypeError('give either seed or rng, not both');
   }
@@ -130,18 +92,18 @@ export function resolveOptions(options: TrainAsyncOptions, cost: Cost): Resolved
   const earlyStopping = resolveEarlyStopping(options.earlyStopping);
   // Only what is asked for is measured: the figure the schedule watches, and what monitor turns on.
   const watched = schedule !== null || earlyStopping !== null ? improvement : null;
-  const trainingCost = flag(
+  const trainingCost = checkFlag(
     'monitor.trainingCost',
     monitor.trainingCost,
     watched === 'training-cost',
   );
-  const trainingAccuracy = flag(
+  const trainingAccuracy = checkFlag(
     'monitor.trainingAccuracy',
     monitor.trainingAccuracy,
     watched === 'training-accuracy',
   );
-  const evaluationCost = flag('monitor.evaluationCost', monitor.evaluationCost, hasEval);
-  const evaluationAccuracy = flag(
+  const evaluationCost = checkFlag('monitor.evaluationCost', monitor.evaluationCost, hasEval);
+  const evaluationAccuracy = checkFlag(
     'monitor.evaluationAccuracy',
     monitor.evaluationAccuracy,
     hasEval,
@@ -166,13 +128,13 @@ export function resolveOptions(options: TrainAsyncOptions, cost: Cost): Resolved
       );
     }
   }
-  const learningSpeedSamples = number(
+  const learningSpeedSamples = checkNumber(
     'learningSpeedSamples',
     options.learningSpeedSamples ?? 0,
     (v) => Number.isSafeInteger(v) && v >= 0,
     'an integer >= 0',
   );
-  const evaluationChunk = number(
+  const evaluationChunk = checkNumber(
     'evaluationChunk',
     options.evaluationChunk ?? 500,
     positiveInteger,
@@ -234,14 +196,19 @@ function resolveSchedule(schedule: ScheduleOptions | undefined): Required<Schedu
     );
   }
   return {
-    patience: number('schedule.patience', schedule.patience, positiveInteger, 'a positive integer'),
-    maxHalvings: number(
+    patience: checkNumber(
+      'schedule.patience',
+      schedule.patience,
+      positiveInteger,
+      'a positive integer',
+    ),
+    maxHalvings: checkNumber(
       'schedule.maxHalvings',
       schedule.maxHalvings,
       positiveInteger,
       'a positive integer',
     ),
-    factor: number(
+    factor: checkNumber(
       'schedule.factor',
       schedule.factor ?? 0.5,
       (v) => v > 0 && v < 1,
@@ -258,7 +225,7 @@ function resolveEarlyStopping(
     throw new TypeError(`earlyStopping must be an object { patience }, got ${String(early)}`);
   }
   return {
-    patience: number(
+    patience: checkNumber(
       'earlyStopping.patience',
       early.patience,
       positiveInteger,

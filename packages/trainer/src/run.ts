@@ -1,7 +1,8 @@
 // A training run's allocations: the order, labels, velocities, counters and history.
 import type { Network } from '@mlisp/neurons';
 import { dtypeOf, type FloatArray, type Matrix, zeros } from '@mlisp/tensor';
-import { createAccumulators, type EvaluationTotals, labelsOf } from './evaluate.js';
+import { createAccumulators, labelsOf } from './evaluate.js';
+import type { EvaluationTotals } from './fast/score.js';
 import type { ResolvedOptions } from './options.js';
 import { checkState, type RunCounters } from './state.js';
 import type { Dataset, EpochEvent, TrainOptions } from './types.js';

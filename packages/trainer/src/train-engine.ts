@@ -3,7 +3,6 @@
 // loop (matrix-engine.ts) for what the engine does not run.
 import type { Network } from '@mlisp/neurons';
 import { dtypeOf } from '@mlisp/tensor';
-import type { EvaluationTotals } from './evaluate.js';
 import { activationCodes } from './fast/config.js';
 import {
   availablePaths,
@@ -12,6 +11,7 @@ import {
   createEpochEngineSync,
   inputDensity,
 } from './fast/engine.js';
+import type { EvaluationTotals } from './fast/score.js';
 import type { EpochEngine, EpochEngineOptions } from './fast/types.js';
 import { MatrixEngine } from './matrix-engine.js';
 import type { Run } from './run.js';

@@ -1,5 +1,6 @@
 import type { Network } from '@mlisp/neurons';
 import type { DType, FloatArray, Matrix } from '@mlisp/tensor';
+import { checkEta, checkFlag, checkNumber, checkStepSettings, positiveInteger } from '../checks.js';
 import { LAYOUT } from './generated/wasm-kernels.js';
 import type { EpochEngineOptions, FastCostName } from './types.js';
 
@@ -63,17 +64,6 @@ export function activationCodes(network: Network, cost: string): number[] | stri
   return codes;
 }
 
-function assertNumber(
-  name: string,
-  value: unknown,
-  ok: (v: number) => boolean,
-  expected: string,
-): void {
-  if (typeof value !== 'number' || !Number.isFinite(value) || !ok(value)) {
-    throw new TypeError(`${name} must be ${expected}, got ${String(value)}`);
-  }
-}
-
 /** Checks the network and options; throws a TypeError naming the first bad one. */
 export function resolveConfig(network: Network, options: EpochEngineOptions): EngineConfig {
   if (network === null || typeof network !== 'object' || !Array.isArray(network.layers)) {
@@ -86,23 +76,8 @@ export function resolveConfig(network: Network, options: EpochEngineOptions): En
   if (!COSTS.includes(costName as FastCostName)) {
     throw new TypeError(`cost must be one of ${COSTS.join(', ')}, got ${String(costName)}`);
   }
-  assertNumber('eta', options.eta, (v) => v > 0, 'a positive number');
-  const lambda = options.lambda ?? 0;
-  assertNumber('lambda', lambda, (v) => v >= 0, 'a number ≥ 0');
-  const regularization = options.regularization ?? 'l2';
-  if (regularization !== 'l2' && regularization !== 'l1') {
-    throw new TypeError(`regularization must be 'l2' or 'l1', got ${String(regularization)}`);
-  }
-  const dropout = options.dropout ?? 0;
-  assertNumber('dropout', dropout, (v) => v >= 0 && v < 1, 'a number in [0, 1)');
-  const momentum = options.momentum ?? 0;
-  assertNumber('momentum', momentum, (v) => v >= 0 && v < 1, 'a number in [0, 1)');
-  const whole = (v: number) => Number.isSafeInteger(v) && v >= 1;
-  assertNumber('batchSize', options.batchSize, whole, 'a positive integer');
-  if (options.n !== undefined) assertNumber('n', options.n, whole, 'a positive integer');
-  if (options.skipZeros !== undefined && typeof options.skipZeros !== 'boolean') {
-    throw new TypeError(`skipZeros must be true or false, got ${String(options.skipZeros)}`);
-  }
+  const { eta, lambda, regularization, dropout, momentum, batchSize } = checkStepSettings(options);
+  if (options.n !== undefined) checkNumber('n', options.n, positiveInteger, 'a positive integer');
   const dtype = options.dtype ?? dtypeOfData(network.layers[0]?.weights);
   if (dtype !== 'float64' && dtype !== 'float32') {
     throw new TypeError(`dtype must be 'float64' or 'float32', got ${String(dtype)}`);
@@ -135,15 +110,15 @@ export function resolveConfig(network: Network, options: EpochEngineOptions): En
     sizes: [...sizes],
     cost: costName as FastCostName,
     activations,
-    eta: options.eta,
+    eta,
     lambda,
     regularization,
     dropout,
     momentum,
-    batchSize: options.batchSize,
+    batchSize,
     n: options.n,
     dtype,
-    skipZeros: options.skipZeros ?? true,
+    skipZeros: checkFlag('skipZeros', options.skipZeros, true),
   };
 }
 
@@ -243,8 +218,7 @@ export function checkEvaluationArguments(
  * @throws TypeError unless `eta` is a positive finite number
  */
 export function withEta(config: EngineConfig, eta: number): EngineConfig {
-  assertNumber('eta', eta, (v) => v > 0, 'a positive number');
-  return { ...config, eta };
+  return { ...config, eta: checkEta(eta) };
 }
 
 /** The factors of the update: decay = 1 − ηλ/n (L2's; L1 leaves w unscaled) and wd = ηλ/n. */

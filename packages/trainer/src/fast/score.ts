@@ -6,7 +6,7 @@ import type { FloatArray, Matrix } from '@mlisp/tensor';
 // and a sample counts as correct as in the trainer's evaluate().
 
 /** Running sums of an evaluation. */
-export interface ScoreTotals {
+export interface EvaluationTotals {
   /** Σ_x C_x (no L2 term). */
   costSum: number;
   /** Samples whose predicted class is their label. */
@@ -47,7 +47,7 @@ export function scoreRows(
   labels: ArrayLike<number> | undefined,
   start: number,
   rows: number,
-  totals: ScoreTotals,
+  totals: EvaluationTotals,
 ): void {
   const n = targets.cols;
   const y = targets.data.subarray(start * n, (start + rows) * n);

@@ -25,7 +25,7 @@ import {
   writeInputKind,
   writePlan,
 } from './layout.js';
-import { type ScoreTotals, scoreRows } from './score.js';
+import { type EvaluationTotals, scoreRows } from './score.js';
 import { CALLER, type ThreadChoice } from './thread-choice.js';
 import type { WorkerTeam } from './threads.js';
 import type { EngineEvaluation, EngineLayer, EpochEngine, Velocities } from './types.js';
@@ -267,7 +267,7 @@ export class WasmEpochEngine implements EpochEngine {
         else this.kernels.forwardSet64(plan, 0, at, rows, batchSize, out);
       },
     );
-    const totals: ScoreTotals = { costSum: 0, correct: 0 };
+    const totals: EvaluationTotals = { costSum: 0, correct: 0 };
     scoreRows(this.cost, this.floats(out, rows * nL), targets, labels, 0, rows, totals);
     return totals;
   }

@@ -91,44 +91,34 @@ export async function kernelModule(level: WasmLevel, shared: boolean): Promise<W
   return module;
 }
 
+/** One epoch's mini-batches as thread `thread` of the plan (see assembly/index.ts: epoch). */
+type EpochKernel = (
+  plan: number,
+  thread: number,
+  count: number,
+  batchSize: number,
+  eta: number,
+  decay: number,
+  wd: number,
+  mu: number,
+) => void;
+
+/** The outputs of `count` rows from `inputs`, as thread `thread` (see assembly/index.ts: forwardSet). */
+type ForwardKernel = (
+  plan: number,
+  thread: number,
+  inputs: number,
+  count: number,
+  batchSize: number,
+  out: number,
+) => void;
+
 /** The functions a kernel instance exports. */
 export interface KernelExports {
-  epoch32(
-    plan: number,
-    thread: number,
-    count: number,
-    batchSize: number,
-    eta: number,
-    decay: number,
-    wd: number,
-    mu: number,
-  ): void;
-  epoch64(
-    plan: number,
-    thread: number,
-    count: number,
-    batchSize: number,
-    eta: number,
-    decay: number,
-    wd: number,
-    mu: number,
-  ): void;
-  forwardSet32(
-    plan: number,
-    thread: number,
-    inputs: number,
-    count: number,
-    batchSize: number,
-    out: number,
-  ): void;
-  forwardSet64(
-    plan: number,
-    thread: number,
-    inputs: number,
-    count: number,
-    batchSize: number,
-    out: number,
-  ): void;
+  epoch32: EpochKernel;
+  epoch64: EpochKernel;
+  forwardSet32: ForwardKernel;
+  forwardSet64: ForwardKernel;
   /** 1 when every weight and bias is finite, else 0. */
   allFinite32(plan: number): number;
   allFinite64(plan: number): number;
