@@ -336,25 +336,13 @@ export function softmaxRows<T>(Z: usize, m: i32, n: i32, lda: i32): void {
 /** Row-wise softmax of Z (m x n, rows lda apart) in place, then δ = a − y (log-likelihood). */
 export function softmaxDelta<T>(Z: usize, targetRows: usize, D: usize, m: i32, n: i32, lda: i32): void {
   const size = sizeof<T>();
+  softmaxRows<T>(Z, m, n, lda);
   for (let i = 0; i < m; i++) {
-    const r = Z + <usize>(i * lda) * size;
-    let max = load<T>(r);
-    for (let j = 1; j < n; j++) max = max < load<T>(r + <usize>j * size) ? load<T>(r + <usize>j * size) : max;
-    let sum: T = 0;
-    for (let j = 0; j < n; j++) {
-      const p = r + <usize>j * size;
-      const e: T = sizeof<T>() == 4 ? <T>Mathf.exp(<f32>(load<T>(p) - max)) : <T>Math.exp(<f64>(load<T>(p) - max));
-      store<T>(p, e);
-      sum += e;
-    }
-    const inv = <T>1 / sum;
     const y = load<usize>(targetRows + (<usize>i << alignof<usize>()));
-    const d = D + <usize>(i * lda) * size;
+    const row = <usize>(i * lda) * size;
     for (let j = 0; j < n; j++) {
       const o = <usize>j * size;
-      const a = load<T>(r + o) * inv;
-      store<T>(r + o, a);
-      store<T>(d + o, a - load<T>(y + o));
+      store<T>(D + row + o, load<T>(Z + row + o) - load<T>(y + o));
     }
   }
 }

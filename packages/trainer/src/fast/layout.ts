@@ -241,38 +241,30 @@ export function dataAddresses(
   return { order, costs, inputs, targets, end: align(targets + rows * nL * size) };
 }
 
-/** Stores the training-set addresses in the plan (the costs' address is written per call). */
-export function writeDataAddresses(
+/** Header words of the plan that the engine sets between calls (LAYOUT's names). */
+type CallWord =
+  | 'P_INPUTS'
+  | 'P_TARGETS'
+  | 'P_ORDER'
+  | 'P_COSTS'
+  | 'P_BYTES'
+  | 'P_DROP_KEY'
+  | 'P_POSITION';
+
+/**
+ * Sets header words of the plan: the training set's addresses (P_INPUTS,
+ * P_TARGETS, P_ORDER; see {@link dataAddresses}) and, for the next call,
+ * P_COSTS (where the per-batch costs go, 0: none), P_BYTES (1 when the inputs
+ * are 8-bit pixels, see {@link storePixels}), P_DROP_KEY and P_POSITION (the
+ * dropout key, and the call's first sample's position in the epoch).
+ */
+export function writeWords(
   words: Int32Array,
   layout: MemoryLayout,
-  at: DataAddresses,
+  values: Partial<Record<CallWord, number>>,
 ): void {
   const h = layout.plan >> 2;
-  words[h + LAYOUT.P_INPUTS] = at.inputs;
-  words[h + LAYOUT.P_TARGETS] = at.targets;
-  words[h + LAYOUT.P_ORDER] = at.order;
-}
-
-/** The dropout key and the position of the next call's first sample in the epoch. */
-export function writeDropout(
-  words: Int32Array,
-  layout: MemoryLayout,
-  key: number,
-  position: number,
-): void {
-  const h = layout.plan >> 2;
-  words[h + LAYOUT.P_DROP_KEY] = key | 0;
-  words[h + LAYOUT.P_POSITION] = position;
-}
-
-/** Turns the per-batch costs on (at `address`) or off (0) for the next call. */
-export function writeCostsAddress(words: Int32Array, layout: MemoryLayout, address: number): void {
-  words[(layout.plan >> 2) + LAYOUT.P_COSTS] = address;
-}
-
-/** Tells the next call whether its inputs are 8-bit pixels (see {@link storePixels}) or values. */
-export function writeInputKind(words: Int32Array, layout: MemoryLayout, pixels: boolean): void {
-  words[(layout.plan >> 2) + LAYOUT.P_BYTES] = pixels ? 1 : 0;
+  for (const [name, value] of Object.entries(values)) words[h + LAYOUT[name as CallWord]] = value;
 }
 
 /** byte k -> k / 255 in float64 and in float32: an 8-bit pixel's value. */

@@ -19,11 +19,8 @@ import {
   layoutMemory,
   type MemoryLayout,
   storePixels,
-  writeCostsAddress,
-  writeDataAddresses,
-  writeDropout,
-  writeInputKind,
   writePlan,
+  writeWords,
 } from './layout.js';
 import { type EvaluationTotals, scoreRows } from './score.js';
 import { CALLER, type ThreadChoice } from './thread-choice.js';
@@ -124,7 +121,7 @@ export class WasmEpochEngine implements EpochEngine {
     if (threads === this.writtenThreads && shares === this.writtenShares) return;
     const words = this.words();
     writePlan(words, this.layout, this.config, shares, this.canWaitMask(threads));
-    if (this.dataAt !== undefined) writeDataAddresses(words, this.layout, this.dataAt);
+    if (this.dataAt !== undefined) this.writeDataAddresses(this.dataAt);
     this.writtenThreads = threads;
     this.writtenShares = shares;
   }
@@ -132,6 +129,14 @@ export class WasmEpochEngine implements EpochEngine {
   /** Workers may always sleep at a barrier; this thread unless it is a browser page's main thread. */
   private canWaitMask(threads: number): number {
     return ((1 << threads) - 1) & ~(callerCanWait() ? 0 : 1);
+  }
+
+  private writeDataAddresses(at: DataAddresses): void {
+    writeWords(this.words(), this.layout, {
+      P_INPUTS: at.inputs,
+      P_TARGETS: at.targets,
+      P_ORDER: at.order,
+    });
   }
 
   private words(): Int32Array {
@@ -165,7 +170,7 @@ export class WasmEpochEngine implements EpochEngine {
     const at = dataAddresses(this.layout, this.config, inputs.rows, pixels);
     this.reserve(at.end);
     this.floats(at.targets, targets.data.length).set(targets.data);
-    writeDataAddresses(this.words(), this.layout, at);
+    this.writeDataAddresses(at);
     // The evaluation set lives after the training set: this one may have overwritten it.
     this.evaluationSet = undefined;
     this.dataAt = at;
@@ -200,9 +205,12 @@ export class WasmEpochEngine implements EpochEngine {
     const words = this.words();
     const o = at.order >> 2;
     for (let p = 0; p < count; p++) words[o + p] = order[p] as number;
-    writeCostsAddress(words, this.layout, costs === undefined ? 0 : at.costs);
-    writeInputKind(words, this.layout, this.dataPixels);
-    writeDropout(words, this.layout, this.dropoutKey, this.dropoutPosition);
+    writeWords(words, this.layout, {
+      P_COSTS: costs === undefined ? 0 : at.costs,
+      P_BYTES: this.dataPixels ? 1 : 0,
+      P_DROP_KEY: this.dropoutKey | 0,
+      P_POSITION: this.dropoutPosition,
+    });
     const { decay, wd } = l2Factors(this.config, inputs.rows);
     const plan = this.layout.plan;
     const dtype32 = this.size === 4;
@@ -256,7 +264,7 @@ export class WasmEpochEngine implements EpochEngine {
     this.reserve(out + rows * nL * this.size);
     const crew = rows > 0 ? this.crews.choice.favoured() : CALLER;
     this.writePlanFor(crew.threads);
-    writeInputKind(this.words(), this.layout, pixels);
+    writeWords(this.words(), this.layout, { P_BYTES: pixels ? 1 : 0 });
     const plan = this.layout.plan;
     const dtype32 = this.size === 4;
     this.crews.run(
