@@ -1,4 +1,4 @@
-import './fast/build-if-missing.test-helper.js';
+import '../test/build-wasm-first.js';
 import { createNetwork } from '@mlisp/neurons';
 import { type DType, Rng, zeros } from '@mlisp/tensor';
 import { availablePaths, type EpochEvent, type TrainOptions, trainInPlace } from '@mlisp/trainer';

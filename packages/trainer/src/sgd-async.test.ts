@@ -1,4 +1,4 @@
-import './fast/build-if-missing.test-helper.js';
+import '../test/build-wasm-first.js';
 import { type Activation, createNetwork, type Network, sigmoid } from '@mlisp/neurons';
 import { type DType, Rng, zeros } from '@mlisp/tensor';
 import {

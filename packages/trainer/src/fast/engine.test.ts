@@ -1,8 +1,7 @@
-import './build-if-missing.test-helper.js';
+import '../../test/build-wasm-first.js';
 import { createNetwork } from '@mlisp/neurons';
 import { fromArray, type Matrix, Rng } from '@mlisp/tensor';
 import { describe, expect, it } from 'vitest';
-import { availablePaths, createEpochEngine, createEpochEngineSync } from './engine.js';
 import {
   maxRelativeError,
   type RefActivation,
@@ -10,7 +9,8 @@ import {
   referenceEpoch,
   rowsOf,
   zeroVelocity,
-} from './reference.test-helper.js';
+} from '../../test/reference.js';
+import { availablePaths, createEpochEngine, createEpochEngineSync } from './engine.js';
 import type { EnginePath, EpochEngine, EpochEngineOptions } from './types.js';
 
 interface Case {

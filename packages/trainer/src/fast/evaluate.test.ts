@@ -1,4 +1,4 @@
-import './build-if-missing.test-helper.js';
+import '../../test/build-wasm-first.js';
 import { createNetwork, type Network } from '@mlisp/neurons';
 import { argmaxRows, type DType, fromArray, type Matrix, Rng, zeros } from '@mlisp/tensor';
 import { evaluate } from '@mlisp/trainer';

@@ -1,4 +1,4 @@
-import './build-if-missing.test-helper.js';
+import '../../test/build-wasm-first.js';
 import { createNetwork } from '@mlisp/neurons';
 import type { DType, FloatArray, Matrix } from '@mlisp/tensor';
 import { Rng } from '@mlisp/tensor';

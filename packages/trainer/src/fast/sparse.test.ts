@@ -1,15 +1,15 @@
-import './build-if-missing.test-helper.js';
+import '../../test/build-wasm-first.js';
 import { createNetwork, type Network } from '@mlisp/neurons';
 import { fromArray, type Matrix, Rng } from '@mlisp/tensor';
 import { describe, expect, it } from 'vitest';
-import { createEpochEngine, createEpochEngineSync } from './engine.js';
 import {
   maxRelativeError,
   type RefOptions,
   referenceEpoch,
   rowsOf,
   zeroVelocity,
-} from './reference.test-helper.js';
+} from '../../test/reference.js';
+import { createEpochEngine, createEpochEngineSync } from './engine.js';
 import type { EnginePath, EpochEngine } from './types.js';
 
 // The wasm kernels skip the all-zero parts of input rows (MNIST's blank

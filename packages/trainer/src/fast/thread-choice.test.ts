@@ -1,4 +1,4 @@
-import './build-if-missing.test-helper.js';
+import '../../test/build-wasm-first.js';
 import { createNetwork } from '@mlisp/neurons';
 import { fromArray, type Matrix, Rng } from '@mlisp/tensor';
 import { describe, expect, it } from 'vitest';

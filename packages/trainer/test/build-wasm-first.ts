@@ -9,7 +9,7 @@ import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { setFlagsFromString } from 'node:v8';
 
-const script = fileURLToPath(new URL('../../scripts/build-wasm.mjs', import.meta.url));
+const script = fileURLToPath(new URL('../scripts/build-wasm.mjs', import.meta.url));
 // Quick when the generated module is up to date (it compares a hash of the sources).
 execFileSync(process.execPath, [script], { stdio: 'inherit' });
 setFlagsFromString('--experimental-wasm-relaxed-simd');

@@ -1,5 +1,5 @@
 import type { Matrix } from '@mlisp/tensor';
-import { dropThreshold, keeps } from '../dropout.js';
+import { dropThreshold, keeps } from '../src/dropout.js';
 
 // An independent, deliberately plain float64 reference for the fast engine's
 // tests: network.py's per-sample backprop and update_mini_batch, with
