@@ -16,12 +16,22 @@ const P3: f32 = 4.1665795894e-2;
 const P4: f32 = 1.6666665459e-1;
 const P5: f32 = 5.0000001201e-1;
 
-/** σ(z) = 1 / (1 + e^−z) of four float32 lanes. */
+/** 1.5·2^23: a float32 v with |v| < 2^22, plus this, is round(v) (ties to even) in the low bits. */
+const ROUNDER: f32 = 12582912.0;
+const ROUNDER_BITS: i32 = 0x4b400000;
+
+/**
+ * σ(z) = 1 / (1 + e^−z) of four float32 lanes. pmin/pmax (one instruction
+ * each) clamp as min/max do but for NaN, which stays NaN as their first
+ * operand; n = round(x·log2 e) and its integer come from one add of ROUNDER
+ * (the same values as nearest and a truncation, in fewer instructions).
+ */
 // @ts-ignore: decorator
 @inline function sigmoid4(z: v128): v128 {
   let x = f32x4.neg(z);
-  x = f32x4.min(f32x4.max(x, f32x4.splat(EXP_MIN)), f32x4.splat(EXP_MAX));
-  const n = f32x4.nearest(f32x4.mul(x, f32x4.splat(LOG2E)));
+  x = f32x4.pmin(f32x4.pmax(x, f32x4.splat(EXP_MIN)), f32x4.splat(EXP_MAX));
+  const shifted = f32x4.add(f32x4.mul(x, f32x4.splat(LOG2E)), f32x4.splat(ROUNDER));
+  const n = f32x4.sub(shifted, f32x4.splat(ROUNDER));
   const r = f32x4.sub(f32x4.sub(x, f32x4.mul(n, f32x4.splat(LN2_HI))), f32x4.mul(n, f32x4.splat(LN2_LO)));
   let p = f32x4.add(f32x4.mul(f32x4.splat(P0), r), f32x4.splat(P1));
   p = f32x4.add(f32x4.mul(p, r), f32x4.splat(P2));
@@ -30,7 +40,7 @@ const P5: f32 = 5.0000001201e-1;
   p = f32x4.add(f32x4.mul(p, r), f32x4.splat(P5));
   const r2 = f32x4.mul(r, r);
   const e = f32x4.add(f32x4.add(f32x4.mul(p, r2), r), f32x4.splat(1));
-  const scale = i32x4.shl(i32x4.add(i32x4.trunc_sat_f32x4_s(n), i32x4.splat(127)), 23);
+  const scale = i32x4.shl(i32x4.add(shifted, i32x4.splat(127 - ROUNDER_BITS)), 23);
   const one = f32x4.splat(1);
   return f32x4.div(one, f32x4.add(one, f32x4.mul(e, scale)));
 }
