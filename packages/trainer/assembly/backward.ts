@@ -95,7 +95,7 @@ export function deltaBelow<T>(
 @inline function liveSamples(rows: usize, i0: i32, m: i32, o: usize, skip: i32): u64 {
   let live: u64 = 0;
   const end = min(i0 + 64, m);
-  // Without zero-skipping every sample is live: the strip then runs dense.
+  // Without zero-skipping every sample is live.
   if (skip == 0) return end - i0 >= 64 ? <u64>-1 : end <= i0 ? 0 : (<u64>1 << <u64>(end - i0)) - 1;
   for (let i = i0; i < end; i++) {
     const x = load<usize>(rows + (<usize>i << alignof<usize>())) + o;
@@ -204,7 +204,7 @@ export function updateWeights<T>(
       step4x2<T>(W + <usize>j * rowW + o, rowW, velocity, g0a, g0b, g1a, g1b, g2a, g2b, g3a, g3b, lr, decay, wd, mu, momentum, l1);
     }
     for (; j < j1; j++) {
-      // Neurons left, one at a time: 2 sums over the live samples (all of a dense strip's).
+      // Neurons left, one at a time: 2 sums over the live samples.
       const dj = D + <usize>j * size;
       let ga = v128.splat<T>(0), gb = v128.splat<T>(0);
       for (let i0 = 0; i0 < m; i0 += 64) {
