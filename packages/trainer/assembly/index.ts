@@ -23,7 +23,7 @@ import { expandPixels } from './pixels';
 export const P_LAYERS: i32 = 0; // L
 export const P_THREADS: i32 = 1; // threads taking part
 export const P_FLAGS: i32 = 2; // F_* bits
-export const P_BARRIER: i32 = 3; // address of three i32: arrival count, generation, sleepers
+export const P_BARRIER: i32 = 3; // address of four i32: arrival count, generation, sleepers, and at B_FAILED a failure
 export const P_INPUTS: i32 = 4; // training inputs, N x sizes[0]
 export const P_TARGETS: i32 = 5; // training targets, N x sizes[L]
 export const P_ORDER: i32 = 6; // the epoch's order, i32 x count
@@ -40,6 +40,8 @@ export const P_SCRATCH_BYTES: i32 = 18; // bytes from one thread's scratch rows 
 export const P_SCRATCH_LD: i32 = 19; // row stride (values) of the scratch rows
 export const P_WAITS: i32 = 20; // per thread t, an f64 at P_WAITS + 64t: milliseconds it waited at barriers
 export const HEADER_WORDS: i32 = 21;
+/** Word of the barrier set (to the thread's index) by a worker that stopped with an error: barriers then no longer wait. */
+export const B_FAILED: i32 = 3;
 
 // Bits of the plan's flags.
 export const F_QUADRATIC: i32 = 1; // quadratic cost (else cross-entropy, or log-likelihood with F_SOFTMAX)
@@ -92,7 +94,8 @@ let spinLimit = MAX_SPINS;
  * Returns once every thread has arrived (a generation-counting barrier). The
  * last to arrive starts the next generation and wakes sleepers; the others
  * spin, then sleep in atomic.wait if they may (not a browser's main thread),
- * and add the time they waited to their P_WAITS slot.
+ * and add the time they waited to their P_WAITS slot. Once a worker has
+ * failed (B_FAILED), every barrier returns at once.
  */
 function barrier(plan: usize, thread: i32): void {
   const threads = header(plan, P_THREADS);
@@ -100,6 +103,9 @@ function barrier(plan: usize, thread: i32): void {
   if (ASC_FEATURE_THREADS) {
     const at = <usize>header(plan, P_BARRIER);
     const generation = atomic.load<i32>(at, 4);
+    // A thread failed (see threads.ts): the call ends without it, and the host reports it. Read
+    // after the generation: a failing worker marks this before it moves the generation on.
+    if (atomic.load<i32>(at + (B_FAILED << 2)) != 0) return;
     if (atomic.add<i32>(at, 1) == threads - 1) {
       atomic.store<i32>(at, 0);
       atomic.store<i32>(at, generation + 1, 4);

@@ -6,6 +6,8 @@ import {
   team,
   WorkShares,
 } from './thread-choice.js';
+import { LAYOUT } from './generated/wasm-kernels.js';
+import type { MemoryLayout } from './layout.js';
 import type { WorkerTeam } from './threads.js';
 
 /** The shares of a plan for one thread. */
@@ -22,17 +24,19 @@ export class Crews {
   choice: ThreadChoice = fixedCrew(CALLER);
   /** How the threads split each layer when they all take part. */
   shares: WorkShares;
+  /** Why no more calls can run (a worker failed during one), once that happened. */
+  private failure: string | undefined;
 
   /**
    * @param most - the threads the engine's plan has room for
    * @param memory - the engine's memory, where each thread adds its waits at barriers
-   * @param waitsAt - byte address of the waits: an f64 per thread, 64 bytes apart
+   * @param layout - where the barrier and the waits (an f64 per thread, 64 bytes apart) are
    * @param neurons - neurons of the layer with the most weights (what the shares split)
    */
   constructor(
     private readonly most: number,
     private readonly memory: WebAssembly.Memory,
-    private readonly waitsAt: number,
+    private readonly layout: Pick<MemoryLayout, 'barrier' | 'waits'>,
     private readonly neurons: number,
   ) {
     this.shares = new WorkShares(most);
@@ -69,6 +73,8 @@ export class Crews {
    * With `work` (rows), the call is timed: the choice learns how fast the
    * crew was, and a call on all threads moves the shares toward the threads
    * that waited at the barriers.
+   *
+   * @throws Error when a worker stopped with an error during the call (or an earlier one)
    */
   run(
     crew: Crew,
@@ -76,8 +82,9 @@ export class Crews {
     kernel: () => void,
     work?: number,
   ): void {
+    if (this.failure !== undefined) throw new Error(this.failure);
     const workers = this.team;
-    const waits = new Float64Array(this.memory.buffer, this.waitsAt, crew.threads * 8);
+    const waits = new Float64Array(this.memory.buffer, this.layout.waits, crew.threads * 8);
     if (crew.threads > 1) waits.fill(0);
     const started = performance.now();
     if (workers !== undefined && crew.onWorker) {
@@ -87,6 +94,7 @@ export class Crews {
       if (workers !== undefined && crew.threads > 1) wake(workers, false);
       kernel();
     }
+    if (workers !== undefined) this.checkWorkers();
     if (work === undefined) return;
     const milliseconds = performance.now() - started;
     this.choice.record(crew, milliseconds / 1000, work);
@@ -94,5 +102,15 @@ export class Crews {
       const waited = Array.from({ length: crew.threads }, (_, t) => waits[t * 8] as number);
       this.shares.record(milliseconds, waited, this.neurons);
     }
+  }
+
+  /** Throws, stopping the team, when a worker marked the barrier failed (see threads.ts). */
+  private checkWorkers(): void {
+    const barrier = new Int32Array(this.memory.buffer, this.layout.barrier, 4);
+    const thread = Atomics.load(barrier, LAYOUT.B_FAILED);
+    if (thread === 0) return;
+    this.stop();
+    this.failure = `worker thread ${thread} stopped with an error during an engine call: the engine's parameters are no longer valid; make a new engine`;
+    throw new Error(this.failure);
   }
 }

@@ -1,3 +1,4 @@
+import { LAYOUT } from './generated/wasm-kernels.js';
 import type { ThreadChoice } from './thread-choice.js';
 import type { FastWorker, WorkerFactory } from './types.js';
 import type { WasmEpochEngine } from './wasm-engine.js';
@@ -56,13 +57,26 @@ listen((message) => {
     const solo = ctl[${C_SOLO}];
     if (solo !== 0 && solo !== thread) continue;
     const as = solo === thread ? 0 : thread;
-    const f32 = ctl[${C_BITS}] === 32;
-    if (command === ${COMMAND_FORWARD}) {
-      const run = f32 ? kernels.forwardSet32 : kernels.forwardSet64;
-      run(plan, as, ctl[${C_INPUTS}], ctl[${C_COUNT}], ctl[${C_BATCH}], ctl[${C_OUT}]);
-    } else {
-      const run = f32 ? kernels.epoch32 : kernels.epoch64;
-      run(plan, as, ctl[${C_COUNT}], ctl[${C_BATCH}], args[0], args[1], args[2], args[3]);
+    try {
+      const f32 = ctl[${C_BITS}] === 32;
+      if (command === ${COMMAND_FORWARD}) {
+        const run = f32 ? kernels.forwardSet32 : kernels.forwardSet64;
+        run(plan, as, ctl[${C_INPUTS}], ctl[${C_COUNT}], ctl[${C_BATCH}], ctl[${C_OUT}]);
+      } else {
+        const run = f32 ? kernels.epoch32 : kernels.epoch64;
+        run(plan, as, ctl[${C_COUNT}], ctl[${C_BATCH}], args[0], args[1], args[2], args[3]);
+      }
+    } catch (error) {
+      // Release the caller: the barriers stop waiting, a lone call is done; the host reports it.
+      const words = new Int32Array(memory.buffer);
+      const barrier = words[(plan >> 2) + ${LAYOUT.P_BARRIER}] >> 2;
+      Atomics.store(words, barrier + ${LAYOUT.B_FAILED}, thread);
+      Atomics.add(words, barrier + 1, 1);
+      Atomics.notify(words, barrier + 1);
+      Atomics.store(ctl, ${C_DONE}, seen);
+      Atomics.notify(ctl, ${C_DONE});
+      port.postMessage('error: ' + (error && error.message));
+      break;
     }
     if (solo === thread) {
       Atomics.store(ctl, ${C_DONE}, seen);

@@ -93,7 +93,7 @@ export class WasmEpochEngine implements EpochEngine {
     this.kernels = instantiateKernels(module, this.memory);
     this.layout = layoutMemory(config, this.kernels.heapBase(), threads);
     const widest = this.layout.layers.reduce((a, b) => (b.nIn * b.nOut > a.nIn * a.nOut ? b : a));
-    this.crews = new Crews(threads, this.memory, this.layout.waits, widest.nOut);
+    this.crews = new Crews(threads, this.memory, this.layout, widest.nOut);
     this.reserve(this.layout.dataStart);
     this.writePlanFor(1);
     this.loadFromNetwork();
