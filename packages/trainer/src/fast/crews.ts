@@ -1,3 +1,5 @@
+import { LAYOUT } from './generated/wasm-kernels.js';
+import type { MemoryLayout } from './layout.js';
 import {
   CALLER,
   type Crew,
@@ -6,8 +8,6 @@ import {
   team,
   WorkShares,
 } from './thread-choice.js';
-import { LAYOUT } from './generated/wasm-kernels.js';
-import type { MemoryLayout } from './layout.js';
 import type { WorkerTeam } from './threads.js';
 
 /** The shares of a plan for one thread. */
