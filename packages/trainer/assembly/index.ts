@@ -9,7 +9,7 @@ import { finiteCheck, forward, outputDelta, softmaxDelta, softmaxRows } from './
 import { ACT_LINEAR } from './activations';
 export { ACT_LEAKY_RELU, ACT_LINEAR, ACT_RELU, ACT_SIGMOID, ACT_TANH } from './activations';
 import { deltaBelow, updateBiases, updateWeights } from './backward';
-import { expandPixels } from './pixels';
+import { expandPixels, pixelBytes } from './pixels';
 
 /** The host's clock in milliseconds (performance.now): times the waits at barriers. */
 // @ts-ignore: decorator
@@ -322,6 +322,16 @@ export function allFinite32(plan: usize): i32 {
 /** allFinite of float64 parameters. */
 export function allFinite64(plan: usize): i32 {
   return allFinite<f64>(plan);
+}
+
+/** pixelBytes of float32 values (see pixels.ts); `scratch`: 64 free bytes. */
+export function pixelBytes32(src: usize, count: i32, dst: usize, scratch: usize): i32 {
+  return pixelBytes<f32>(src, count, dst, scratch);
+}
+
+/** pixelBytes of float64 values (see pixels.ts). */
+export function pixelBytes64(src: usize, count: i32, dst: usize, scratch: usize): i32 {
+  return pixelBytes<f64>(src, count, dst, scratch);
 }
 
 /** First free byte after the module's static data: the host lays out its buffers from here. */

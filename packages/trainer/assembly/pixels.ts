@@ -42,3 +42,55 @@ export function expandPixels<T>(src: usize, dst: usize, n: i32): void {
     v128.store(out, f64x2.div(f64x2.convert_low_i32x4_u(high), f64x2.splat(255)), 16);
   }
 }
+
+/**
+ * Lanes other than 0 where `v` (four float32) is not k / 255 for an integer k
+ * in [0, 255] (compared bit for bit, so −0 and NaN are not pixels); the
+ * candidate k of each lane goes to `k`.
+ */
+// @ts-ignore: decorator
+@inline function notPixels32(v: v128, k: usize): v128 {
+  const ints = i32x4.trunc_sat_f32x4_s(f32x4.nearest(f32x4.mul(v, f32x4.splat(255))));
+  store<v128>(k, ints);
+  const back = f32x4.div(f32x4.convert_i32x4_s(ints), f32x4.splat(255));
+  const outside = v128.or(i32x4.lt_s(ints, i32x4.splat(0)), i32x4.gt_s(ints, i32x4.splat(255)));
+  return v128.or(outside, v128.not(i32x4.eq(back, v)));
+}
+
+/**
+ * Writes byte k to `dst` for each of the `count` values of T at `src` that is
+ * k / 255 in T (as the host's Float32Array or Float64Array holds it), and
+ * returns 1 when all were such pixels, else 0 (`dst` then holds a part). A
+ * candidate k is checked by dividing it back as expandPixels does, bit for
+ * bit: −0 and NaN are not pixels.
+ */
+export function pixelBytes<T>(src: usize, count: i32, dst: usize, scratch: usize): i32 {
+  let bad = v128.splat<i32>(0);
+  let i = 0;
+  if (sizeof<T>() == 4) {
+    for (; i + 16 <= count; i += 16) {
+      const p = src + (<usize>i << 2);
+      bad = v128.or(bad, notPixels32(v128.load(p), scratch));
+      bad = v128.or(bad, notPixels32(v128.load(p, 16), scratch + 16));
+      bad = v128.or(bad, notPixels32(v128.load(p, 32), scratch + 32));
+      bad = v128.or(bad, notPixels32(v128.load(p, 48), scratch + 48));
+      const low = i16x8.narrow_i32x4_u(v128.load(scratch), v128.load(scratch, 16));
+      const high = i16x8.narrow_i32x4_u(v128.load(scratch, 32), v128.load(scratch, 48));
+      v128.store(dst + <usize>i, i8x16.narrow_i16x8_u(low, high));
+    }
+  }
+  let tail = false;
+  for (; i < count; i++) {
+    const v = load<T>(src + <usize>i * sizeof<T>());
+    const near = nearest(v * <T>255);
+    // In range first (NaN is not): the integer k then divides back to +0, never −0.
+    const k = near >= 0 && near <= 255 ? <i32>near : -1;
+    const back = <T>k / <T>255;
+    const same = sizeof<T>() == 4
+      ? reinterpret<i32>(<f32>back) == reinterpret<i32>(<f32>v)
+      : reinterpret<i64>(<f64>back) == reinterpret<i64>(<f64>v);
+    if (k < 0 || !same) tail = true;
+    store<u8>(dst + <usize>i, <u8>k);
+  }
+  return !tail && !v128.any_true(bad) ? 1 : 0;
+}

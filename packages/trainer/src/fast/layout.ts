@@ -223,7 +223,7 @@ export interface DataAddresses {
 
 /**
  * Training-set region of `rows` samples: the order, the per-batch costs, then
- * inputs (8-bit pixels when `pixels`, see {@link storePixels}) and targets.
+ * inputs (8-bit pixels when `pixels`, see assembly/pixels.ts) and targets.
  */
 export function dataAddresses(
   layout: MemoryLayout,
@@ -255,7 +255,7 @@ type CallWord =
  * Sets header words of the plan: the training set's addresses (P_INPUTS,
  * P_TARGETS, P_ORDER; see {@link dataAddresses}) and, for the next call,
  * P_COSTS (where the per-batch costs go, 0: none), P_BYTES (1 when the inputs
- * are 8-bit pixels, see {@link storePixels}), P_DROP_KEY and P_POSITION (the
+ * are 8-bit pixels, see assembly/pixels.ts), P_DROP_KEY and P_POSITION (the
  * dropout key, and the call's first sample's position in the epoch).
  */
 export function writeWords(
@@ -265,36 +265,6 @@ export function writeWords(
 ): void {
   const h = layout.plan >> 2;
   for (const [name, value] of Object.entries(values)) words[h + LAYOUT[name as CallWord]] = value;
-}
-
-/** byte k -> k / 255 in float64 and in float32: an 8-bit pixel's value. */
-const PIXEL64 = Float64Array.from({ length: 256 }, (_, k) => k / 255);
-const PIXEL32 = Float32Array.from(PIXEL64);
-
-/**
- * Writes byte k for each value k / 255 of `values` to `bytes` while every
- * value, in the engine's number type, is such a pixel (MNIST's are: stored as
- * bytes they take a quarter of float32's memory, an eighth of float64's), and
- * says whether all were; at the first that is not, it stops (`bytes` then
- * holds a part) and returns false. The kernels expand a pixel to k / 255 in
- * that type (assembly/pixels.ts), so both storages train on the same numbers;
- * −0 is not a pixel (it would come back as +0).
- */
-export function storePixels(
-  values: ArrayLike<number>,
-  dtype: EngineConfig['dtype'],
-  bytes: Uint8Array,
-): boolean {
-  const table = dtype === 'float32' ? PIXEL32 : PIXEL64;
-  const single = dtype === 'float32';
-  const n = values.length;
-  for (let i = 0; i < n; i++) {
-    const v = single ? Math.fround(values[i] as number) : (values[i] as number);
-    const k = Math.round(v * 255);
-    if (!(k >= 0 && k <= 255) || table[k] !== v || (v === 0 && 1 / v < 0)) return false;
-    bytes[i] = k;
-  }
-  return true;
 }
 
 /**

@@ -3,8 +3,7 @@ import { createNetwork } from '@mlisp/neurons';
 import type { DType, FloatArray, Matrix } from '@mlisp/tensor';
 import { Rng } from '@mlisp/tensor';
 import { describe, expect, it } from 'vitest';
-import { createEpochEngine } from './engine.js';
-import { storePixels } from './layout.js';
+import { createEpochEngine, createEpochEngineSync } from './engine.js';
 import type { EpochEngine } from './types.js';
 
 // Inputs that are all 8-bit pixels k/255 are stored as bytes and expanded per
@@ -48,13 +47,29 @@ function memoryBytes(engine: EpochEngine): number {
   return (engine as unknown as { memory: WebAssembly.Memory }).memory.buffer.byteLength;
 }
 
-/** storePixels into a fresh array: whether all were pixels, and the bytes. */
+/** The engine's storing of `values` as inputs: whether as pixel bytes, and the bytes. */
 function stored(values: ArrayLike<number>, dtype: DType): { all: boolean; bytes: number[] } {
-  const bytes = new Uint8Array(values.length);
-  return { all: storePixels(values, dtype, bytes), bytes: [...bytes] };
+  const engine = createEpochEngineSync(createNetwork([2, 2], { seed: 1 }), {
+    cost: 'quadratic',
+    eta: 1,
+    batchSize: 1,
+    dtype,
+  });
+  const internals = engine as unknown as {
+    storeInputs(values: FloatArray, at: number): boolean;
+    memory: WebAssembly.Memory;
+    layout: { dataStart: number };
+  };
+  const at = internals.layout.dataStart;
+  const typed =
+    values instanceof Float32Array || values instanceof Float64Array
+      ? values
+      : Float64Array.from(values);
+  const all = internals.storeInputs(typed, at);
+  return { all, bytes: all ? [...new Uint8Array(internals.memory.buffer, at, values.length)] : [] };
 }
 
-describe('storePixels', () => {
+describe('inputs as pixel bytes', () => {
   const pixels = Float64Array.from({ length: 256 }, (_, k) => k / 255);
   const every = Array.from({ length: 256 }, (_, k) => k);
   it('takes every k/255 in the type the engine computes in, and writes k', () => {
@@ -70,6 +85,29 @@ describe('storePixels', () => {
     expect(stored([-1 / 255], 'float64').all).toBe(false);
     expect(stored([0, -0], 'float32').all).toBe(false);
     expect(stored([Number.NaN], 'float64').all).toBe(false);
+    expect(stored(Float32Array.from([Number.NaN, 0, 0, 0]), 'float32').all).toBe(false);
+  });
+  it('checks every value: in vectors, in the scalar tail, in every chunk the engine converts', () => {
+    const many = Float32Array.from({ length: 70_001 }, (_, i) => ((i * 37) % 256) / 255);
+    const bytes = Array.from(many, (_, i) => (i * 37) % 256);
+    expect(stored(many, 'float32')).toEqual({ all: true, bytes });
+    expect(
+      stored(
+        Float64Array.from(bytes, (k) => k / 255),
+        'float64',
+      ),
+    ).toEqual({
+      all: true,
+      bytes,
+    });
+    for (const at of [5, 16 * 7 + 3, 8192 + 21, 65_536 + 21, 70_000]) {
+      const spoiled = many.slice();
+      spoiled[at] = 0.5;
+      expect(stored(spoiled, 'float32').all).toBe(false);
+      const negative = many.slice();
+      negative[at] = -0;
+      expect(stored(negative, 'float32').all).toBe(false);
+    }
   });
 });
 

@@ -18,7 +18,6 @@ import {
   type LayerAddresses,
   layoutMemory,
   type MemoryLayout,
-  storePixels,
   writePlan,
   writeWords,
 } from './layout.js';
@@ -37,6 +36,9 @@ import {
 const PAGE = 65536;
 
 const align = (bytes: number): number => Math.ceil(bytes / 64) * 64;
+
+/** Input values checked and converted to pixel bytes per kernel call (see storeInputs). */
+const PIXEL_CHUNK = 1 << 13;
 
 /**
  * The WebAssembly path: parameters, batch buffers and the training set live
@@ -57,7 +59,7 @@ export class WasmEpochEngine implements EpochEngine {
   private dataInputs: FloatArray | undefined;
   private dataTargets: FloatArray | undefined;
   private dataAt: DataAddresses | undefined;
-  /** True when the training set is stored as 8-bit pixels (see storePixels). */
+  /** True when the training set is stored as 8-bit pixels (see storeInputs). */
   private dataPixels = false;
   private writtenThreads = 0;
   private writtenShares: readonly number[] = [];
@@ -181,16 +183,28 @@ export class WasmEpochEngine implements EpochEngine {
   }
 
   /**
-   * Stores input values from `at`, reserving the memory: as bytes when they
-   * are all 8-bit pixels (see storePixels), else as values of the engine's
-   * type. Returns whether as bytes.
+   * Stores input values from `at`, reserving the memory: as bytes when every
+   * value, in the engine's type, is an 8-bit pixel k/255 (MNIST's are: a
+   * quarter of float32's memory, an eighth of float64's; the kernels expand
+   * them back to the same numbers, assembly/pixels.ts), else as values of the
+   * engine's type. The kernels check and convert the values in chunks copied
+   * after the bytes. Returns whether as bytes.
    */
   private storeInputs(values: FloatArray, at: number): boolean {
-    this.reserve(at + values.length);
-    const bytes = new Uint8Array(this.memory.buffer, at, values.length);
-    if (storePixels(values, this.dtype, bytes)) return true;
-    this.reserve(at + values.length * this.size);
-    this.floats(at, values.length).set(values);
+    const n = values.length;
+    const chunk = Math.min(n, PIXEL_CHUNK);
+    const scratch = align(at + n);
+    this.reserve(scratch + 64 + chunk * this.size);
+    const toBytes = this.size === 4 ? this.kernels.pixelBytes32 : this.kernels.pixelBytes64;
+    let pixels = true;
+    for (let i = 0; pixels && i < n; i += chunk) {
+      const part = values.subarray(i, Math.min(n, i + chunk));
+      this.floats(scratch + 64, part.length).set(part);
+      pixels = toBytes(scratch + 64, part.length, at + i, scratch) === 1;
+    }
+    if (pixels) return true;
+    this.reserve(at + n * this.size);
+    this.floats(at, n).set(values);
     return false;
   }
 

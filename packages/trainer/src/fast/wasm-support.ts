@@ -113,12 +113,18 @@ type ForwardKernel = (
   out: number,
 ) => void;
 
+/** (src, count, dst, scratch): 64 free bytes at `scratch`. */
+type PixelKernel = (src: number, count: number, dst: number, scratch: number) => number;
+
 /** The functions a kernel instance exports. */
 export interface KernelExports {
   epoch32: EpochKernel;
   epoch64: EpochKernel;
   forwardSet32: ForwardKernel;
   forwardSet64: ForwardKernel;
+  /** Bytes k of `count` values k/255 at `src` to `dst`: 1 when all were such pixels (assembly/pixels.ts). */
+  pixelBytes32: PixelKernel;
+  pixelBytes64: PixelKernel;
   /** 1 when every weight and bias is finite, else 0. */
   allFinite32(plan: number): number;
   allFinite64(plan: number): number;
