@@ -161,7 +161,8 @@ describe('charts and responsiveness', () => {
         for (const e of list.getEntries()) w.longTasks.push(e.duration);
       }).observe({ type: 'longtask', buffered: true });
     });
-    await open(SMALL.replace('epochs=1', 'epochs=30').replace('train=1000', 'train=7996'));
+    // Enough epochs to go on training through the tour (the engine runs about ten a second).
+    await open(SMALL.replace('epochs=1', 'epochs=1000').replace('train=1000', 'train=7996'));
     await page.click('[data-testid="start"]');
     // The main thread's own time per task, from Chromium's trace (RunTask's
     // thread duration): on a machine shared by many processes a task's wall
