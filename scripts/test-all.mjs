@@ -33,6 +33,8 @@ const turbo = ['exec', 'turbo', 'run'];
 // The visualizer's browser tests need Debian's Chromium: installed here when missing.
 steps.push(['chromium', run('chromium', 'bash', ['scripts/ensure-chromium.sh'])]);
 steps.push(['lint', run('lint', 'pnpm', ['exec', 'biome', 'check', '.'])]);
+// Every changeset names packages of the workspace (else `changeset version` fails at release).
+steps.push(['changesets', run('changesets', 'pnpm', ['exec', 'changeset', 'status'])]);
 steps.push(['build', run('build', 'pnpm', [...turbo, 'build'])]);
 steps.push(['typecheck', run('typecheck', 'pnpm', [...turbo, 'typecheck'])]);
 steps.push(['package checks', run('package checks', 'pnpm', [...turbo, 'check:package'])]);
