@@ -100,6 +100,23 @@ interface NodeWorker {
   terminate(): Promise<number>;
 }
 
+/** A node worker_threads Worker as a {@link FastWorker}; once started it never keeps the process alive. */
+export function fromNodeWorker(worker: NodeWorker): FastWorker {
+  return {
+    postMessage: (message) => worker.postMessage(message),
+    onMessage: (handler) => {
+      worker.on('message', (message) => {
+        handler(message);
+        if (message === 'ready') worker.unref();
+      });
+      worker.on('error', (error) => handler(`error: ${(error as Error).message}`));
+    },
+    terminate: () => {
+      void worker.terminate();
+    },
+  };
+}
+
 /**
  * The worker factory of this runtime: node worker threads in Node, Web
  * Workers from a Blob URL where the page is cross-origin isolated, else
@@ -112,23 +129,7 @@ export async function defaultWorkerFactory(): Promise<WorkerFactory | undefined>
     const threads = (await import(/* @vite-ignore */ specifier)) as {
       Worker: new (source: string, options: { eval: true }) => NodeWorker;
     };
-    return () => {
-      const worker = new threads.Worker(WORKER_SOURCE, { eval: true });
-      return {
-        postMessage: (message) => worker.postMessage(message),
-        onMessage: (handler) => {
-          worker.on('message', (message) => {
-            handler(message);
-            // Once started, a worker never keeps the process alive.
-            if (message === 'ready') worker.unref();
-          });
-          worker.on('error', (error) => handler(`error: ${(error as Error).message}`));
-        },
-        terminate: () => {
-          void worker.terminate();
-        },
-      };
-    };
+    return () => fromNodeWorker(new threads.Worker(WORKER_SOURCE, { eval: true }));
   }
   const g = globalThis as { Worker?: unknown; crossOriginIsolated?: boolean };
   if (typeof g.Worker !== 'function' || g.crossOriginIsolated !== true) return undefined;

@@ -5,8 +5,8 @@ import { fromArray, type Matrix, Rng } from '@mlisp/tensor';
 import { describe, expect, it } from 'vitest';
 import { createEpochEngine } from './engine.js';
 import { type Crew, fixedCrew, team, WORKER } from './thread-choice.js';
-import { WORKER_SOURCE } from './threads.js';
-import type { FastWorker, WorkerFactory } from './types.js';
+import { fromNodeWorker, WORKER_SOURCE } from './threads.js';
+import type { WorkerFactory } from './types.js';
 
 // A worker that stops with an error in the middle of a call must not leave
 // the calling thread waiting for ever (at a barrier, or for a call it runs
@@ -21,22 +21,7 @@ function failingWorkers(failOn: number): WorkerFactory {
     marker,
     `globalThis.calls = (globalThis.calls ?? 0) + 1; if (globalThis.calls === ${failOn}) throw new Error('planted'); ${marker}`,
   );
-  return (): FastWorker => {
-    const worker = new Worker(source, { eval: true });
-    return {
-      postMessage: (message) => worker.postMessage(message),
-      onMessage: (handler) => {
-        worker.on('message', (message) => {
-          handler(message);
-          if (message === 'ready') worker.unref();
-        });
-        worker.on('error', (error) => handler(`error: ${error.message}`));
-      },
-      terminate: () => {
-        void worker.terminate();
-      },
-    };
-  };
+  return () => fromNodeWorker(new Worker(source, { eval: true }));
 }
 
 function data(rows: number): { X: Matrix; Y: Matrix } {
