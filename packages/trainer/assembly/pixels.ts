@@ -43,11 +43,7 @@ export function expandPixels<T>(src: usize, dst: usize, n: i32): void {
   }
 }
 
-/**
- * Lanes other than 0 where `v` (four float32) is not k / 255 for an integer k
- * in [0, 255] (compared bit for bit, so −0 and NaN are not pixels); the
- * candidate k of each lane goes to `k`.
- */
+/** Lanes other than 0 where `v` (four float32) is not k / 255 for k in [0, 255] (bit for bit); each lane's k to `k`. */
 // @ts-ignore: decorator
 @inline function notPixels32(v: v128, k: usize): v128 {
   const ints = i32x4.trunc_sat_f32x4_s(f32x4.nearest(f32x4.mul(v, f32x4.splat(255))));
@@ -86,9 +82,7 @@ export function pixelBytes<T>(src: usize, count: i32, dst: usize, scratch: usize
     // In range first (NaN is not): the integer k then divides back to +0, never −0.
     const k = near >= 0 && near <= 255 ? <i32>near : -1;
     const back = <T>k / <T>255;
-    const same = sizeof<T>() == 4
-      ? reinterpret<i32>(<f32>back) == reinterpret<i32>(<f32>v)
-      : reinterpret<i64>(<f64>back) == reinterpret<i64>(<f64>v);
+    const same = sizeof<T>() == 4 ? reinterpret<i32>(<f32>back) == reinterpret<i32>(<f32>v) : reinterpret<i64>(<f64>back) == reinterpret<i64>(<f64>v);
     if (k < 0 || !same) tail = true;
     store<u8>(dst + <usize>i, <u8>k);
   }

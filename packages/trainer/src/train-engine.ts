@@ -86,12 +86,9 @@ function usesEngine(run: Run): boolean {
 
 /**
  * The engine openEngineSync made last, while it lives (held weakly): a run of
- * the same network object with the same settings reuses it, so a caller that
- * trains in many short runs, each resuming from the last one's state (the
- * visualizer's 60 ms slices), does not lay out, copy the training set into
- * and first touch a new memory every time (about 100 ms on the bundled
- * digits). Reuse changes no result: the run loads the network's parameters
- * and its velocities into the engine.
+ * the same network object with the same settings reuses it (loading the
+ * network's parameters and the run's velocities), so short runs resuming one
+ * another (the visualizer's 60 ms slices) do not copy the data anew each.
  */
 let recent:
   | {

@@ -73,21 +73,11 @@ export function checkThreads(threads: unknown): void {
 
 /**
  * Multiply-adds per mini-batch (those the zero-skipping kernels run, see
- * {@link autoThreads}) from which `threads: 'auto'` starts a second thread.
- * Whether two threads are then faster than one depends on the machine and
- * on what else its cores are doing, so the engine measures it: each call
- * (25 mini-batches in the training loop) runs on one thread or on both,
- * or on the worker alone while the caller sleeps (its core may be the
- * faster), whichever its recent calls timed fastest, probing the others now
- * and then (`FastestThreads` in thread-choice.ts), and both threads' share
- * of each layer follows their speeds (`WorkShares`). Below this, a
- * mini-batch takes a few microseconds: the barriers between its phases cost
- * about as much as half the work saves, and the probes of the slower crews
- * cost more than they find. On a 2-core AMD EPYC VM (`pnpm bench threads`)
- * two threads took 0.76x to 2.45x the time of one at [784,30,10] (96,000 at
- * the bundled digits' density) from one hour to the next, and measuring
- * ('auto') cost [784,30,10] about 10% in 6-epoch runs; from [784,64,10]
- * (204,000) on it is worth it.
+ * {@link autoThreads}) from which `threads: 'auto'` starts a second thread,
+ * then measures who runs each call fastest (`FastestThreads` in
+ * thread-choice.ts) and splits the layers by the threads' speeds
+ * (`WorkShares`). Below this the barriers and the probes of the slower crews
+ * cost more than they find: the figures are in the performance guide.
  */
 export const TWO_THREAD_MIN_WORK = 200_000;
 

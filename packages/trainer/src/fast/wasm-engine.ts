@@ -184,11 +184,9 @@ export class WasmEpochEngine implements EpochEngine {
 
   /**
    * Stores input values from `at`, reserving the memory: as bytes when every
-   * value, in the engine's type, is an 8-bit pixel k/255 (MNIST's are: a
-   * quarter of float32's memory, an eighth of float64's; the kernels expand
-   * them back to the same numbers, assembly/pixels.ts), else as values of the
-   * engine's type. The kernels check and convert the values in chunks copied
-   * after the bytes. Returns whether as bytes.
+   * value is, in the engine's type, a pixel k/255 (checked and converted by
+   * the kernels in chunks copied after the bytes; see assembly/pixels.ts),
+   * else as values of that type. Returns whether as bytes.
    */
   private storeInputs(values: FloatArray, at: number): boolean {
     const n = values.length;
