@@ -176,9 +176,10 @@ export async function runTraining(input: RunInput): Promise<RunOutput> {
     done += b.size;
     input.onProgress(b.epoch, done);
   };
-  const save = (state: TrainerState, partial: Previous['partial']) => {
+  // The state is made only when a checkpoint is written (it copies the order and the velocities).
+  const save = (state: () => TrainerState, partial: Previous['partial']) => {
     if (checkpointPath === null) return;
-    const failure = tryWriteCheckpoint(checkpointPath, settings, network, state, {
+    const failure = tryWriteCheckpoint(checkpointPath, settings, network, state(), {
       records,
       best,
       partial,
@@ -205,7 +206,7 @@ export async function runTraining(input: RunInput): Promise<RunOutput> {
     };
     records.push(record);
     best = updateBest(best, record, watched, network);
-    save(checkpoint(), { costSum: 0, done: 0 });
+    save(checkpoint, { costSum: 0, done: 0 });
     input.onEpoch(record, records);
   };
   const watching = settings.earlyStop !== null || settings.etaSchedule !== null;
@@ -242,7 +243,8 @@ export async function runTraining(input: RunInput): Promise<RunOutput> {
     ...(input.resumeFrom === undefined ? {} : { resumeFrom: input.resumeFrom }),
   });
   if (result.stopReason === 'aborted') {
-    save(result.state, result.state.batch > 0 ? { costSum, done } : { costSum: 0, done: 0 });
+    const partial = result.state.batch > 0 ? { costSum, done } : { costSum: 0, done: 0 };
+    save(() => result.state, partial);
   }
   return {
     stopReason: result.stopReason,
