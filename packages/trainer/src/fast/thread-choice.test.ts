@@ -40,33 +40,36 @@ describe('FastestThreads', () => {
     const choice = new FastestThreads([TWO, CALLER, WORKER]);
     // The caller alone is far behind (5 > 1.5 x 3): its gap grows 4x per lost probe; the worker's (4) 2x.
     const rate = (c: 1 | 2 | 'w') => (c === 2 ? 3 : c === 1 ? 5 : 4);
-    const picked = drive(choice, 15 + 8 + 4 + 16 + 2 + 16 + 2 + 16 + 2 + 48 + 2, rate);
+    const picked = drive(choice, 15 + 16 + 4 + 32 + 2 + 32 + 2 + 32 + 2 + 128 + 2 + 96 + 2, rate);
     expect(picked.slice(0, 15)).toEqual([2, 1, 'w', 2, 1, 'w', 2, 1, 'w', 2, 1, 'w', 2, 1, 'w']);
     expect(nameOf(choice.favoured())).toBe(2);
     const two = (n: number) => Array(n).fill(2);
     expect(picked.slice(15)).toEqual([
-      // 8 calls after the choice both others are probed (two calls each) ...
-      ...two(8),
-      1,
-      1,
-      'w',
-      'w',
-      // ... then the worker every 16, 32, 64 calls, the caller every 32, then 64.
-      ...two(16),
-      'w',
-      'w',
+      // 16 calls after the choice both others are probed (two calls each) ...
       ...two(16),
       1,
       1,
-      ...two(16),
       'w',
       'w',
-      ...two(48),
+      // ... then the worker every 32, 64, 128 calls, the caller every 64, then 256.
+      ...two(32),
+      'w',
+      'w',
+      ...two(32),
+      1,
+      1,
+      ...two(32),
+      'w',
+      'w',
+      ...two(128),
+      'w',
+      'w',
+      ...two(96),
       1,
       1,
     ]);
-    // From then on each is probed (two calls) once every 64 calls of the favoured crew: 4 times in 4 x 68.
-    const later = drive(choice, 4 * 68, rate);
+    // From then on each is probed (two calls) once every 256 calls of the favoured crew: 4 times in 4 x 260.
+    const later = drive(choice, 4 * 260, rate);
     expect(later.filter((c) => c === 1).length).toBe(8);
     expect(later.filter((c) => c === 'w').length).toBe(8);
   });
@@ -104,11 +107,11 @@ describe('FastestThreads', () => {
       probeCall++;
       return probeCall % 2 === 1 ? 100 : 3;
     };
-    const picked = drive(choice, 10 + 8 + 2 + 3, rate);
-    expect(picked.slice(10, 18)).toEqual(Array(8).fill(1));
-    expect(picked.slice(18, 20)).toEqual([2, 2]);
+    const picked = drive(choice, 10 + 16 + 2 + 3, rate);
+    expect(picked.slice(10, 26)).toEqual(Array(16).fill(1));
+    expect(picked.slice(26, 28)).toEqual([2, 2]);
     // The probe's second call (3 < 4) wins: two threads from now on.
-    expect(picked.slice(20)).toEqual([2, 2, 2]);
+    expect(picked.slice(28)).toEqual([2, 2, 2]);
     expect(nameOf(choice.favoured())).toBe(2);
   });
 

@@ -46,9 +46,9 @@ export function fixedCrew(crew: Crew): ThreadChoice {
  */
 const STARTING_ROUNDS = 5;
 /** Calls between probes of another crew, at first. */
-const FIRST_PROBE_GAP = 8;
+const FIRST_PROBE_GAP = 16;
 /** The longest gap between probes of a crew, reached by doubling while its probes keep losing. */
-const LAST_PROBE_GAP = 64;
+const LAST_PROBE_GAP = 256;
 /** A probe this much slower than the favoured crew: the next probe of that crew waits 4x as long (else 2x). */
 const FAR_BEHIND = 1.5;
 /** Recent timings kept per crew; their median is the crew's speed (one preempted call does not move it). */
