@@ -3,11 +3,11 @@ import type { Dataset } from '@mlisp/mnist';
 import type { Network } from '@mlisp/neurons';
 import type { FloatArray } from '@mlisp/tensor';
 import type { StopReason } from '@mlisp/trainer';
-import { type Evaluation, predictBatch } from './classify.js';
+import { predictBatch } from './classify.js';
 import { type Io, println, widthOf } from './output.js';
 import { formatPercent, formatSeconds } from './progress.js';
 import { renderSamples, type Sample } from './render.js';
-import type { EpochRecord } from './train-run.js';
+import type { EpochRecord, TestFigures } from './train-run.js';
 import { plural } from './train-settings.js';
 
 /**
@@ -50,7 +50,7 @@ export interface Summary {
   /** `--threads auto`: each stretch of mini-batches ran on 1 thread or all, whichever was faster. */
   adaptiveThreads: boolean;
   /** The saved model on the test set. */
-  evaluation: Evaluation;
+  evaluation: TestFigures;
   modelPath: string | null;
   checkpointPath: string | null;
   stopReason: StopReason;

@@ -254,3 +254,30 @@ export async function runTraining(input: RunInput): Promise<RunOutput> {
     best,
   };
 }
+
+/** The kept network's accuracy on the test set, and the counts behind it. */
+export interface TestFigures {
+  accuracy: number;
+  correct: number;
+  total: number;
+}
+
+/**
+ * The test figures of the network kept after `epoch` (null: stopped
+ * mid-epoch): from that epoch's record when it has them (the same weights,
+ * evaluated at the end of the epoch), else by evaluating `kept` now.
+ */
+export function keptTestFigures(
+  records: readonly EpochRecord[],
+  epoch: number | null,
+  kept: Network,
+  cost: string,
+  test: Dataset<FloatArray>,
+): TestFigures {
+  const accuracy = records.find((r) => r.epoch === epoch)?.testAccuracy;
+  if (accuracy !== undefined && test.size > 0) {
+    return { accuracy, correct: Math.round(accuracy * test.size), total: test.size };
+  }
+  const e = evaluate(kept, cost, test);
+  return { accuracy: e.accuracy, correct: e.correct, total: e.total };
+}

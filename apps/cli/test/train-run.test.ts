@@ -6,7 +6,14 @@ import { loadBundledSync } from '@mlisp/mnist/node';
 import { createNetwork } from '@mlisp/neurons';
 import { Rng } from '@mlisp/tensor';
 import { describe, expect, it } from 'vitest';
-import { type Best, type EpochRecord, splitTraining, updateBest } from '../src/train-run.js';
+import { evaluate } from '../src/classify.js';
+import {
+  type Best,
+  type EpochRecord,
+  keptTestFigures,
+  splitTraining,
+  updateBest,
+} from '../src/train-run.js';
 
 const { train } = loadBundledSync({ dtype: 'float32' });
 
@@ -77,5 +84,34 @@ describe('updateBest on a scripted history', () => {
     best = updateBest(best, record(2), 'testAccuracy', network);
     expect(best?.epoch).toBe(1);
     expect(updateBest(best, record(3, 0.31), 'testAccuracy', network)?.epoch).toBe(3);
+  });
+});
+
+describe('keptTestFigures', () => {
+  const test = subset(train, 300);
+  const network = createNetwork([784, 10, 10], { seed: 2 });
+  const record = (epoch: number, testAccuracy?: number): EpochRecord => ({
+    epoch,
+    batchCost: 1,
+    eta: 3,
+    seconds: 0.1,
+    ...(testAccuracy === undefined ? {} : { testAccuracy }),
+  });
+  it("takes the kept epoch's recorded test accuracy (those weights, evaluated at its end)", () => {
+    const figures = keptTestFigures(
+      [record(1, 0.5), record(2, 0.87)],
+      2,
+      network,
+      'quadratic',
+      test,
+    );
+    expect(figures).toEqual({ accuracy: 0.87, correct: 261, total: 300 });
+  });
+  it('evaluates the network when stopped mid-epoch or when its epoch has no test figures', () => {
+    const now = evaluate(network, 'quadratic', test);
+    const expected = { accuracy: now.accuracy, correct: now.correct, total: 300 };
+    expect(keptTestFigures([record(1, 0.5)], null, network, 'quadratic', test)).toEqual(expected);
+    expect(keptTestFigures([record(1)], 1, network, 'quadratic', test)).toEqual(expected);
+    expect(now.accuracy).not.toBe(0.5);
   });
 });

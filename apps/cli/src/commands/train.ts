@@ -3,7 +3,6 @@ import { CLASSES, IMAGE_PIXELS } from '@mlisp/mnist';
 import type { Command } from 'commander';
 import { WriteFailedError } from '../atomic.js';
 import { type Checkpoint, readCheckpoint } from '../checkpoint.js';
-import { evaluate } from '../classify.js';
 import { describeData, loadData } from '../data.js';
 import { ExitCode, RunError, UsageError } from '../errors.js';
 import { MAX_THREADS, readFlags } from '../flags.js';
@@ -313,11 +312,17 @@ async function trainWith(
     signals.dispose();
   }
 
-  const { watchedFigure } = await import('../train-run.js');
+  const { keptTestFigures, watchedFigure } = await import('../train-run.js');
   const interrupted = result.stopReason === 'aborted';
   const keptBest = settings.earlyStop !== null && result.best !== null;
   const kept = keptBest ? (result.best as NonNullable<RunOutput['best']>).network : network;
-  const evaluation = evaluate(kept, settings.cost, data.test);
+  // The test figures of the kept weights, as their epoch's evaluation found them (or evaluated now).
+  const keptEpoch = keptBest
+    ? (result.best as NonNullable<RunOutput['best']>).epoch
+    : result.state.batch === 0
+      ? result.state.epoch
+      : null;
+  const evaluation = keptTestFigures(result.records, keptEpoch, kept, settings.cost, data.test);
   const epochs = result.state.epoch;
   if (historyPath !== null && result.records.length === 0) writeHistory(historyPath, []);
   if (outPath !== null) {
