@@ -324,14 +324,14 @@ export function allFinite64(plan: usize): i32 {
   return allFinite<f64>(plan);
 }
 
-/** pixelBytes of float32 values (see pixels.ts); `scratch`: 64 free bytes. */
-export function pixelBytes32(src: usize, count: i32, dst: usize, scratch: usize): i32 {
-  return pixelBytes<f32>(src, count, dst, scratch);
+/** pixelBytes of float32 values (see pixels.ts). */
+export function pixelBytes32(src: usize, count: i32, dst: usize): i32 {
+  return pixelBytes<f32>(src, count, dst);
 }
 
 /** pixelBytes of float64 values (see pixels.ts). */
-export function pixelBytes64(src: usize, count: i32, dst: usize, scratch: usize): i32 {
-  return pixelBytes<f64>(src, count, dst, scratch);
+export function pixelBytes64(src: usize, count: i32, dst: usize): i32 {
+  return pixelBytes<f64>(src, count, dst);
 }
 
 /** First free byte after the module's static data: the host lays out its buffers from here. */

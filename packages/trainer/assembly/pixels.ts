@@ -43,13 +43,17 @@ export function expandPixels<T>(src: usize, dst: usize, n: i32): void {
   }
 }
 
-/** Lanes other than 0 where `v` (four float32) is not k / 255 for k in [0, 255] (bit for bit); each lane's k to `k`. */
+/** The nearest integers k to 255·v of four float32 lanes (saturated; NaN gives 0). */
 // @ts-ignore: decorator
-@inline function notPixels32(v: v128, k: usize): v128 {
-  const ints = i32x4.trunc_sat_f32x4_s(f32x4.nearest(f32x4.mul(v, f32x4.splat(255))));
-  store<v128>(k, ints);
-  const back = f32x4.div(f32x4.convert_i32x4_s(ints), f32x4.splat(255));
-  const outside = v128.or(i32x4.lt_s(ints, i32x4.splat(0)), i32x4.gt_s(ints, i32x4.splat(255)));
+@inline function nearestBytes(v: v128): v128 {
+  return i32x4.trunc_sat_f32x4_s(f32x4.nearest(f32x4.mul(v, f32x4.splat(255))));
+}
+
+/** Lanes other than 0 where `v` is not k / 255 for its k in [0, 255] (bit for bit). */
+// @ts-ignore: decorator
+@inline function notPixels32(v: v128, k: v128): v128 {
+  const back = f32x4.div(f32x4.convert_i32x4_s(k), f32x4.splat(255));
+  const outside = v128.or(i32x4.lt_s(k, i32x4.splat(0)), i32x4.gt_s(k, i32x4.splat(255)));
   return v128.or(outside, v128.not(i32x4.eq(back, v)));
 }
 
@@ -60,18 +64,17 @@ export function expandPixels<T>(src: usize, dst: usize, n: i32): void {
  * candidate k is checked by dividing it back as expandPixels does, bit for
  * bit: −0 and NaN are not pixels.
  */
-export function pixelBytes<T>(src: usize, count: i32, dst: usize, scratch: usize): i32 {
+export function pixelBytes<T>(src: usize, count: i32, dst: usize): i32 {
   let bad = v128.splat<i32>(0);
   let i = 0;
   if (sizeof<T>() == 4) {
     for (; i + 16 <= count; i += 16) {
       const p = src + (<usize>i << 2);
-      bad = v128.or(bad, notPixels32(v128.load(p), scratch));
-      bad = v128.or(bad, notPixels32(v128.load(p, 16), scratch + 16));
-      bad = v128.or(bad, notPixels32(v128.load(p, 32), scratch + 32));
-      bad = v128.or(bad, notPixels32(v128.load(p, 48), scratch + 48));
-      const low = i16x8.narrow_i32x4_u(v128.load(scratch), v128.load(scratch, 16));
-      const high = i16x8.narrow_i32x4_u(v128.load(scratch, 32), v128.load(scratch, 48));
+      const v0 = v128.load(p), v1 = v128.load(p, 16), v2 = v128.load(p, 32), v3 = v128.load(p, 48);
+      const k0 = nearestBytes(v0), k1 = nearestBytes(v1), k2 = nearestBytes(v2), k3 = nearestBytes(v3);
+      bad = v128.or(bad, v128.or(v128.or(notPixels32(v0, k0), notPixels32(v1, k1)), v128.or(notPixels32(v2, k2), notPixels32(v3, k3))));
+      const low = i16x8.narrow_i32x4_u(k0, k1);
+      const high = i16x8.narrow_i32x4_u(k2, k3);
       v128.store(dst + <usize>i, i8x16.narrow_i16x8_u(low, high));
     }
   }

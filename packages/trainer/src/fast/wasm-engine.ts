@@ -192,13 +192,13 @@ export class WasmEpochEngine implements EpochEngine {
     const n = values.length;
     const chunk = Math.min(n, PIXEL_CHUNK);
     const scratch = align(at + n);
-    this.reserve(scratch + 64 + chunk * this.size);
+    this.reserve(scratch + chunk * this.size);
     const toBytes = this.size === 4 ? this.kernels.pixelBytes32 : this.kernels.pixelBytes64;
     let pixels = true;
     for (let i = 0; pixels && i < n; i += chunk) {
       const part = values.subarray(i, Math.min(n, i + chunk));
-      this.floats(scratch + 64, part.length).set(part);
-      pixels = toBytes(scratch + 64, part.length, at + i, scratch) === 1;
+      this.floats(scratch, part.length).set(part);
+      pixels = toBytes(scratch, part.length, at + i) === 1;
     }
     if (pixels) return true;
     this.reserve(at + n * this.size);

@@ -113,8 +113,8 @@ type ForwardKernel = (
   out: number,
 ) => void;
 
-/** (src, count, dst, scratch): 64 free bytes at `scratch`. */
-type PixelKernel = (src: number, count: number, dst: number, scratch: number) => number;
+/** (src, count, dst): see assembly/pixels.ts. */
+type PixelKernel = (src: number, count: number, dst: number) => number;
 
 /** The functions a kernel instance exports. */
 export interface KernelExports {
