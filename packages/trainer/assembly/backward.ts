@@ -3,7 +3,7 @@
 // W and b.
 
 import { timesDerivative, timesDerivative1 } from './activations';
-import { madd, splatLoad } from './kernels';
+import { madd, scaleOf, splatLoad } from './kernels';
 
 /**
  * δ of the layer below for its neurons [k0, k1) (BP2):
@@ -19,6 +19,7 @@ export function deltaBelow<T>(
   const size = sizeof<T>();
   const step = 16 / <i32>sizeof<T>();
   const rowW = <usize>ldw * size;
+  const scale = scaleOf<T>();
   for (let i = 0; i < m; i++) {
     const d = D + <usize>(i * ldd) * size;
     const below = <usize>(i * ldb) * size;
@@ -31,6 +32,7 @@ export function deltaBelow<T>(
         acc = madd<T>(splatLoad<T>(d + <usize>j * size), v128.load(w), acc);
         w += rowW;
       }
+      acc = v128.mul<T>(acc, v128.splat<T>(scale));
       const a = v128.load(Ab + below + o);
       v128.store(P + below + o, stored != 0 ? v128.mul<T>(acc, v128.load(P + below + o)) : timesDerivative<T>(acc, a, act));
     }
@@ -38,6 +40,7 @@ export function deltaBelow<T>(
       const o = <usize>k * size;
       let s: T = 0;
       for (let j = 0; j < nOut; j++) s += load<T>(d + <usize>j * size) * load<T>(W + <usize>j * rowW + o);
+      s *= scale;
       const a = load<T>(Ab + below + o);
       store<T>(P + below + o, stored != 0 ? s * load<T>(P + below + o) : timesDerivative1<T>(s, a, act));
     }
@@ -104,20 +107,53 @@ export function deltaBelow<T>(
   return live;
 }
 
-/** The step of a 4 x 2 block of weights at p (rows rowW apart) from its 8 gradient vectors. */
+/**
+ * The step of an nj x 2 block of weights (nj = 4 or 1, a constant) at p, rows
+ * rowW apart, strip o of the rows of samples in `rows`: g = Σ_i D[i, j]·X[i, k]
+ * over the live samples, in order (6 loads feed 8 multiply-adds when nj = 4).
+ */
 // @ts-ignore: decorator
-@inline function step4x2<T>(
-  p: usize, rowW: usize, velocity: usize, g0a: v128, g0b: v128, g1a: v128, g1b: v128, g2a: v128, g2b: v128, g3a: v128, g3b: v128,
+@inline function stepBlock<T>(
+  nj: i32, p: usize, rowW: usize, velocity: usize, dj: usize, rowD: usize, rows: usize, o: usize, m: i32, live0: u64, skip: i32,
   lr: v128, decay: v128, wd: v128, mu: v128, momentum: bool, l1: bool,
 ): void {
+  const size = sizeof<T>();
+  let g0a = v128.splat<T>(0), g0b = g0a, g1a = g0a, g1b = g0a, g2a = g0a, g2b = g0a, g3a = g0a, g3b = g0a;
+  for (let i0 = 0; i0 < m; i0 += 64) {
+    let live = i0 == 0 ? live0 : liveSamples(rows, i0, m, o, skip);
+    while (live != 0) {
+      const i = i0 + <i32>ctz(live);
+      live &= live - 1;
+      const x = load<usize>(rows + (<usize>i << alignof<usize>())) + o;
+      const d = dj + <usize>i * rowD;
+      const xa = v128.load(x);
+      const xb = v128.load(x, 16);
+      const e0 = splatLoad<T>(d);
+      g0a = madd<T>(e0, xa, g0a);
+      g0b = madd<T>(e0, xb, g0b);
+      if (nj > 1) {
+        const e1 = splatLoad<T>(d + size);
+        const e2 = splatLoad<T>(d + 2 * size);
+        const e3 = splatLoad<T>(d + 3 * size);
+        g1a = madd<T>(e1, xa, g1a);
+        g1b = madd<T>(e1, xb, g1b);
+        g2a = madd<T>(e2, xa, g2a);
+        g2b = madd<T>(e2, xb, g2b);
+        g3a = madd<T>(e3, xa, g3a);
+        g3b = madd<T>(e3, xb, g3b);
+      }
+    }
+  }
   stepVector<T>(p, p + velocity, g0a, lr, decay, wd, mu, momentum, l1);
   stepVector<T>(p + 16, p + 16 + velocity, g0b, lr, decay, wd, mu, momentum, l1);
-  stepVector<T>(p + rowW, p + rowW + velocity, g1a, lr, decay, wd, mu, momentum, l1);
-  stepVector<T>(p + rowW + 16, p + rowW + 16 + velocity, g1b, lr, decay, wd, mu, momentum, l1);
-  stepVector<T>(p + 2 * rowW, p + 2 * rowW + velocity, g2a, lr, decay, wd, mu, momentum, l1);
-  stepVector<T>(p + 2 * rowW + 16, p + 2 * rowW + 16 + velocity, g2b, lr, decay, wd, mu, momentum, l1);
-  stepVector<T>(p + 3 * rowW, p + 3 * rowW + velocity, g3a, lr, decay, wd, mu, momentum, l1);
-  stepVector<T>(p + 3 * rowW + 16, p + 3 * rowW + 16 + velocity, g3b, lr, decay, wd, mu, momentum, l1);
+  if (nj > 1) {
+    stepVector<T>(p + rowW, p + rowW + velocity, g1a, lr, decay, wd, mu, momentum, l1);
+    stepVector<T>(p + rowW + 16, p + rowW + 16 + velocity, g1b, lr, decay, wd, mu, momentum, l1);
+    stepVector<T>(p + 2 * rowW, p + 2 * rowW + velocity, g2a, lr, decay, wd, mu, momentum, l1);
+    stepVector<T>(p + 2 * rowW + 16, p + 2 * rowW + 16 + velocity, g2b, lr, decay, wd, mu, momentum, l1);
+    stepVector<T>(p + 3 * rowW, p + 3 * rowW + velocity, g3a, lr, decay, wd, mu, momentum, l1);
+    stepVector<T>(p + 3 * rowW + 16, p + 3 * rowW + 16 + velocity, g3b, lr, decay, wd, mu, momentum, l1);
+  }
 }
 
 /**
@@ -167,60 +203,10 @@ export function updateWeights<T>(
     if (live0 == 0 && m <= 64 && wdS == 0 && !momentum) continue;
     let j = j0;
     for (; j + 4 <= j1; j += 4) {
-      const dj = D + <usize>j * size;
-      let g0a = v128.splat<T>(0), g0b = v128.splat<T>(0), g1a = v128.splat<T>(0), g1b = v128.splat<T>(0);
-      let g2a = v128.splat<T>(0), g2b = v128.splat<T>(0), g3a = v128.splat<T>(0), g3b = v128.splat<T>(0);
-      for (let i0 = 0; i0 < m; i0 += 64) {
-        let live = i0 == 0 ? live0 : liveSamples(rows, i0, m, o, skip);
-        while (live != 0) {
-          const i = i0 + <i32>ctz(live);
-          live &= live - 1;
-          const x = load<usize>(rows + (<usize>i << alignof<usize>())) + o;
-          const d = dj + <usize>i * rowD;
-          const xa = v128.load(x);
-          const xb = v128.load(x, 16);
-          let e0: v128, e1: v128, e2: v128, e3: v128;
-          if (sizeof<T>() == 4) {
-            e0 = v128.load32_splat(d);
-            e1 = v128.load32_splat(d, 4);
-            e2 = v128.load32_splat(d, 8);
-            e3 = v128.load32_splat(d, 12);
-          } else {
-            e0 = v128.load64_splat(d);
-            e1 = v128.load64_splat(d, 8);
-            e2 = v128.load64_splat(d, 16);
-            e3 = v128.load64_splat(d, 24);
-          }
-          g0a = madd<T>(e0, xa, g0a);
-          g0b = madd<T>(e0, xb, g0b);
-          g1a = madd<T>(e1, xa, g1a);
-          g1b = madd<T>(e1, xb, g1b);
-          g2a = madd<T>(e2, xa, g2a);
-          g2b = madd<T>(e2, xb, g2b);
-          g3a = madd<T>(e3, xa, g3a);
-          g3b = madd<T>(e3, xb, g3b);
-        }
-      }
-      step4x2<T>(W + <usize>j * rowW + o, rowW, velocity, g0a, g0b, g1a, g1b, g2a, g2b, g3a, g3b, lr, decay, wd, mu, momentum, l1);
+      stepBlock<T>(4, W + <usize>j * rowW + o, rowW, velocity, D + <usize>j * size, rowD, rows, o, m, live0, skip, lr, decay, wd, mu, momentum, l1);
     }
     for (; j < j1; j++) {
-      // Neurons left, one at a time: 2 sums over the live samples.
-      const dj = D + <usize>j * size;
-      let ga = v128.splat<T>(0), gb = v128.splat<T>(0);
-      for (let i0 = 0; i0 < m; i0 += 64) {
-        let live = i0 == 0 ? live0 : liveSamples(rows, i0, m, o, skip);
-        while (live != 0) {
-          const i = i0 + <i32>ctz(live);
-          live &= live - 1;
-          const x = load<usize>(rows + (<usize>i << alignof<usize>())) + o;
-          const e = splatLoad<T>(dj + <usize>i * rowD);
-          ga = madd<T>(e, v128.load(x), ga);
-          gb = madd<T>(e, v128.load(x, 16), gb);
-        }
-      }
-      const p = W + <usize>j * rowW + o;
-      stepVector<T>(p, p + velocity, ga, lr, decay, wd, mu, momentum, l1);
-      stepVector<T>(p + 16, p + 16 + velocity, gb, lr, decay, wd, mu, momentum, l1);
+      stepBlock<T>(1, W + <usize>j * rowW + o, rowW, velocity, D + <usize>j * size, rowD, rows, o, m, live0, skip, lr, decay, wd, mu, momentum, l1);
     }
   }
   if (k < k1) {

@@ -5,7 +5,7 @@
 
 import { batchCost } from './costs';
 import { dropout } from './dropout';
-import { finiteCheck, forward, outputDelta, softmaxDelta, softmaxRows } from './kernels';
+import { finiteCheck, forward, outputDelta, scaleWeights, softmaxDelta, softmaxRows } from './kernels';
 import { ACT_LINEAR } from './activations';
 export { ACT_LEAKY_RELU, ACT_LINEAR, ACT_RELU, ACT_SIGMOID, ACT_TANH } from './activations';
 import { deltaBelow, updateBiases, updateWeights } from './backward';
@@ -176,9 +176,16 @@ function epoch<T>(
   const rowX = <usize>header(plan, P_ROWS) + <usize>thread * tableBytes;
   const rowY = rowX + <usize>batchSize * sizeof<usize>();
   const own = L_OWN + 2 * thread;
+  // L2's decay in float32 (without momentum) is lazy: W is kept as W / s, s the product of the call's
+  // decays so far, so a weight no live sample touches is not rewritten each mini-batch; the call ends
+  // by folding s back into W (foldScale). Calls start at the same mini-batches however the work is
+  // split or resumed, so results keep their bits. float64 decays each weight as network.py does.
+  const lazy = sizeof<T>() == 4 && l1 == 0 && mu == 0 && decay < 1 && decay >= 0.5;
+  let scale: f64 = 1;
   for (let start = 0; start < count; start += batchSize) {
     const m = start + batchSize <= count ? batchSize : count - start;
     const lr = <T>(eta / m);
+    const lrW = lazy ? <T>(eta / m / (scale * decay)) : lr;
     for (let i = 0; i < m; i++) {
       const r = <usize>load<i32>(order + (<usize>(start + i) << 2));
       store<usize>(rowX + (<usize>i << alignof<usize>()), inputRow<T>(plan, thread, inputs, r, n0, i));
@@ -186,14 +193,13 @@ function epoch<T>(
     }
     for (let l = 1; l <= L; l++) {
       const rows = l == 1 ? rowX : <usize>field(plan, l - 1, L_ROWS);
-      const nOut = field(plan, l, L_OUT);
       const j0 = field(plan, l, own);
       const j1 = field(plan, l, own + 1);
       const A = <usize>field(plan, l, L_A);
       const last = l == L;
       const lda = field(plan, l, L_LDA);
       const act = field(plan, l, L_ACT);
-      forward<T>(rows, m, field(plan, l, L_IN), field(plan, l, L_W), field(plan, l, L_LDW), field(plan, l, L_B), nOut, j0, j1, A, lda, last && softmax ? ACT_LINEAR : act, skip);
+      forward<T>(rows, m, field(plan, l, L_IN), field(plan, l, L_W), field(plan, l, L_LDW), field(plan, l, L_B), j0, j1, A, lda, last && softmax ? ACT_LINEAR : act, skip);
       if (last && !softmax) outputDelta<T>(A, rowY, field(plan, l, L_D), m, lda, j0, j1, quadratic, act);
       if (!last && dropping) {
         dropout<T>(A, field(plan, l, L_D), m, lda, j0, j1, act, l, dropKey, position + start, dropThreshold, dropScale);
@@ -226,14 +232,32 @@ function epoch<T>(
         const k1 = field(plan, l - 1, own + 1);
         const ldb = field(plan, l - 1, L_LDA);
         deltaBelow<T>(D, m, nOut, ldd, W, ldw, k0, k1, field(plan, l - 1, L_A), field(plan, l - 1, L_D), ldb, field(plan, l - 1, L_ACT), dropping ? 1 : 0);
-        updateWeights<T>(D, m, ldd, field(plan, l - 1, L_ROWS), W, ldw, field(plan, l, L_VW), 0, nOut, k0, k1, lr, <T>decay, <T>wd, <T>mu, skip, l1);
+        updateWeights<T>(D, m, ldd, field(plan, l - 1, L_ROWS), W, ldw, field(plan, l, L_VW), 0, nOut, k0, k1, lrW, lazy ? 1 : <T>decay, lazy ? 0 : <T>wd, <T>mu, skip, l1);
         if (l - 1 > 1) barrier(plan, thread);
       } else {
-        updateWeights<T>(D, m, ldd, rowX, W, ldw, field(plan, l, L_VW), j0, j1, 0, nIn, lr, <T>decay, <T>wd, <T>mu, skip, l1);
+        updateWeights<T>(D, m, ldd, rowX, W, ldw, field(plan, l, L_VW), j0, j1, 0, nIn, lrW, lazy ? 1 : <T>decay, lazy ? 0 : <T>wd, <T>mu, skip, l1);
       }
     }
+    if (lazy) scaleWeights((scale *= decay));
   }
   if (threads > 1) barrier(plan, thread);
+  if (lazy) {
+    foldScale<T>(plan, own, scale);
+    if (threads > 1) barrier(plan, thread);
+  }
+}
+
+/** W ← s·W for the rows of each layer's W (its neurons) the thread owns; then the scale is 1 again. */
+function foldScale<T>(plan: usize, own: i32, s: f64): void {
+  const by = v128.splat<T>(<T>s);
+  for (let l = 1; l <= header(plan, P_LAYERS); l++) {
+    const ldw = field(plan, l, L_LDW);
+    const end = <usize>field(plan, l, L_W) + <usize>(field(plan, l, own + 1) * ldw) * sizeof<T>();
+    for (let p = <usize>field(plan, l, L_W) + <usize>(field(plan, l, own) * ldw) * sizeof<T>(); p < end; p += 16) {
+      v128.store(p, v128.mul<T>(v128.load(p), by));
+    }
+  }
+  scaleWeights(1);
 }
 
 /** One epoch in float32 (f32x4) as thread `thread` of the plan's threads. */
@@ -276,7 +300,7 @@ function forwardSet<T>(plan: usize, thread: i32, inputs: usize, count: i32, batc
     for (let l = 1; l <= L; l++) {
       const rows = l == 1 ? rowX : <usize>field(plan, l - 1, L_ROWS);
       const act = l == L && softmax ? ACT_LINEAR : field(plan, l, L_ACT);
-      forward<T>(rows, m, field(plan, l, L_IN), field(plan, l, L_W), field(plan, l, L_LDW), field(plan, l, L_B), field(plan, l, L_OUT), field(plan, l, own), field(plan, l, own + 1), field(plan, l, L_A), field(plan, l, L_LDA), act, skip);
+      forward<T>(rows, m, field(plan, l, L_IN), field(plan, l, L_W), field(plan, l, L_LDW), field(plan, l, L_B), field(plan, l, own), field(plan, l, own + 1), field(plan, l, L_A), field(plan, l, L_LDA), act, skip);
       barrier(plan, thread);
     }
     if (thread == 0) {

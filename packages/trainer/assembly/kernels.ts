@@ -44,31 +44,28 @@ import { sigmoidRows } from './sigmoid';
   return v128.extract_lane<T>(v, 0) + v128.extract_lane<T>(v, 1);
 }
 
-/** Σ_k x[k]·w[k] over nIn values: vector lanes first, then the scalar tail. */
-// @ts-ignore: decorator
-@inline function dot<T>(x: usize, w: usize, nIn: i32): T {
-  const step = lanes<T>();
-  const bytes = step * sizeof<T>();
-  let acc = v128.splat<T>(0);
-  let k = 0;
-  for (; k + step <= nIn; k += step) {
-    acc = madd<T>(v128.load(x), v128.load(w), acc);
-    x += bytes;
-    w += bytes;
-  }
-  let s = hsum<T>(acc);
-  for (; k < nIn; k++) {
-    s += load<T>(x) * load<T>(w);
-    x += sizeof<T>();
-    w += sizeof<T>();
-  }
-  return s;
+/**
+ * The factor the weights in linear memory are to be multiplied by: 1, or
+ * while an epoch call decays them lazily, the decay so far (see index.ts).
+ * Each thread has its own instance, so its own value.
+ */
+let weightScale: f64 = 1;
+
+/** Sets {@link weightScale}. */
+export function scaleWeights(s: f64): void {
+  weightScale = s;
 }
 
-/** Stores z + b of one output (the activation is applied to whole rows afterwards: see forward). */
+/** {@link weightScale} in T. */
+// @ts-ignore: decorator
+@inline export function scaleOf<T>(): T {
+  return <T>weightScale;
+}
+
+/** Stores z·scale + b of one output (the activation is applied to whole rows afterwards: see forward). */
 // @ts-ignore: decorator
 @inline function finish<T>(out: usize, z: T, b: usize): void {
-  store<T>(out, z + load<T>(b));
+  store<T>(out, z * scaleOf<T>() + load<T>(b));
 }
 
 /**
@@ -117,16 +114,43 @@ function activateRows<T>(A: usize, lda: i32, m: i32, j0: i32, j1: i32, act: i32)
 }
 
 /**
- * Stores the 2 x 4 outputs of samples x0, x1 and neurons j..j+3 (rows of W
- * from w0, rowW bytes apart) from their vector sums: lanes added, the scalar
- * tail from kv on, then + b.
+ * The 2 x nj block (nj = 1, 2 or 4, a constant) of samples x0, x1 and
+ * neurons j.. (rows of W from w0, rowW bytes apart): vector sums over the
+ * marked steps (6 loads feed 8 multiply-adds when nj = 4), their lanes added,
+ * the scalar tail from kv on, then finish() into a0 and a1.
  */
 // @ts-ignore: decorator
-@inline function store2x4<T>(
-  s00: v128, s01: v128, s02: v128, s03: v128, s10: v128, s11: v128, s12: v128, s13: v128,
-  x0: usize, x1: usize, w0: usize, rowW: usize, kv: i32, nIn: i32, b: usize, a0: usize, a1: usize, j: i32,
+@inline function pairBlock<T>(
+  nj: i32, x0: usize, x1: usize, w0: usize, rowW: usize, m0: u64, m1: u64, m2: u64, m3: u64, steps: i32, skip: i32,
+  kv: i32, nIn: i32, b: usize, a0: usize, a1: usize,
 ): void {
   const size = sizeof<T>();
+  let s00 = v128.splat<T>(0), s01 = s00, s02 = s00, s03 = s00, s10 = s00, s11 = s00, s12 = s00, s13 = s00;
+  for (let from = 0; from < steps; from += 64) {
+    let mask = stepMask(m0, m1, m2, m3, x0, x1, from, steps, skip);
+    while (mask != 0) {
+      const off = <usize>(from + <i32>ctz(mask)) << 4;
+      mask &= mask - 1;
+      const u = v128.load(x0 + off);
+      const v = v128.load(x1 + off);
+      const c0 = v128.load(w0 + off);
+      s00 = madd<T>(u, c0, s00);
+      s10 = madd<T>(v, c0, s10);
+      if (nj > 1) {
+        const c1 = v128.load(w0 + rowW + off);
+        s01 = madd<T>(u, c1, s01);
+        s11 = madd<T>(v, c1, s11);
+      }
+      if (nj > 2) {
+        const c2 = v128.load(w0 + 2 * rowW + off);
+        const c3 = v128.load(w0 + 3 * rowW + off);
+        s02 = madd<T>(u, c2, s02);
+        s03 = madd<T>(u, c3, s03);
+        s12 = madd<T>(v, c2, s12);
+        s13 = madd<T>(v, c3, s13);
+      }
+    }
+  }
   let t00 = hsum<T>(s00), t01 = hsum<T>(s01), t02 = hsum<T>(s02), t03 = hsum<T>(s03);
   let t10 = hsum<T>(s10), t11 = hsum<T>(s11), t12 = hsum<T>(s12), t13 = hsum<T>(s13);
   for (let k = kv; k < nIn; k++) {
@@ -134,55 +158,60 @@ function activateRows<T>(A: usize, lda: i32, m: i32, j0: i32, j1: i32, act: i32)
     const u = load<T>(x0 + o);
     const v = load<T>(x1 + o);
     const c0 = load<T>(w0 + o);
-    const c1 = load<T>(w0 + rowW + o);
-    const c2 = load<T>(w0 + 2 * rowW + o);
-    const c3 = load<T>(w0 + 3 * rowW + o);
-    t00 += u * c0; t01 += u * c1; t02 += u * c2; t03 += u * c3;
-    t10 += v * c0; t11 += v * c1; t12 += v * c2; t13 += v * c3;
+    t00 += u * c0; t10 += v * c0;
+    if (nj > 1) {
+      const c1 = load<T>(w0 + rowW + o);
+      t01 += u * c1; t11 += v * c1;
+    }
+    if (nj > 2) {
+      const c2 = load<T>(w0 + 2 * rowW + o);
+      const c3 = load<T>(w0 + 3 * rowW + o);
+      t02 += u * c2; t03 += u * c3; t12 += v * c2; t13 += v * c3;
+    }
   }
-  const bj = b + <usize>j * size;
-  const o0 = a0 + <usize>j * size;
-  const o1 = a1 + <usize>j * size;
-  finish<T>(o0, t00, bj);
-  finish<T>(o0 + size, t01, bj + size);
-  finish<T>(o0 + 2 * size, t02, bj + 2 * size);
-  finish<T>(o0 + 3 * size, t03, bj + 3 * size);
-  finish<T>(o1, t10, bj);
-  finish<T>(o1 + size, t11, bj + size);
-  finish<T>(o1 + 2 * size, t12, bj + 2 * size);
-  finish<T>(o1 + 3 * size, t13, bj + 3 * size);
+  finish<T>(a0, t00, b);
+  finish<T>(a1, t10, b);
+  if (nj > 1) {
+    finish<T>(a0 + size, t01, b + size);
+    finish<T>(a1 + size, t11, b + size);
+  }
+  if (nj > 2) {
+    finish<T>(a0 + 2 * size, t02, b + 2 * size);
+    finish<T>(a0 + 3 * size, t03, b + 3 * size);
+    finish<T>(a1 + 2 * size, t12, b + 2 * size);
+    finish<T>(a1 + 3 * size, t13, b + 3 * size);
+  }
 }
 
 /**
  * Forward pass of neurons [j0, j1): A[i, j] = f(Σ_k X[i, k]·W[j, k] + b[j])
  * for the activation f of code `act` (ACT_LINEAR: the weighted input z). Rows of W are ldw values apart,
  * rows of A lda apart (padded to whole cache lines, so threads owning
- * different columns do not write the same line). Blocks of 2 samples x 4
- * neurons keep 8 vector sums: 6 loads feed 8 multiply-adds.
+ * different columns do not write the same line). Pairs of samples (the last
+ * of an odd batch paired with itself) run blocks of 4, then 2 and 1 neurons.
  *
  * A pair marks the vector steps where either sample has a bit set (in 64-step
  * masks; MNIST's pixels: 61% of a pair's vectors are all zero) and its
  * blocks visit only those, in order. A skipped step would add x·w = ±0 to
  * each sum, which changes nothing (a sum that starts at +0 is never −0), so
- * with finite weights every value has the bits of dot(). skip = 0 marks
- * every step.
+ * with finite weights every value has the bits of the plain dot product.
+ * skip = 0 marks every step.
  */
 export function forward<T>(
-  rows: usize, m: i32, nIn: i32, W: usize, ldw: i32, b: usize, nOut: i32, j0: i32, j1: i32, A: usize, lda: i32, act: i32,
+  rows: usize, m: i32, nIn: i32, W: usize, ldw: i32, b: usize, j0: i32, j1: i32, A: usize, lda: i32, act: i32,
   skip: i32,
 ): void {
   const size = sizeof<T>();
   const step = lanes<T>();
-  const bytes: usize = <usize>step * size;
   const rowW = <usize>ldw * size;
   const kv = nIn - (nIn % step);
   const steps = kv / step;
-  let i = 0;
-  for (; i + 2 <= m; i += 2) {
+  for (let i = 0; i < m; i += 2) {
+    const one = i + 1 == m;
     const x0 = load<usize>(rows + (<usize>i << alignof<usize>()));
-    const x1 = load<usize>(rows + (<usize>(i + 1) << alignof<usize>()));
+    const x1 = one ? x0 : load<usize>(rows + (<usize>(i + 1) << alignof<usize>()));
     const a0 = A + <usize>(i * lda) * size;
-    const a1 = a0 + <usize>lda * size;
+    const a1 = one ? a0 : a0 + <usize>lda * size;
     // The pair keeps the masks of its first 256 steps.
     const m0 = nonzeroSteps(x0, x1, 0, steps, skip);
     const m1 = nonzeroSteps(x0, x1, 64, steps, skip);
@@ -190,82 +219,17 @@ export function forward<T>(
     const m3 = nonzeroSteps(x0, x1, 192, steps, skip);
     let j = j0;
     for (; j + 4 <= j1; j += 4) {
-      const w0 = W + <usize>j * rowW;
-      let s00 = v128.splat<T>(0), s01 = v128.splat<T>(0), s02 = v128.splat<T>(0), s03 = v128.splat<T>(0);
-      let s10 = v128.splat<T>(0), s11 = v128.splat<T>(0), s12 = v128.splat<T>(0), s13 = v128.splat<T>(0);
-      for (let from = 0; from < steps; from += 64) {
-        let mask = stepMask(m0, m1, m2, m3, x0, x1, from, steps, skip);
-        while (mask != 0) {
-          const off = <usize>(from + <i32>ctz(mask)) << 4;
-          mask &= mask - 1;
-          const u = v128.load(x0 + off);
-          const v = v128.load(x1 + off);
-          const c0 = v128.load(w0 + off);
-          const c1 = v128.load(w0 + rowW + off);
-          const c2 = v128.load(w0 + 2 * rowW + off);
-          const c3 = v128.load(w0 + 3 * rowW + off);
-          s00 = madd<T>(u, c0, s00);
-          s01 = madd<T>(u, c1, s01);
-          s02 = madd<T>(u, c2, s02);
-          s03 = madd<T>(u, c3, s03);
-          s10 = madd<T>(v, c0, s10);
-          s11 = madd<T>(v, c1, s11);
-          s12 = madd<T>(v, c2, s12);
-          s13 = madd<T>(v, c3, s13);
-        }
-      }
-      store2x4<T>(s00, s01, s02, s03, s10, s11, s12, s13, x0, x1, w0, rowW, kv, nIn, b, a0, a1, j);
+      const o = <usize>j * size;
+      pairBlock<T>(4, x0, x1, W + <usize>j * rowW, rowW, m0, m1, m2, m3, steps, skip, kv, nIn, b + o, a0 + o, a1 + o);
     }
     if (j + 2 <= j1) {
-      // Two neurons left: 4 vector sums over the marked steps (sparse or dense alike).
-      const w0 = W + <usize>j * rowW;
-      let s00 = v128.splat<T>(0), s01 = v128.splat<T>(0), s10 = v128.splat<T>(0), s11 = v128.splat<T>(0);
-      for (let from = 0; from < steps; from += 64) {
-        let mask = stepMask(m0, m1, m2, m3, x0, x1, from, steps, skip);
-        while (mask != 0) {
-          const off = <usize>(from + <i32>ctz(mask)) << 4;
-          mask &= mask - 1;
-          const u = v128.load(x0 + off);
-          const v = v128.load(x1 + off);
-          const c0 = v128.load(w0 + off);
-          const c1 = v128.load(w0 + rowW + off);
-          s00 = madd<T>(u, c0, s00);
-          s01 = madd<T>(u, c1, s01);
-          s10 = madd<T>(v, c0, s10);
-          s11 = madd<T>(v, c1, s11);
-        }
-      }
-      let t00 = hsum<T>(s00), t01 = hsum<T>(s01), t10 = hsum<T>(s10), t11 = hsum<T>(s11);
-      for (let k = kv; k < nIn; k++) {
-        const o = <usize>k * size;
-        const u = load<T>(x0 + o);
-        const v = load<T>(x1 + o);
-        const c0 = load<T>(w0 + o);
-        const c1 = load<T>(w0 + rowW + o);
-        t00 += u * c0; t01 += u * c1;
-        t10 += v * c0; t11 += v * c1;
-      }
-      const bj = b + <usize>j * size;
-      const o0 = a0 + <usize>j * size;
-      const o1 = a1 + <usize>j * size;
-      finish<T>(o0, t00, bj);
-      finish<T>(o0 + size, t01, bj + size);
-      finish<T>(o1, t10, bj);
-      finish<T>(o1 + size, t11, bj + size);
+      const o = <usize>j * size;
+      pairBlock<T>(2, x0, x1, W + <usize>j * rowW, rowW, m0, m1, m2, m3, steps, skip, kv, nIn, b + o, a0 + o, a1 + o);
       j += 2;
     }
-    for (; j < j1; j++) {
-      const w0 = W + <usize>j * rowW;
-      const bj = b + <usize>j * size;
-      finish<T>(a0 + <usize>j * size, dot<T>(x0, w0, nIn), bj);
-      finish<T>(a1 + <usize>j * size, dot<T>(x1, w0, nIn), bj);
-    }
-  }
-  for (; i < m; i++) {
-    const x0 = load<usize>(rows + (<usize>i << alignof<usize>()));
-    const a0 = A + <usize>(i * lda) * size;
-    for (let j = j0; j < j1; j++) {
-      finish<T>(a0 + <usize>j * size, dot<T>(x0, W + <usize>j * rowW, nIn), b + <usize>j * size);
+    if (j < j1) {
+      const o = <usize>j * size;
+      pairBlock<T>(1, x0, x1, W + <usize>j * rowW, rowW, m0, m1, m2, m3, steps, skip, kv, nIn, b + o, a0 + o, a1 + o);
     }
   }
   activateRows<T>(A, lda, m, j0, j1, act);
