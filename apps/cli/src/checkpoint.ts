@@ -135,10 +135,12 @@ export function readCheckpoint(path: string): Checkpoint {
  * limit must not end the run (the model is still trained and written with
  * --out), and the file keeps its last good contents.
  *
- * @returns null when written, else the message naming the file and the cause
+ * @param flag - the flag that named the file, for the message
+ * @returns null when written, else the message naming the flag, the file and the cause
  */
 export function tryWriteCheckpoint(
   path: string,
+  flag: '--checkpoint' | '--resume',
   settings: TrainSettings,
   network: Network,
   trainer: TrainerState,
@@ -150,7 +152,7 @@ export function tryWriteCheckpoint(
   } catch (error) {
     if (error instanceof WriteFailedError) {
       const at = `epoch ${trainer.epoch}${trainer.batch > 0 ? `, mini-batch ${trainer.batch}` : ''}`;
-      return `--checkpoint: ${error.message}; the state after ${at} is not saved`;
+      return `${flag}: ${error.message}; the state after ${at} is not saved`;
     }
     throw error;
   }

@@ -13,6 +13,8 @@ import { keepRunningWithoutStdout } from './stdio-guard.js';
 export interface TrainFiles {
   out: string | null;
   checkpoint: string | null;
+  /** The flag that named the checkpoint file: --checkpoint, or --resume when the run writes back to the file it resumed from. */
+  checkpointFlag: '--checkpoint' | '--resume';
   /** Releases the checkpoint's lock (also done at exit). */
   release(): void;
 }
@@ -31,6 +33,7 @@ export function prepareTrainFiles(
 ): TrainFiles {
   const out = flags.out ?? null;
   const checkpoint = noCheckpoint ? null : (flags.checkpoint ?? flags.resume ?? null);
+  const checkpointFlag = flags.checkpoint === undefined ? '--resume' : '--checkpoint';
   if (checkpoint !== null && flags.checkpoint === undefined)
     checkOutputFile(checkpoint, '--resume');
   const outputs: NamedPath[] = [];
@@ -45,14 +48,12 @@ export function prepareTrainFiles(
   if (flags.resume !== undefined && out !== null) {
     refuseSameFiles([{ flag: '--resume', path: flags.resume }], [{ flag: '--out', path: out }]);
   }
-  const lock: Lock | null =
-    checkpoint === null
-      ? null
-      : acquireLock(checkpoint, flags.checkpoint === undefined ? '--resume' : '--checkpoint');
+  const lock: Lock | null = checkpoint === null ? null : acquireLock(checkpoint, checkpointFlag);
   const keep = out !== null || checkpoint !== null ? keepRunningWithoutStdout() : () => undefined;
   return {
     out,
     checkpoint,
+    checkpointFlag,
     release() {
       lock?.release();
       keep();

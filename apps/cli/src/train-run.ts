@@ -115,6 +115,8 @@ export interface RunInput {
   threads: number | 'auto';
   signal: AbortSignal;
   checkpointPath: string | null;
+  /** The flag that named the checkpoint file, for messages. */
+  checkpointFlag: '--checkpoint' | '--resume';
   /** Called with the message when a checkpoint could not be written (the run goes on). */
   onCheckpointFailure: (message: string) => void;
   /** Called after each mini-batch with the epoch and the samples done in it. */
@@ -179,11 +181,18 @@ export async function runTraining(input: RunInput): Promise<RunOutput> {
   // The state is made only when a checkpoint is written (it copies the order and the velocities).
   const save = (state: () => TrainerState, partial: Previous['partial']) => {
     if (checkpointPath === null) return;
-    const failure = tryWriteCheckpoint(checkpointPath, settings, network, state(), {
-      records,
-      best,
-      partial,
-    });
+    const failure = tryWriteCheckpoint(
+      checkpointPath,
+      input.checkpointFlag,
+      settings,
+      network,
+      state(),
+      {
+        records,
+        best,
+        partial,
+      },
+    );
     if (failure !== null) input.onCheckpointFailure(failure);
   };
   const onEpoch = (event: EpochEvent, checkpoint: () => TrainerState) => {

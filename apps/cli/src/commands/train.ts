@@ -301,6 +301,7 @@ async function trainWith(
       threads,
       signal: controller.signal,
       checkpointPath,
+      checkpointFlag: files.checkpointFlag,
       onCheckpointFailure,
       onProgress,
       onEpoch,

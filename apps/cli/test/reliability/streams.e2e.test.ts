@@ -92,53 +92,59 @@ describe('stdout closed early or failing', () => {
 });
 
 describe('disk full during a checkpoint', () => {
-  it('names the file, still writes --out, keeps the last good checkpoint, exits 1', async () => {
-    const ckpt = at('limited.ckpt.json');
-    const out = at('limited.json');
-    // A good checkpoint of epoch 1 first, without a limit.
-    const first = await spawnCli([
-      'train',
-      ...QUICK,
-      '--epochs',
-      '1',
-      '--momentum',
-      '0.5',
-      '--checkpoint',
-      ckpt,
-    ]);
-    expect(first.code, first.stderr).toBe(0);
-    const good = readFileSync(ckpt, 'utf8');
-    expect(good.length).toBeGreaterThan(700 * 1024); // the limit below is between the two sizes
-    const model = Buffer.byteLength(JSON.stringify(JSON.parse(good).model));
-    expect(model).toBeLessThan(600 * 1024);
-    // ulimit -f counts 1024-byte blocks in bash: a 650 KiB file-size limit.
-    const script = `ulimit -f 650 && exec "$0" "$@"`;
-    const r = await spawnWith(
-      'bash',
-      [
-        '-c',
-        script,
-        process.execPath,
-        CLI,
+  // Resuming writes back to the --resume file unless --checkpoint names another (here: the same one).
+  it.each([
+    ['--checkpoint', ['--checkpoint']],
+    ['--resume', []],
+  ])(
+    'names the file (as %s), still writes --out, keeps the last good checkpoint, exits 1',
+    async (flag, extra) => {
+      const ckpt = at(`limited${extra.length}.ckpt.json`);
+      const out = at(`limited${extra.length}.json`);
+      // A good checkpoint of epoch 1 first, without a limit.
+      const first = await spawnCli([
         'train',
-        '--resume',
-        ckpt,
+        ...QUICK,
+        '--epochs',
+        '1',
+        '--momentum',
+        '0.5',
         '--checkpoint',
         ckpt,
-        '--epochs',
-        '3',
-        '--out',
-        out,
-      ],
-      'pipe',
-    );
-    expect(r.code, r.stderr).toBe(1);
-    expect(r.stderr).toContain(`--checkpoint: could not write '${ckpt}'`);
-    expect(r.stderr).toMatch(/EFBIG/);
-    expect(readFileSync(ckpt, 'utf8')).toBe(good); // the last good one, untouched
-    expect(JSON.parse(readFileSync(out, 'utf8')).meta.epochs).toBe(3); // the other output written
-    noStackTrace(r.stderr);
-  });
+      ]);
+      expect(first.code, first.stderr).toBe(0);
+      const good = readFileSync(ckpt, 'utf8');
+      expect(good.length).toBeGreaterThan(700 * 1024); // the limit below is between the two sizes
+      const model = Buffer.byteLength(JSON.stringify(JSON.parse(good).model));
+      expect(model).toBeLessThan(600 * 1024);
+      // ulimit -f counts 1024-byte blocks in bash: a 650 KiB file-size limit.
+      const script = `ulimit -f 650 && exec "$0" "$@"`;
+      const r = await spawnWith(
+        'bash',
+        [
+          '-c',
+          script,
+          process.execPath,
+          CLI,
+          'train',
+          '--resume',
+          ckpt,
+          ...extra.flatMap((f) => [f, ckpt]),
+          '--epochs',
+          '3',
+          '--out',
+          out,
+        ],
+        'pipe',
+      );
+      expect(r.code, r.stderr).toBe(1);
+      expect(r.stderr).toContain(`${flag}: could not write '${ckpt}'`);
+      expect(r.stderr).toMatch(/EFBIG/);
+      expect(readFileSync(ckpt, 'utf8')).toBe(good); // the last good one, untouched
+      expect(JSON.parse(readFileSync(out, 'utf8')).meta.epochs).toBe(3); // the other output written
+      noStackTrace(r.stderr);
+    },
+  );
 });
 
 describe('disk full during data export', () => {
