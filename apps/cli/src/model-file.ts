@@ -35,6 +35,34 @@ export function modelToJson(
 }
 
 /**
+ * `read()`, with a ModelFormatError turned into a UsageError saying what is
+ * wrong and `where` (the flag and the file).
+ */
+function usable<T>(where: string, read: () => T): T {
+  try {
+    return read();
+  } catch (error) {
+    if (error instanceof ModelFormatError) {
+      throw new UsageError(`${where}: not a usable model file: ${error.message}`);
+    }
+    throw error;
+  }
+}
+
+/** The loaded model of a parsed network, its cost and its metadata. */
+function loaded(parsed: {
+  network: Network;
+  cost: CostName;
+  meta: Record<string, unknown>;
+}): LoadedModel {
+  return {
+    network: parsed.network,
+    cost: parsed.cost,
+    json: toModelJson(parsed.network, { cost: parsed.cost, meta: parsed.meta }),
+  };
+}
+
+/**
  * The network a model file's JSON describes.
  *
  * @param value - the parsed JSON
@@ -42,19 +70,7 @@ export function modelToJson(
  * @throws UsageError saying what is wrong and where
  */
 export function modelFromJson(value: unknown, where: string): LoadedModel {
-  try {
-    const parsed = parseModel(value);
-    return {
-      network: parsed.network,
-      cost: parsed.cost,
-      json: toModelJson(parsed.network, { cost: parsed.cost, meta: parsed.meta }),
-    };
-  } catch (error) {
-    if (error instanceof ModelFormatError) {
-      throw new UsageError(`${where}: not a usable mlisp model file: ${error.message}`);
-    }
-    throw error;
-  }
+  return usable(where, () => loaded(parseModel(value)));
 }
 
 /** `text` without a leading byte-order mark (editors on Windows add one). */
@@ -79,14 +95,9 @@ export interface ReadModelOptions {
  */
 export function readModel(path: string, flag: string, options: ReadModelOptions = {}): LoadedModel {
   const text = stripBom(readFileSync(path, 'utf8'));
-  try {
-    checkModelText(text); // bounded by its declared shape before JSON.parse builds anything
-  } catch (error) {
-    if (error instanceof ModelFormatError) {
-      throw new UsageError(`${flag} '${path}': not a usable model file: ${error.message}`);
-    }
-    throw error;
-  }
+  const where = `${flag} '${path}'`;
+  // Bounded by its declared shape before JSON.parse builds anything.
+  usable(where, () => checkModelText(text));
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -103,19 +114,7 @@ export function readModel(path: string, flag: string, options: ReadModelOptions 
       `${flag}: '${path}' is a training checkpoint, not a model file${flag === '--init' ? '; continue it with --resume' : '; save a model with mlisp train --out FILE'}`,
     );
   }
-  try {
-    const parsed = parseModelFile(value);
-    return {
-      network: parsed.network,
-      cost: parsed.cost,
-      json: toModelJson(parsed.network, { cost: parsed.cost, meta: parsed.meta }),
-    };
-  } catch (error) {
-    if (error instanceof ModelFormatError) {
-      throw new UsageError(`${flag} '${path}': not a usable model file: ${error.message}`);
-    }
-    throw error;
-  }
+  return usable(where, () => loaded(parseModelFile(value)));
 }
 
 /** Writes `network` as a model file, atomically. */
