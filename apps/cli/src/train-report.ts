@@ -3,38 +3,46 @@ import type { Dataset } from '@mlisp/mnist';
 import type { Network } from '@mlisp/neurons';
 import type { FloatArray } from '@mlisp/tensor';
 import type { StopReason } from '@mlisp/trainer';
-import { predictBatch } from './classify.js';
+import { type Prediction, predictBatch } from './classify.js';
 import { type Io, println, widthOf } from './output.js';
 import { formatPercent, formatSeconds } from './progress.js';
 import { renderSamples, type Sample } from './render.js';
 import type { EpochRecord, TestFigures } from './train-run.js';
 import { plural } from './train-settings.js';
 
+/** Test digits predicted at a time while looking for the wrong ones. */
+const PICK_CHUNK = 64;
+
 /**
  * A few test digits: the first four, then the first two the network gets
- * wrong (when it gets any wrong).
+ * wrong (when it gets any wrong among the first 500). Digits are predicted
+ * a chunk at a time, only as far as it takes to find them.
  */
 export function pickSamples(network: Network, test: Dataset<FloatArray>, count = 6): Sample[] {
   const n = Math.min(test.size, 500);
   const cols = test.images.cols;
-  const predictions = predictBatch(network, {
-    rows: n,
-    cols,
-    data: test.images.data.subarray(0, n * cols),
-  });
+  const shown = Math.min(n, count - 2);
+  const predictions: Prediction[] = [];
+  const wrongAt: number[] = [];
+  for (let start = 0; start < n && wrongAt.length < count - shown; start += PICK_CHUNK) {
+    const rows = Math.min(PICK_CHUNK, n - start);
+    const data = test.images.data.subarray(start * cols, (start + rows) * cols);
+    for (const p of predictBatch(network, { rows, cols, data })) {
+      const i = predictions.push(p) - 1;
+      if (i >= shown && wrongAt.length < count - shown && p.prediction !== test.labels[i])
+        wrongAt.push(i);
+    }
+  }
   const sample = (i: number): Sample => ({
     ...(predictions[i] as Sample),
     index: i,
     label: test.labels[i] as number,
     pixels: test.images.data.subarray(i * cols, (i + 1) * cols),
   });
-  const first = Array.from({ length: Math.min(n, count - 2) }, (_, i) => sample(i));
-  const wrong: Sample[] = [];
-  for (let i = first.length; i < n && wrong.length < count - first.length; i++) {
-    if (predictions[i]?.prediction !== test.labels[i]) wrong.push(sample(i));
-  }
-  for (let i = first.length; i < n && first.length + wrong.length < count; i++) {
-    if (!wrong.some((s) => s.index === i)) first.push(sample(i));
+  const first = Array.from({ length: shown }, (_, i) => sample(i));
+  const wrong = wrongAt.map(sample);
+  for (let i = shown; i < predictions.length && first.length + wrong.length < count; i++) {
+    if (!wrongAt.includes(i)) first.push(sample(i));
   }
   return [...first, ...wrong].sort((a, b) => a.index - b.index);
 }
