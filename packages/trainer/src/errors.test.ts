@@ -198,6 +198,42 @@ describe('divergence', () => {
       `training diverged: a weight or bias became NaN or infinite in epoch 1, mini-batch ${d.batch} (of 20), with eta = 10000000000; try a smaller eta`,
     );
   });
+  it('names the mini-batch a float32 run with lazy L2 decay broke at, in a later call, as the matrix loop does', () => {
+    // w and b grow about 5x every mini-batch (η = 3, x = 1) until float32 overflows some 56
+    // mini-batches in: the third call of 25. The engine retraces its calls to name it.
+    const named = (engine: 'wasm-simd' | 'matrix') => {
+      const net = createNetwork([1, 1], {
+        activation: 'linear',
+        init: 'normal',
+        seed: 2,
+        dtype: 'float32',
+      });
+      const inputs = fromArray(
+        Array.from({ length: 200 }, () => [1]),
+        { dtype: 'float32' },
+      );
+      const data = { inputs, targets: zeros(200, 1, { dtype: 'float32' }) };
+      const o = {
+        cost: 'quadratic',
+        eta: 3,
+        lambda: 1,
+        epochs: 1,
+        batchSize: 1,
+        shuffle: false,
+      } as const;
+      const e = thrown(() => trainInPlace(net, data, { ...o, engine }));
+      expect(e).toBeInstanceOf(DivergenceError);
+      return {
+        batch: (e as DivergenceError).batch,
+        weights: Array.from(net.layers[0]?.weights.data ?? []),
+      };
+    };
+    const wasm = named('wasm-simd');
+    expect(wasm.batch).toBeGreaterThan(50);
+    expect(wasm.batch).toBe(named('matrix').batch);
+    expect(wasm.weights.every(Number.isFinite)).toBe(false);
+  });
+
   it('stops when a cost becomes infinite, naming the epoch', () => {
     const net = networkFromWeights({
       weights: [[[1e200]]],

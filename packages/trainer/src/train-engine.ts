@@ -169,8 +169,8 @@ export async function openEngine(run: Run): Promise<TrainEngine> {
  * The WebAssembly engine as a {@link TrainEngine}. It trains its own copy of
  * the parameters, made from the network and the run's velocities (so
  * resuming is exact) and written back by sync(): at the end of every epoch
- * and when training stops. When a chunk diverges it replays the batches
- * since the last sync one at a time, from the network, to name the first bad one.
+ * and when training stops. When a chunk diverges it retraces the run from the
+ * network to name the first bad mini-batch (see train()).
  */
 class WasmTrainEngine implements TrainEngine {
   readonly path: TrainPath;
@@ -214,9 +214,17 @@ class WasmTrainEngine implements TrainEngine {
     this.runBatches(first, end, costs);
     this.position = end;
     if (this.engine.allFinite()) return -1;
-    this.engine.loadFromNetwork(this.run.velocities ?? undefined);
-    for (let b = this.synced; b < end; b++) {
-      this.runBatches(b, b + 1, null);
+    // Retrace the run: its calls from the last sync up to this one, then this call's first 1, 2, …
+    // mini-batches, each from its start. A call ends by folding float32's lazy weight decay into W,
+    // so only calls that start where the run's did give its bits (and name the batch it broke at).
+    const velocities = this.run.velocities ?? undefined;
+    this.engine.loadFromNetwork(velocities);
+    for (let b = this.synced; b < first; b += this.chunk)
+      this.runBatches(b, Math.min(b + this.chunk, first), null);
+    this.engine.syncToNetwork(velocities);
+    for (let b = first; b < end; b++) {
+      this.engine.loadFromNetwork(velocities);
+      this.runBatches(first, b + 1, null);
       if (!this.engine.allFinite()) {
         this.position = b + 1;
         return b;
