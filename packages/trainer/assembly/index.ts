@@ -180,6 +180,7 @@ function epoch<T>(
   // decays so far, so a weight no live sample touches is not rewritten each mini-batch; the call ends
   // by folding s back into W (foldScale). Calls start at the same mini-batches however the work is
   // split or resumed, so results keep their bits. float64 decays each weight as network.py does.
+  // (A decay below 0.5 per mini-batch, a strange λ, stays eager: s would fall below 0.5^25 in a call.)
   const lazy = sizeof<T>() == 4 && l1 == 0 && mu == 0 && decay < 1 && decay >= 0.5;
   let scale: f64 = 1;
   for (let start = 0; start < count; start += batchSize) {
