@@ -181,18 +181,9 @@ export async function runTraining(input: RunInput): Promise<RunOutput> {
   // The state is made only when a checkpoint is written (it copies the order and the velocities).
   const save = (state: () => TrainerState, partial: Previous['partial']) => {
     if (checkpointPath === null) return;
-    const failure = tryWriteCheckpoint(
-      checkpointPath,
-      input.checkpointFlag,
-      settings,
-      network,
-      state(),
-      {
-        records,
-        best,
-        partial,
-      },
-    );
+    const previous = { records, best, partial };
+    const flag = input.checkpointFlag;
+    const failure = tryWriteCheckpoint(checkpointPath, flag, settings, network, state(), previous);
     if (failure !== null) input.onCheckpointFailure(failure);
   };
   const onEpoch = (event: EpochEvent, checkpoint: () => TrainerState) => {

@@ -1,7 +1,7 @@
 import '../test/build-wasm-first.js';
 import { cloneNetwork, createNetwork, type Network } from '@mlisp/neurons';
-import { Rng, zeros } from '@mlisp/tensor';
 import { afterEach, describe, expect, it } from 'vitest';
+import { classification, withoutSeconds } from '../test/data.js';
 import { availablePaths } from './fast/engine.js';
 import { trainInPlace } from './sgd.js';
 import type { EpochEvent, TrainerState, TrainOptions } from './types.js';
@@ -11,19 +11,7 @@ import type { EpochEvent, TrainerState, TrainOptions } from './types.js';
 // resuming from the last state does (the visualizer): no new memory to lay
 // out, fill and first touch per slice, and not one bit of difference.
 
-function classification(seed: number, n: number) {
-  const rng = new Rng(seed);
-  const inputs = zeros(n, 8);
-  const targets = zeros(n, 3);
-  for (let i = 0; i < n; i++) {
-    const c = rng.int(3);
-    for (let k = 0; k < 8; k++) inputs.data[i * 8 + k] = rng.normal(k % 3 === c ? 1 : 0, 1);
-    targets.data[i * 3 + c] = 1;
-  }
-  return { inputs, targets };
-}
-
-const data = classification(1, 150);
+const data = classification(1, 150, 8);
 const options: TrainOptions = {
   cost: 'cross-entropy',
   eta: 0.5,
@@ -31,12 +19,11 @@ const options: TrainOptions = {
   momentum: 0.6,
   epochs: 3,
   batchSize: 2,
-  evaluationData: classification(2, 40),
+  evaluationData: classification(2, 40, 8),
   engine: 'wasm-simd',
 };
 const parameters = (net: Network) =>
   net.layers.flatMap((l) => [...l.weights.data, ...l.biases.data]);
-const withoutSeconds = (h: readonly EpochEvent[]) => h.map(({ seconds: _s, ...rest }) => rest);
 const fresh = () => createNetwork([8, 12, 3], { init: 'scaled', seed: 4 });
 
 const Memory = WebAssembly.Memory;
@@ -107,6 +94,24 @@ describe.skipIf(!availablePaths().includes('wasm-simd'))('trainInPlace reusing i
     expect(inner).toHaveLength(1);
     expect(parameters(inner[0] as Network)).not.toEqual(parameters(plain));
     expect(parameters(outer)).toEqual(parameters(plain));
+  });
+
+  it('starts a reused engine from the weights the network has now, changed since its last run', () => {
+    // Without momentum (whose velocities a run always loads).
+    const plain = { ...options, momentum: 0 };
+    const net = fresh();
+    trainInPlace(net, data, { ...plain, seed: 7 });
+    // The caller sets other weights (the visualizer's reset) and trains the same network again.
+    const other = createNetwork([8, 12, 3], { init: 'scaled', seed: 5 });
+    net.layers.forEach((layer, l) => {
+      layer.weights.data.set(other.layers[l]?.weights.data ?? []);
+      layer.biases.data.set(other.layers[l]?.biases.data ?? []);
+    });
+    const memories = countMemories();
+    trainInPlace(net, data, { ...plain, seed: 8 });
+    expect(memories.made).toBe(0);
+    trainInPlace(other, data, { ...plain, seed: 8 });
+    expect(parameters(net)).toEqual(parameters(other));
   });
 
   it('does not reuse the engine for another network or other settings', () => {

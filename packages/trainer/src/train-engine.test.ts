@@ -5,7 +5,6 @@ import {
   type Network,
   sigmoid,
 } from '@mlisp/neurons';
-import { Rng, zeros } from '@mlisp/tensor';
 import {
   availablePaths,
   type BatchEvent,
@@ -15,21 +14,8 @@ import {
   trainInPlace,
 } from '@mlisp/trainer';
 import { describe, expect, it } from 'vitest';
+import { classification, withoutSeconds } from '../test/data.js';
 
-function classification(seed: number, n: number) {
-  // two Gaussian blobs per class in 4 dimensions, 3 classes, one-hot targets
-  const rng = new Rng(seed);
-  const inputs = zeros(n, 4);
-  const targets = zeros(n, 3);
-  for (let i = 0; i < n; i++) {
-    const c = rng.int(3);
-    for (let k = 0; k < 4; k++) inputs.data[i * 4 + k] = rng.normal(k === c ? 1.5 : 0, 1);
-    targets.data[i * 3 + c] = 1;
-  }
-  return { inputs, targets };
-}
-
-const withoutSeconds = (h: readonly EpochEvent[]) => h.map(({ seconds: _s, ...rest }) => rest);
 const parameters = (net: Network) =>
   net.layers.flatMap((l) => [...l.weights.data, ...l.biases.data]);
 

@@ -120,7 +120,7 @@ export function openEngineSync(run: Run): TrainEngine {
       : undefined;
   if (last !== undefined && !inUse.has(last)) {
     last.setEta(run.counters.eta);
-    return new WasmTrainEngine(run, last);
+    return new WasmTrainEngine(run, last, true);
   }
   try {
     compileKernelsSync(options.engine);
@@ -182,9 +182,11 @@ class WasmTrainEngine implements TrainEngine {
   /** The batch the engine's parameters hold the state after. */
   private position: number;
 
+  /** `reused`: the engine trained another run (a new one holds the network's parameters already). */
   constructor(
     private readonly run: Run,
     private readonly engine: EpochEngine,
+    reused = false,
   ) {
     this.path = engine.path;
     this.threads = engine.threads;
@@ -192,7 +194,7 @@ class WasmTrainEngine implements TrainEngine {
     this.synced = run.counters.batch;
     this.position = run.counters.batch;
     inUse.add(engine);
-    engine.loadFromNetwork(run.velocities ?? undefined);
+    if (reused || run.velocities !== null) engine.loadFromNetwork(run.velocities ?? undefined);
   }
 
   private runBatches(first: number, end: number, costs: Float64Array | null): void {
