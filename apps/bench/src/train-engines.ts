@@ -53,7 +53,7 @@ export async function loadFastEngine(): Promise<FastModule> {
     typeof trainer.availablePaths !== 'function'
   ) {
     throw new Error(
-      "@mlisp/trainer does not export the fast engine: its src/index.ts needs `export * from './fast/index.js'`",
+      '@mlisp/trainer does not export the fast engine (createEpochEngine, availablePaths) from its src/index.ts',
     );
   }
   return trainer as FastModule;

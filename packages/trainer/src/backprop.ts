@@ -1,7 +1,7 @@
 import type { Cost, CostName } from '@mlisp/costs';
 import type { Network } from '@mlisp/neurons';
-import { addRowVector, gemm, type Matrix, shapeOf, sumRows } from '@mlisp/tensor';
-import { applyDropout, type DropoutMasks } from './dropout.js';
+import { gemm, type Matrix, shapeOf, sumRows } from '@mlisp/tensor';
+import type { DropoutMasks } from './dropout.js';
 import { assertTrainable, toCost } from './errors.js';
 import type { Dataset, Gradients } from './types.js';
 import { createWorkspace, feedforwardInto, gatherRows, type Workspace } from './workspace.js';
@@ -34,8 +34,7 @@ export function backpropInto(
 ): void {
   const layers = network.layers;
   const count = layers.length;
-  if (dropout === null) feedforwardInto(network, ws);
-  else feedforwardDropout(network, ws, dropout);
+  feedforwardInto(network, ws, dropout);
   const inv = 1 / ws.rows;
   for (let l = count - 1; l >= 0; l--) {
     const layer = layers[l] as Network['layers'][number];
@@ -56,23 +55,6 @@ export function backpropInto(
     gemm(delta, l === 0 ? ws.x : (ws.as[l - 1] as Matrix), ws.weightGradientOptions[l]);
     const gb = sumRows(delta, ws.gradBiases[l]).data;
     for (let j = 0; j < gb.length; j++) gb[j] = (gb[j] as number) * inv;
-  }
-}
-
-/** The forward pass with inverted dropout on the hidden layers (see {@link backpropInto}). */
-function feedforwardDropout(network: Network, ws: Workspace, masks: DropoutMasks): void {
-  const layers = network.layers;
-  let a = ws.x;
-  for (let l = 0; l < layers.length; l++) {
-    const layer = layers[l] as Network['layers'][number];
-    const z = ws.zs[l] as Matrix;
-    gemm(a, layer.weights, ws.forwardOptions[l]);
-    addRowVector(z, layer.biases, z);
-    a = layer.activation.forward(z, ws.as[l]);
-    if (l < layers.length - 1) {
-      const d = layer.activation.derivativeBatch(z, a, ws.derivs[l]);
-      applyDropout(a, d, l + 1, masks);
-    }
   }
 }
 

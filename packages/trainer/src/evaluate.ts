@@ -2,6 +2,7 @@ import { type Cost, type CostName, l2Penalty } from '@mlisp/costs';
 import type { Network } from '@mlisp/neurons';
 import { argmaxRows, frobeniusNorm, type Matrix, zeros } from '@mlisp/tensor';
 import { assertDataset, backpropInto } from './backprop.js';
+import { checkNumber } from './checks.js';
 import { assertTrainable, toCost } from './errors.js';
 import { type EvaluationTotals, scoreRows } from './fast/score.js';
 import type { Dataset, LearningSpeeds } from './types.js';
@@ -234,10 +235,7 @@ export function learningSpeeds(
   assertTrainable(network, c);
   assertDataset(network, data);
   const count = data.inputs.rows;
-  const lambda = options.lambda ?? 0;
-  if (typeof lambda !== 'number' || !Number.isFinite(lambda) || lambda < 0) {
-    throw new TypeError(`lambda must be a finite number >= 0, got ${String(lambda)}`);
-  }
+  const lambda = checkNumber('lambda', options.lambda ?? 0, (v) => v >= 0, 'a finite number >= 0');
   const ws = createWorkspace(network, chunkOf(options, count));
   const acc = createAccumulators(network);
   return learningSpeedsInto(

@@ -2,6 +2,7 @@ import { type Cost, type CostName, l2Penalty } from '@mlisp/costs';
 import { cloneNetwork, feedforward, type Network } from '@mlisp/neurons';
 import type { FloatArray } from '@mlisp/tensor';
 import { assertDataset, backprop } from './backprop.js';
+import { checkNumber } from './checks.js';
 import { assertTrainable, toCost } from './errors.js';
 import type { Dataset } from './types.js';
 
@@ -63,14 +64,13 @@ export function gradientCheckReport(
   const c = toCost(cost);
   assertTrainable(network, c);
   assertDataset(network, batch, 'batch');
-  const h = options.epsilon ?? 1e-5;
-  if (typeof h !== 'number' || !Number.isFinite(h) || h <= 0) {
-    throw new TypeError(`epsilon must be a positive finite number, got ${String(h)}`);
-  }
-  const lambda = options.lambda ?? 0;
-  if (typeof lambda !== 'number' || !Number.isFinite(lambda) || lambda < 0) {
-    throw new TypeError(`lambda must be a finite number >= 0, got ${String(lambda)}`);
-  }
+  const h = checkNumber(
+    'epsilon',
+    options.epsilon ?? 1e-5,
+    (v) => v > 0,
+    'a positive finite number',
+  );
+  const lambda = checkNumber('lambda', options.lambda ?? 0, (v) => v >= 0, 'a finite number >= 0');
   const net = cloneNetwork(network, 'float64');
   const m = batch.inputs.rows;
   const analytic = backprop(net, batch, c);

@@ -23,24 +23,23 @@ export {
   availablePaths,
   createEpochEngine,
   createEpochEngineSync,
-  defaultWorkerFactory,
-  type EngineEvaluation,
-  type EngineLayer,
-  type EnginePath,
-  type EpochEngine,
-  type EpochEngineOptions,
-  type FastCostName,
-  type FastWorker,
-  hasSharedWasmMemory,
-  hasWasmRelaxedSimd,
-  hasWasmSimd,
   inputDensity,
-  MAX_THREADS,
   TWO_THREAD_MIN_WORK,
-  type Velocities,
-  WORKER_SOURCE,
-  type WorkerFactory,
-} from './fast/index.js';
+} from './fast/engine.js';
+export { MAX_THREADS } from './fast/layout.js';
+export { defaultWorkerFactory, WORKER_SOURCE } from './fast/threads.js';
+export type {
+  EngineEvaluation,
+  EngineLayer,
+  EnginePath,
+  EpochEngine,
+  EpochEngineOptions,
+  FastCostName,
+  FastWorker,
+  Velocities,
+  WorkerFactory,
+} from './fast/types.js';
+export { hasSharedWasmMemory, hasWasmRelaxedSimd, hasWasmSimd } from './fast/wasm-support.js';
 export {
   type GradientCheckBlock,
   type GradientCheckOptions,

@@ -9,6 +9,7 @@ import {
   rowView,
   zeros,
 } from '@mlisp/tensor';
+import { applyDropout, type DropoutMasks } from './dropout.js';
 
 /**
  * Preallocated storage for the forward and backward pass of a batch of `rows`
@@ -162,13 +163,20 @@ export function gatherRows(
 
 /**
  * The forward pass of the batch in `ws.x`: z^l = a^{l−1}·W^lᵀ + b^l and
- * a^l = σ(z^l) for every layer, written into `ws.zs` and `ws.as`.
+ * a^l = σ(z^l) for every layer, written into `ws.zs` and `ws.as`. With
+ * `dropout` (training), the hidden layers' activations and σ'(z) (into
+ * `ws.derivs`) are masked and scaled (inverted dropout).
  *
  * @param network - the network
  * @param ws - the workspace (its x is read, zs and as are written)
+ * @param dropout - the batch's dropout masks, or null
  * @returns the output activations a^L (ws.as[L − 1])
  */
-export function feedforwardInto(network: Network, ws: Workspace): Matrix {
+export function feedforwardInto(
+  network: Network,
+  ws: Workspace,
+  dropout: DropoutMasks | null = null,
+): Matrix {
   const layers = network.layers;
   let a = ws.x;
   for (let l = 0; l < layers.length; l++) {
@@ -177,6 +185,9 @@ export function feedforwardInto(network: Network, ws: Workspace): Matrix {
     gemm(a, layer.weights, ws.forwardOptions[l]);
     addRowVector(z, layer.biases, z);
     a = layer.activation.forward(z, ws.as[l]);
+    if (dropout !== null && l < layers.length - 1) {
+      applyDropout(a, layer.activation.derivativeBatch(z, a, ws.derivs[l]), l + 1, dropout);
+    }
   }
   return a;
 }

@@ -1,5 +1,5 @@
 import type { Network } from '@mlisp/neurons';
-import type { DType, FloatArray, Matrix } from '@mlisp/tensor';
+import type { DType, Matrix } from '@mlisp/tensor';
 import { checkEta, checkFlag, checkNumber, checkStepSettings, positiveInteger } from '../checks.js';
 import { LAYOUT } from './generated/wasm-kernels.js';
 import type { EpochEngineOptions, FastCostName } from './types.js';
@@ -226,9 +226,4 @@ export function l2Factors(config: EngineConfig, rows: number): { decay: number; 
   const n = config.n ?? rows;
   const wd = (config.eta * config.lambda) / n;
   return { decay: 1 - wd, wd };
-}
-
-/** Copies `from` into `to` (same length), converting between float64 and float32. */
-export function copyValues(from: FloatArray, to: FloatArray): void {
-  to.set(from);
 }

@@ -25,6 +25,8 @@ export interface LayerAddresses {
   readonly A: number;
   readonly D: number;
   readonly rows: number;
+  /** First layer only, when its inputs are stored in tiles: entry p is the input column stored at p (see inputOrder). */
+  readonly columns?: Int32Array;
 }
 
 /** The fixed part of the memory (everything but the training set). */
@@ -47,6 +49,27 @@ export interface MemoryLayout {
 }
 
 const align = (x: number, to = 64): number => Math.ceil(x / to) * to;
+
+/**
+ * The order the engine stores input rows (and the first layer's columns) in:
+ * an s x s image (s a multiple of 4, as MNIST's 28 x 28) goes in tiles of 4
+ * rows by 2 columns, so the vectors of 4 and 8 values that the kernels skip
+ * when all 0 are compact patches (MNIST: 31% of 8-value strips live instead
+ * of 39% along rows); adjacent columns stay in pairs. Other sizes keep
+ * their order (undefined).
+ */
+export function inputOrder(n: number): Int32Array | undefined {
+  const s = Math.round(Math.sqrt(n));
+  if (s * s !== n || s % 4 !== 0) return undefined;
+  const order = new Int32Array(n);
+  let p = 0;
+  for (let r = 0; r < s; r += 4) {
+    for (let c = 0; c < s; c += 2) {
+      for (let i = r; i < r + 4; i++) for (let j = c; j < c + 2; j++) order[p++] = i * s + j;
+    }
+  }
+  return order;
+}
 
 /**
  * Row length rounded up to 16 values (64 bytes in float32, 128 in float64):
@@ -121,6 +144,7 @@ export function layoutMemory(config: EngineConfig, base: number, threads: number
       A: take(batchSize * lda * size),
       D: take(batchSize * lda * size),
       rows: take(batchSize * 4),
+      columns: l === 1 ? inputOrder(nIn) : undefined,
     });
   }
   return {
@@ -269,9 +293,9 @@ export function writeWords(
 
 /**
  * Copies a layer's weights between its rows in linear memory (`rows`: nOut
- * rows ldw values apart) and a dense nOut x nIn array, a row at a time with
- * typed-array `set` (which converts between float64 and float32 as an
- * element assignment does).
+ * rows ldw values apart, columns in the order `a.columns`) and a dense
+ * nOut x nIn array, converting between float64 and float32 as an element
+ * assignment does.
  */
 export function copyWeightRows(
   rows: FloatArray,
@@ -280,9 +304,23 @@ export function copyWeightRows(
   into: 'in' | 'out',
 ): void {
   for (let j = 0; j < a.nOut; j++) {
-    const d = j * a.nIn;
-    const r = j * a.ldw;
-    if (into === 'in') rows.set(dense.subarray(d, d + a.nIn), r);
-    else dense.set(rows.subarray(r, r + a.nIn), d);
+    if (into === 'in') copyRow(dense, j * a.nIn, rows, j * a.ldw, a.nIn, a.columns);
+    else copyRow(rows, j * a.ldw, dense, j * a.nIn, a.nIn, a.columns, true);
   }
+}
+
+/** dst[to + p] = src[from + order[p]] for p < n (`back`: dst[to + order[p]] = src[from + p]); no order: in order. */
+export function copyRow(
+  src: FloatArray,
+  from: number,
+  dst: FloatArray,
+  to: number,
+  n: number,
+  order?: Int32Array,
+  back = false,
+): void {
+  if (order === undefined) dst.set(src.subarray(from, from + n), to);
+  else if (back)
+    for (let p = 0; p < n; p++) dst[to + (order[p] as number)] = src[from + p] as number;
+  else for (let p = 0; p < n; p++) dst[to + p] = src[from + (order[p] as number)] as number;
 }

@@ -10,6 +10,7 @@ import {
   zeroVelocity,
 } from '../../test/reference.js';
 import { createEpochEngine, createEpochEngineSync } from './engine.js';
+import { inputOrder } from './layout.js';
 import type { EnginePath, EpochEngine } from './types.js';
 
 // The wasm kernels skip the all-zero parts of input rows (MNIST's blank
@@ -142,5 +143,49 @@ describe('zero-skipping in the wasm kernels', () => {
         skipZeros: 'yes' as unknown as boolean,
       }),
     ).toThrow(/skipZeros must be true or false, got yes/);
+  });
+});
+
+describe('inputs stored in tiles (inputOrder)', () => {
+  it('stores an s x s image (s a multiple of 4) in 4 x 2 tiles, left to right, each column once', () => {
+    expect(Array.from(inputOrder(16) as Int32Array)).toEqual([
+      0, 1, 4, 5, 8, 9, 12, 13, 2, 3, 6, 7, 10, 11, 14, 15,
+    ]);
+    const mnist = inputOrder(784) as Int32Array;
+    expect(Array.from(mnist.subarray(0, 10))).toEqual([0, 1, 28, 29, 56, 57, 84, 85, 2, 3]);
+    expect(Array.from(mnist).sort((a, b) => a - b)).toEqual(
+      Array.from({ length: 784 }, (_, i) => i),
+    );
+  });
+
+  it('keeps every other size in its order', () => {
+    for (const n of [1, 2, 9, 36, 100, 783, 785]) expect(inputOrder(n)).toBeUndefined();
+  });
+
+  it('gives back the weights it was given, and trains the network the matrix loop would (16 inputs, 4 x 4)', () => {
+    const c: SparseCase = {
+      name: '4 x 4 images',
+      sizes: [16, 5, 3],
+      rows: 24,
+      options: { cost: 'cross-entropy', eta: 0.5, lambda: 1, momentum: 0.5, batchSize: 5, n: 24 },
+    };
+    const net = networkOf(c);
+    const engine = createEpochEngineSync(net, { ...c.options, dtype: 'float64' });
+    expect(engine.layers().map((l) => Array.from(l.weights.data))).toEqual(
+      net.layers.map((l) => Array.from(l.weights.data)),
+    );
+    const ref = {
+      w: net.layers.map((l) => rowsOf(l.weights)),
+      b: net.layers.map((l) => rowsOf(l.biases)[0] as number[]),
+    };
+    const vel = zeroVelocity(ref);
+    const { X, Y } = sparseData(c, 9);
+    const order = new Rng(2).permutation(c.rows);
+    engine.runEpoch(X, Y, order);
+    referenceEpoch(ref, vel, rowsOf(X), rowsOf(Y), order, c.options);
+    engine.syncToNetwork();
+    net.layers.forEach((layer, l) => {
+      expect(maxRelativeError(layer.weights, ref.w[l] as number[][])).toBeLessThan(1e-12);
+    });
   });
 });

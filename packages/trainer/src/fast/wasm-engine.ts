@@ -4,7 +4,6 @@ import type { FloatArray, Matrix } from '@mlisp/tensor';
 import {
   checkEpochArguments,
   checkEvaluationArguments,
-  copyValues,
   type EngineConfig,
   l2Factors,
   withEta,
@@ -12,6 +11,7 @@ import {
 import { Crews } from './crews.js';
 import {
   bufferRows,
+  copyRow,
   copyWeightRows,
   type DataAddresses,
   dataAddresses,
@@ -186,24 +186,42 @@ export class WasmEpochEngine implements EpochEngine {
    * Stores input values from `at`, reserving the memory: as bytes when every
    * value is, in the engine's type, a pixel k/255 (checked and converted by
    * the kernels in chunks copied after the bytes; see assembly/pixels.ts),
-   * else as values of that type. Returns whether as bytes.
+   * else as values of that type; each row in the first layer's column order
+   * (layout.ts, inputOrder). Returns whether as bytes.
    */
   private storeInputs(values: FloatArray, at: number): boolean {
     const n = values.length;
-    const chunk = Math.min(n, PIXEL_CHUNK);
+    const n0 = this.config.sizes[0] as number;
+    const order = this.layout.layers[0]?.columns;
+    const chunk = Math.min(n, Math.max(1, Math.floor(PIXEL_CHUNK / n0)) * n0);
     const scratch = align(at + n);
-    this.reserve(scratch + chunk * this.size);
+    // A chunk's bytes in the values' order, when they are to be put in another.
+    const bytes = align(scratch + chunk * this.size);
+    const pairs = order?.filter((_, p) => p % 2 === 0).map((k) => k >> 1);
+    this.reserve(bytes + chunk);
     const toBytes = this.size === 4 ? this.kernels.pixelBytes32 : this.kernels.pixelBytes64;
     let pixels = true;
     for (let i = 0; pixels && i < n; i += chunk) {
       const part = values.subarray(i, Math.min(n, i + chunk));
       this.floats(scratch, part.length).set(part);
-      pixels = toBytes(scratch, part.length, at + i) === 1;
+      pixels = toBytes(scratch, part.length, order === undefined ? at + i : bytes) === 1;
+      if (pixels && pairs !== undefined) this.orderPairs(bytes, at + i, part.length, pairs);
     }
     if (pixels) return true;
     this.reserve(at + n * this.size);
-    this.floats(at, n).set(values);
+    const to = this.floats(at, n);
+    for (let r = 0; r < n; r += n0) copyRow(values, r, to, r, n0, order);
     return false;
+  }
+
+  /** Moves `count` bytes of rows from `from` to `to`, two at a time: pair q of a row from pair pairs[q]. */
+  private orderPairs(from: number, to: number, count: number, pairs: Int32Array): void {
+    const src = new Uint16Array(this.memory.buffer, from, count / 2);
+    const dst = new Uint16Array(this.memory.buffer, to, count / 2);
+    const h = pairs.length;
+    for (let r = 0; r < count / 2; r += h) {
+      for (let q = 0; q < h; q++) dst[r + q] = src[r + (pairs[q] as number)] as number;
+    }
   }
 
   runEpoch(inputs: Matrix, targets: Matrix, order: ArrayLike<number>, costs?: Float64Array): void {
@@ -322,10 +340,10 @@ export class WasmEpochEngine implements EpochEngine {
     this.network.layers.forEach((layer, l) => {
       const a = this.layout.layers[l] as LayerAddresses;
       this.copyWeights(a.W, a, layer.weights.data, 'out');
-      copyValues(this.floats(a.b, a.nOut), layer.biases.data);
+      layer.biases.data.set(this.floats(a.b, a.nOut));
       if (velocities !== undefined && a.VW !== 0) {
         this.copyWeights(a.VW, a, velocities.weights[l] as FloatArray, 'out');
-        copyValues(this.floats(a.Vb, a.nOut), velocities.biases[l] as FloatArray);
+        (velocities.biases[l] as FloatArray).set(this.floats(a.Vb, a.nOut));
       }
     });
   }
@@ -334,14 +352,14 @@ export class WasmEpochEngine implements EpochEngine {
     this.network.layers.forEach((layer, l) => {
       const a = this.layout.layers[l] as LayerAddresses;
       this.copyWeights(a.W, a, layer.weights.data, 'in');
-      copyValues(layer.biases.data, this.floats(a.b, a.nOut));
+      this.floats(a.b, a.nOut).set(layer.biases.data);
       if (a.VW === 0) return;
       if (velocities === undefined) {
         this.floats(a.VW, a.nOut * a.ldw).fill(0);
         this.floats(a.Vb, a.nOut).fill(0);
       } else {
         this.copyWeights(a.VW, a, velocities.weights[l] as FloatArray, 'in');
-        copyValues(velocities.biases[l] as FloatArray, this.floats(a.Vb, a.nOut));
+        this.floats(a.Vb, a.nOut).set(velocities.biases[l] as FloatArray);
       }
     });
   }

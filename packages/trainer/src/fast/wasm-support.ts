@@ -72,22 +72,16 @@ const compiled = new Map<string, WebAssembly.Module>();
 /** The compiled kernel module (cached), compiled synchronously. */
 export function kernelModuleSync(level: WasmLevel, shared: boolean): WebAssembly.Module {
   const key = `${level}:${shared}`;
-  let module = compiled.get(key);
-  if (module === undefined) {
-    module = new WebAssembly.Module(moduleBytes(level, shared));
-    compiled.set(key, module);
-  }
+  const module = compiled.get(key) ?? new WebAssembly.Module(moduleBytes(level, shared));
+  compiled.set(key, module);
   return module;
 }
 
 /** The compiled kernel module (cached), compiled off the main thread where the runtime can. */
 export async function kernelModule(level: WasmLevel, shared: boolean): Promise<WebAssembly.Module> {
   const key = `${level}:${shared}`;
-  let module = compiled.get(key);
-  if (module === undefined) {
-    module = await WebAssembly.compile(moduleBytes(level, shared));
-    compiled.set(key, module);
-  }
+  const module = compiled.get(key) ?? (await WebAssembly.compile(moduleBytes(level, shared)));
+  compiled.set(key, module);
   return module;
 }
 
