@@ -310,7 +310,7 @@ export function copyWeightRows(
 }
 
 /** dst[to + p] = src[from + order[p]] for p < n (`back`: dst[to + order[p]] = src[from + p]); no order: in order. */
-export function copyRow(
+function copyRow(
   src: FloatArray,
   from: number,
   dst: FloatArray,

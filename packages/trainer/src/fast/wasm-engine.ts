@@ -11,7 +11,6 @@ import {
 import { Crews } from './crews.js';
 import {
   bufferRows,
-  copyRow,
   copyWeightRows,
   type DataAddresses,
   dataAddresses,
@@ -191,36 +190,43 @@ export class WasmEpochEngine implements EpochEngine {
    */
   private storeInputs(values: FloatArray, at: number): boolean {
     const n = values.length;
-    const n0 = this.config.sizes[0] as number;
-    const order = this.layout.layers[0]?.columns;
-    const chunk = Math.min(n, Math.max(1, Math.floor(PIXEL_CHUNK / n0)) * n0);
+    const chunk = Math.min(n, PIXEL_CHUNK);
     const scratch = align(at + n);
-    // A chunk's bytes in the values' order, when they are to be put in another.
-    const bytes = align(scratch + chunk * this.size);
-    const pairs = order?.filter((_, p) => p % 2 === 0).map((k) => k >> 1);
-    this.reserve(bytes + chunk);
+    this.reserve(scratch + chunk * this.size);
     const toBytes = this.size === 4 ? this.kernels.pixelBytes32 : this.kernels.pixelBytes64;
     let pixels = true;
     for (let i = 0; pixels && i < n; i += chunk) {
       const part = values.subarray(i, Math.min(n, i + chunk));
       this.floats(scratch, part.length).set(part);
-      pixels = toBytes(scratch, part.length, order === undefined ? at + i : bytes) === 1;
-      if (pixels && pairs !== undefined) this.orderPairs(bytes, at + i, part.length, pairs);
+      pixels = toBytes(scratch, part.length, at + i) === 1;
     }
-    if (pixels) return true;
-    this.reserve(at + n * this.size);
-    const to = this.floats(at, n);
-    for (let r = 0; r < n; r += n0) copyRow(values, r, to, r, n0, order);
-    return false;
+    if (!pixels) {
+      this.reserve(at + n * this.size);
+      this.floats(at, n).set(values);
+    }
+    this.orderRows(at, n, pixels ? 1 : this.size);
+    return pixels;
   }
 
-  /** Moves `count` bytes of rows from `from` to `to`, two at a time: pair q of a row from pair pairs[q]. */
-  private orderPairs(from: number, to: number, count: number, pairs: Int32Array): void {
-    const src = new Uint16Array(this.memory.buffer, from, count / 2);
-    const dst = new Uint16Array(this.memory.buffer, to, count / 2);
-    const h = pairs.length;
-    for (let r = 0; r < count / 2; r += h) {
-      for (let q = 0; q < h; q++) dst[r + q] = src[r + (pairs[q] as number)] as number;
+  /**
+   * Puts each row of the `count` values (`bytes` bytes each) at `at` in the
+   * first layer's column order, in place: a pair of columns at a time (see
+   * inputOrder), as 16-bit (pixels) or 32-bit words.
+   */
+  private orderRows(at: number, count: number, bytes: number): void {
+    const order = this.layout.layers[0]?.columns;
+    if (order === undefined) return;
+    const words = bytes === 1 ? Uint16Array : Uint32Array;
+    const w = bytes === 1 ? 1 : bytes / 2; // words per pair
+    const all = new words(this.memory.buffer, at, (count * bytes) / words.BYTES_PER_ELEMENT);
+    const row = new words((order.length / 2) * w);
+    const from = Int32Array.from(
+      row,
+      (_, t) => ((order[2 * Math.floor(t / w)] as number) >> 1) * w + (t % w),
+    );
+    for (let r = 0; r < all.length; r += row.length) {
+      row.set(all.subarray(r, r + row.length));
+      for (let t = 0; t < row.length; t++) all[r + t] = row[from[t] as number] as number;
     }
   }
 
