@@ -109,6 +109,13 @@ describe('trainInPlaceAsync', () => {
     expect(inputDensity(both, 'float32')).toBe(1);
     expect(inputDensity(both, 'float64')).toBe(0.5);
     expect(inputDensity({ rows: 1, cols: 8, data: new Float64Array(8) }, 'float32')).toBe(1);
+    // A 4 x 4 image whose first row is lit: 1 of 4 vectors along rows, but 2 in the tiles the engine stores.
+    const image = {
+      rows: 2,
+      cols: 16,
+      data: Float64Array.from({ length: 32 }, (_, k) => (k < 4 ? 1 : 0)),
+    };
+    expect(inputDensity(image, 'float32')).toBe(0.5);
   });
 
   it("createEpochEngine's threads 'auto' takes the inputDensity option, and refuses one outside 0..1", async () => {

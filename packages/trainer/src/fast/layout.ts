@@ -303,24 +303,15 @@ export function copyWeightRows(
   dense: FloatArray,
   into: 'in' | 'out',
 ): void {
+  const order = a.columns;
   for (let j = 0; j < a.nOut; j++) {
-    if (into === 'in') copyRow(dense, j * a.nIn, rows, j * a.ldw, a.nIn, a.columns);
-    else copyRow(rows, j * a.ldw, dense, j * a.nIn, a.nIn, a.columns, true);
+    const d = j * a.nIn;
+    const r = j * a.ldw;
+    if (order === undefined) {
+      if (into === 'in') rows.set(dense.subarray(d, d + a.nIn), r);
+      else dense.set(rows.subarray(r, r + a.nIn), d);
+    } else if (into === 'in') {
+      for (let p = 0; p < a.nIn; p++) rows[r + p] = dense[d + (order[p] as number)] as number;
+    } else for (let p = 0; p < a.nIn; p++) dense[d + (order[p] as number)] = rows[r + p] as number;
   }
-}
-
-/** dst[to + p] = src[from + order[p]] for p < n (`back`: dst[to + order[p]] = src[from + p]); no order: in order. */
-function copyRow(
-  src: FloatArray,
-  from: number,
-  dst: FloatArray,
-  to: number,
-  n: number,
-  order?: Int32Array,
-  back = false,
-): void {
-  if (order === undefined) dst.set(src.subarray(from, from + n), to);
-  else if (back)
-    for (let p = 0; p < n; p++) dst[to + (order[p] as number)] = src[from + p] as number;
-  else for (let p = 0; p < n; p++) dst[to + p] = src[from + (order[p] as number)] as number;
 }
