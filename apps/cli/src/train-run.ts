@@ -16,6 +16,7 @@ import {
   type StopReason,
   type Dataset as TrainerDataset,
   type TrainerState,
+  type TrainPath,
   trainInPlaceAsync,
 } from '@mlisp/trainer';
 import { tryWriteCheckpoint } from './checkpoint.js';
@@ -130,6 +131,8 @@ export interface RunOutput {
   stopReason: StopReason;
   state: TrainerState;
   threads: number;
+  /** The code that trained (the trainer's `path`: `'wasm-relaxed'`, `'wasm-simd'` or `'matrix'`). */
+  engine: TrainPath;
   records: EpochRecord[];
   best: Best | null;
 }
@@ -250,6 +253,7 @@ export async function runTraining(input: RunInput): Promise<RunOutput> {
     stopReason: result.stopReason,
     state: result.state,
     threads: result.threads,
+    engine: result.path,
     records,
     best,
   };

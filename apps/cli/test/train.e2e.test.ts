@@ -49,6 +49,10 @@ describe('mlisp train --json', () => {
     expect(done.seconds as number).toBeGreaterThan(0);
   });
 
+  it('trains with fused multiply-adds: relaxed SIMD, which it turns on where Node 20 has it behind a flag', () => {
+    expect(lines[2]).toMatchObject({ event: 'done', engine: 'wasm-relaxed' });
+  });
+
   it('saves the model file in the mlisp-network format', () => {
     const json = JSON.parse(readFileSync(model, 'utf8')) as ModelJson;
     expect(json).toMatchObject({

@@ -362,6 +362,7 @@ async function trainWith(
       model: outFailed ? null : outPath,
       seconds,
       threads: result.threads,
+      engine: result.engine,
       ...(interrupted ? { interrupted: true } : {}),
       ...(failures.length > 0 ? { failed: failures } : {}),
     });
