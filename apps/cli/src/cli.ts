@@ -34,7 +34,8 @@ function isMain(): boolean {
  * before anything compiles or probes a WebAssembly module.
  */
 function enableRelaxedSimd(): void {
-  if (process.versions.node.startsWith('20.')) setFlagsFromString('--experimental-wasm-relaxed-simd');
+  if (process.versions.node.startsWith('20.'))
+    setFlagsFromString('--experimental-wasm-relaxed-simd');
 }
 
 if (isMain()) {
