@@ -172,14 +172,22 @@ export async function runTraining(input: RunInput): Promise<RunOutput> {
   const records = input.previous.records.slice();
   let best = input.previous.best;
   let { costSum, done } = input.previous.partial;
+  // The last finished epoch's mini-batch costs: its event may come after the next epoch's first
+  // mini-batches (the trainer evaluates it on a worker while the next one trains).
+  let finished = { epoch: 0, costSum: 0, done: 0 };
   const onBatch = (b: BatchEvent) => {
     if (b.batch === 0) {
+      finished = { epoch: b.epoch - 1, costSum, done };
       costSum = 0;
       done = 0;
     }
     costSum += b.cost * b.size;
     done += b.size;
     input.onProgress(b.epoch, done);
+  };
+  const batchCostOf = (epoch: number): number => {
+    const sums = epoch === finished.epoch ? finished : { costSum, done };
+    return sums.done > 0 ? sums.costSum / sums.done : Number.NaN;
   };
   // The state is made only when a checkpoint is written (it copies the order and the velocities).
   const save = (state: () => TrainerState, partial: Previous['partial']) => {
@@ -196,7 +204,7 @@ export async function runTraining(input: RunInput): Promise<RunOutput> {
     };
     const record: EpochRecord = {
       epoch: event.epoch,
-      batchCost: done > 0 ? costSum / done : Number.NaN,
+      batchCost: batchCostOf(event.epoch),
       ...(data.validation === null
         ? { testCost: evaluated.cost, testAccuracy: evaluated.accuracy }
         : {

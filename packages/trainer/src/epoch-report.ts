@@ -2,6 +2,7 @@
 import { l2Penalty } from '@mlisp/costs';
 import { DivergenceError } from './errors.js';
 import { learningSpeedsInto } from './evaluate.js';
+import type { EvaluationTotals } from './fast/score.js';
 import type { Run } from './run.js';
 import type { TrainEngine } from './train-engine.js';
 import type { EpochEvent, LearningSpeeds, StopReason } from './types.js';
@@ -27,9 +28,28 @@ function finiteCost(value: number, what: string, epoch: number): number {
 }
 
 /**
+ * Whether the epoch's figures may come from an evaluation run aside while the
+ * next epoch trains (see train-steps.ts): only the evaluation set's are asked
+ * for, and no schedule or early stopping decides on them first.
+ */
+export function defersEvaluation(run: Run): boolean {
+  const { o } = run;
+  return (
+    o.evaluationData !== null &&
+    run.evalLabels !== null &&
+    !o.trainingCost &&
+    !o.trainingAccuracy &&
+    run.speedWs === null &&
+    o.schedule === null &&
+    o.earlyStopping === null
+  );
+}
+
+/**
  * Evaluates the epoch's figures that were asked for (not timed as training)
- * on the engine that trains; learning speeds with the matrix backprop, on the
- * network (synced at the end of the epoch).
+ * on the engine that trains, or takes the evaluation set's from `evaluated`
+ * (see {@link defersEvaluation}); learning speeds with the matrix backprop, on
+ * the network (synced at the end of the epoch).
  *
  * @throws DivergenceError when a cost is NaN or infinite
  */
@@ -39,6 +59,7 @@ export function measureEpoch(
   epoch: number,
   eta: number,
   seconds: number,
+  evaluated?: EvaluationTotals,
 ): EpochEvent {
   const { network, data, o, speedWs, totals } = run;
   let trainingCost: number | null = null;
@@ -57,12 +78,13 @@ export function measureEpoch(
   const ev = o.evaluationData;
   if (ev !== null && run.evalLabels !== null) {
     const nEval = ev.inputs.rows;
-    engine.evaluate(ev, run.evalLabels, totals);
+    const found = evaluated ?? totals;
+    if (evaluated === undefined) engine.evaluate(ev, run.evalLabels, totals);
     if (o.evaluationCost) {
-      const c = totals.costSum / nEval + penalty(run, nEval);
+      const c = found.costSum / nEval + penalty(run, nEval);
       evaluationCost = finiteCost(c, 'evaluation cost', epoch);
     }
-    if (o.evaluationAccuracy) evaluationAccuracy = totals.correct / nEval;
+    if (o.evaluationAccuracy) evaluationAccuracy = found.correct / nEval;
   }
   if (speedWs !== null && run.acc !== null) {
     const count = Math.min(o.learningSpeedSamples, run.n);

@@ -6,6 +6,7 @@ import { backpropInto } from './backprop.js';
 import { type DropoutMasks, dropThreshold } from './dropout.js';
 import { evaluateInto } from './evaluate.js';
 import type { EvaluationTotals } from './fast/score.js';
+import type { PendingEvaluation } from './fast/types.js';
 import type { Run } from './run.js';
 import type { TrainEngine } from './train-engine.js';
 import type { Dataset } from './types.js';
@@ -62,6 +63,12 @@ export class MatrixEngine implements TrainEngine {
     const nEval = o.evaluationData?.inputs.rows ?? 0;
     this.evalWs ??= createWorkspace(network, Math.min(o.evaluationChunk, Math.max(n, nEval)));
     evaluateInto(network, o.cost, set, labels, this.evalWs, totals);
+  }
+
+  evaluateAside(set: Dataset, labels: Int32Array): PendingEvaluation {
+    const totals: EvaluationTotals = { costSum: 0, correct: 0 };
+    this.evaluate(set, labels, totals);
+    return { ready: true, result: () => totals };
   }
 
   sync(): void {}

@@ -12,7 +12,7 @@ import {
   inputDensity,
 } from './fast/engine.js';
 import type { EvaluationTotals } from './fast/score.js';
-import type { EpochEngine, EpochEngineOptions } from './fast/types.js';
+import type { EpochEngine, EpochEngineOptions, PendingEvaluation } from './fast/types.js';
 import { MatrixEngine } from './matrix-engine.js';
 import type { Run } from './run.js';
 import type { Dataset, TrainPath } from './types.js';
@@ -35,6 +35,12 @@ export interface TrainEngine {
   train(first: number, end: number, eta: number, costs: Float64Array | null): number;
   /** Σ C_x and the correct count of `set` with the current parameters (into `totals`). */
   evaluate(set: Dataset, labels: Int32Array, totals: EvaluationTotals): void;
+  /**
+   * {@link TrainEngine.evaluate} on an idle worker thread, of a copy of the
+   * current parameters, while training goes on (see EpochEngine.evaluateAside);
+   * an engine without one evaluates before returning.
+   */
+  evaluateAside(set: Dataset, labels: Int32Array): PendingEvaluation;
   /** Brings the network's weights and biases, and the run's velocities, up to date. */
   sync(): void;
   /** Releases worker threads. */
@@ -239,6 +245,10 @@ class WasmTrainEngine implements TrainEngine {
     const result = this.engine.evaluate(set.inputs, set.targets, labels);
     totals.costSum = result.costSum;
     totals.correct = result.correct;
+  }
+
+  evaluateAside(set: Dataset, labels: Int32Array): PendingEvaluation {
+    return this.engine.evaluateAside(set.inputs, set.targets, labels);
   }
 
   sync(): void {

@@ -2,15 +2,23 @@
 // generator that yields every 25 mini-batches and after every epoch, driven
 // to the end at once (sync) or with a macrotask between steps (async). It
 // drives one TrainEngine (train-engine.ts), whatever implements it.
-import type { Network } from '@mlisp/neurons';
+import { cloneNetwork, type Network } from '@mlisp/neurons';
 import { assertDataset } from './backprop.js';
-import { measureEpoch, stepSchedule } from './epoch-report.js';
+import { defersEvaluation, measureEpoch, stepSchedule } from './epoch-report.js';
 import { assertTrainable, DivergenceError, toCost } from './errors.js';
+import type { PendingEvaluation } from './fast/types.js';
 import { type ResolvedOptions, resolveOptions } from './options.js';
 import { type Run, startRun } from './run.js';
 import { exportState } from './state.js';
 import { BATCHES_PER_CHUNK, type TrainEngine } from './train-engine.js';
-import type { Dataset, StopReason, TrainAsyncOptions, TrainOptions, TrainResult } from './types.js';
+import type {
+  Dataset,
+  StopReason,
+  TrainAsyncOptions,
+  TrainerState,
+  TrainOptions,
+  TrainResult,
+} from './types.js';
 
 /**
  * Checks the network, data and options (each once) and allocates the run
@@ -39,6 +47,22 @@ function aborted(signal: AbortSignal | undefined): boolean {
 }
 
 /**
+ * An epoch whose evaluation set runs aside while the next epoch trains (see
+ * defersEvaluation): what its event needs once the figures are in. Training
+ * writes only the engine's copy of the parameters, so the network keeps the
+ * epoch's until the next sync, but for a divergence's retrace: a copy is kept.
+ */
+interface Deferred {
+  readonly epoch: number;
+  readonly eta: number;
+  readonly seconds: number;
+  readonly pending: PendingEvaluation;
+  /** The run's state at the end of the epoch (its history gets the epoch's event). */
+  readonly state: TrainerState;
+  readonly network: Network;
+}
+
+/**
  * The training loop. Yields every {@link BATCHES_PER_CHUNK} mini-batches and
  * after every epoch (the caller may let other work run there) and returns
  * the result; the abort signal is read after every call into the engine.
@@ -57,6 +81,21 @@ export function* trainSteps(
   const { signal, onEpoch, onBatch } = options;
   const checkpoint = () => exportState(counters, order, o.rng, run.velocities, history);
   const costs = onBatch === undefined ? null : new Float64Array(engine.chunk);
+  const defers = defersEvaluation(run);
+  let deferred: Deferred | undefined;
+  /** Emits the deferred epoch's event once its figures are in (with `wait`, waiting for them). */
+  const flush = (wait: boolean): void => {
+    const d = deferred;
+    if (d === undefined || (!wait && !d.pending.ready)) return;
+    deferred = undefined;
+    run.network.layers.forEach((l, i) => {
+      l.weights.data.set((d.network.layers[i] as typeof l).weights.data);
+      l.biases.data.set((d.network.layers[i] as typeof l).biases.data);
+    });
+    const event = measureEpoch(run, engine, d.epoch, d.eta, d.seconds, d.pending.result());
+    history.push(event);
+    onEpoch?.(event, () => ({ ...d.state, history: history.slice() }));
+  };
   let stopReason: StopReason = 'completed';
   let seconds = 0;
   let since = 0;
@@ -80,6 +119,7 @@ export function* trainSteps(
       const end = Math.min(first + engine.chunk, run.batches);
       const bad = engine.train(first, end, eta, costs);
       if (bad >= 0) {
+        flush(true);
         engine.sync();
         throw new DivergenceError(
           `training diverged: a weight or bias became NaN or infinite in epoch ${epoch}, mini-batch ${bad + 1} (of ${run.batches}), with eta = ${eta}; try a smaller eta`,
@@ -95,6 +135,10 @@ export function* trainSteps(
           onBatch({ epoch, batch: b, batches: run.batches, size, cost, eta });
         }
       }
+      // The last epoch's figures, once in (not timed as training).
+      const at = performance.now();
+      flush(false);
+      since += performance.now() - at;
       if (end === run.batches) break;
       unyielded += end - first;
       if (unyielded >= BATCHES_PER_CHUNK) {
@@ -110,9 +154,22 @@ export function* trainSteps(
     }
     seconds += (performance.now() - since) / 1000;
     if (stopReason === 'aborted') break;
+    flush(true);
     engine.sync();
     counters.batch = 0;
     counters.epoch = epoch;
+    if (defers) {
+      const pending = engine.evaluateAside(
+        o.evaluationData as Dataset,
+        run.evalLabels as Int32Array,
+      );
+      const network = cloneNetwork(run.network);
+      deferred = { epoch, eta, seconds, pending, state: checkpoint(), network };
+      // Without a worker the figures are in at once, and the event goes out now.
+      flush(false);
+      yield;
+      continue;
+    }
     const event = measureEpoch(run, engine, epoch, eta, seconds);
     history.push(event);
     const stop = stepSchedule(run, event);
@@ -120,6 +177,7 @@ export function* trainSteps(
     if (stop !== null) stopReason = stop;
     else yield;
   }
+  flush(true);
   engine.sync();
   return {
     history: history.slice(),

@@ -9,6 +9,8 @@ import {
   WorkShares,
 } from './thread-choice.js';
 import type { WorkerTeam } from './threads.js';
+import type { EngineEvaluation, PendingEvaluation } from './types.js';
+import { callerCanWait } from './wasm-support.js';
 
 /** The shares of a plan for one thread. */
 const ALONE: readonly number[] = [1];
@@ -26,6 +28,8 @@ export class Crews {
   shares: WorkShares;
   /** Why no more calls can run (a worker failed during one), once that happened. */
   private failure: string | undefined;
+  /** The call worker 1 runs aside (see startAside): its scoring, and where the figures go. */
+  private aside: { score: () => EngineEvaluation; done: (e: EngineEvaluation) => void } | undefined;
 
   /**
    * @param most - the threads the engine's plan has room for
@@ -53,8 +57,54 @@ export class Crews {
     this.choice = choice;
   }
 
+  /**
+   * Starts `wake` (a forward pass) on worker 1 alone and returns at once, or
+   * undefined without a team; until it is settled every call runs on this
+   * thread alone. `score` reads its outputs into figures once it is done.
+   */
+  startAside(wake: (team: WorkerTeam) => void, score: () => EngineEvaluation) {
+    this.settle(true);
+    if (this.team === undefined || this.failure !== undefined) return undefined;
+    wake(this.team);
+    let figures: EngineEvaluation | undefined;
+    this.aside = { score, done: (found) => (figures = found) };
+    const crews = this;
+    return {
+      get ready() {
+        return crews.settle() && figures !== undefined;
+      },
+      result() {
+        crews.settle(true);
+        return figures as EngineEvaluation;
+      },
+    } satisfies PendingEvaluation;
+  }
+
+  /** Scores the aside call once worker 1 has done it (with `wait`, waiting for that): true unless it still runs. */
+  settle(wait = false): boolean {
+    const { aside, team } = this;
+    if (aside === undefined || team === undefined) return true;
+    while (wait && !team.soloDone()) if (callerCanWait()) team.awaitSolo();
+    if (!team.soloDone()) return false;
+    this.aside = undefined;
+    this.checkWorkers();
+    aside.done(aside.score());
+    return true;
+  }
+
+  /** The crew of the next timed call: the choice's, or this thread alone while an aside call runs. */
+  next(): Crew {
+    return this.settle() ? this.choice.next() : CALLER;
+  }
+
+  /** The crew of an untimed call (evaluation): the favoured one, or this thread alone while an aside call runs. */
+  favoured(): Crew {
+    return this.settle() ? this.choice.favoured() : CALLER;
+  }
+
   /** Stops the team, if any (true then); the caller runs every call from now on. */
   stop(): boolean {
+    this.settle(true);
     if (this.team === undefined) return false;
     this.team.stop();
     this.team = undefined;
@@ -68,8 +118,8 @@ export class Crews {
   }
 
   /**
-   * Runs a call by `crew`: `wake` starts the workers (with `solo`, worker 1
-   * alone, which this thread then waits for), and `kernel` runs it here.
+   * Runs a call by `crew` (of next or favoured): `wake` starts the workers
+   * (with `solo`, worker 1 alone, which this thread then waits for), and `kernel` runs it here.
    * With `work` (rows), the call is timed: the choice learns how fast the
    * crew was, and a call on all threads moves the shares toward the threads
    * that waited at the barriers.
@@ -83,6 +133,8 @@ export class Crews {
     work?: number,
   ): void {
     if (this.failure !== undefined) throw new Error(this.failure);
+    // While worker 1 runs an aside call this thread runs the others alone (see next), untimed.
+    const busy = !this.settle();
     const workers = this.team;
     const waits = new Float64Array(this.memory.buffer, this.layout.waits, crew.threads * 8);
     if (crew.threads > 1) waits.fill(0);
@@ -95,7 +147,7 @@ export class Crews {
       kernel();
     }
     if (workers !== undefined) this.checkWorkers();
-    if (work === undefined) return;
+    if (work === undefined || busy) return;
     const milliseconds = performance.now() - started;
     this.choice.record(crew, milliseconds / 1000, work);
     if (crew.threads > 1) {

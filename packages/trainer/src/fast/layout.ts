@@ -315,3 +315,18 @@ export function copyWeightRows(
     } else for (let p = 0; p < a.nIn; p++) dense[d + (order[p] as number)] = rows[r + p] as number;
   }
 }
+
+/** Copies every layer's W and b from `from`'s addresses to `to`'s (of one config: the same strides). */
+export function copyParameters(
+  memory: WebAssembly.Memory,
+  from: MemoryLayout,
+  to: MemoryLayout,
+  size: number,
+): void {
+  const bytes = new Uint8Array(memory.buffer);
+  from.layers.forEach((a, l) => {
+    const b = to.layers[l] as LayerAddresses;
+    bytes.copyWithin(b.W, a.W, a.W + a.nOut * a.ldw * size);
+    bytes.copyWithin(b.b, a.b, a.b + a.nOut * size);
+  });
+}

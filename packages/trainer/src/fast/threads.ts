@@ -14,7 +14,8 @@ import type { WasmEpochEngine } from './wasm-engine.js';
 // 4 element bits (32 or 64), 5 the set's inputs and 6 its outputs (forward),
 // 7 the worker that runs the call alone as thread 0 (0: all threads run it),
 // 8 + t ready flag of thread t; float64 at byte 64: eta, decay, wd, mu; word
-// 24: the generation the lone worker finished.
+// 24: the generation the lone worker finished; 25 the plan of a forward pass
+// (0: the engine's own).
 
 const C_GENERATION = 0;
 const C_COMMAND = 1;
@@ -26,6 +27,7 @@ const C_OUT = 6;
 const C_SOLO = 7;
 const C_READY = 8;
 const C_DONE = 24;
+const C_PLAN = 25;
 const COMMAND_EPOCH = 1;
 const COMMAND_STOP = 2;
 const COMMAND_FORWARD = 3;
@@ -61,7 +63,8 @@ listen((message) => {
       const f32 = ctl[${C_BITS}] === 32;
       if (command === ${COMMAND_FORWARD}) {
         const run = f32 ? kernels.forwardSet32 : kernels.forwardSet64;
-        run(plan, as, ctl[${C_INPUTS}], ctl[${C_COUNT}], ctl[${C_BATCH}], ctl[${C_OUT}]);
+        const on = ctl[${C_PLAN}] !== 0 ? ctl[${C_PLAN}] : plan;
+        run(on, as, ctl[${C_INPUTS}], ctl[${C_COUNT}], ctl[${C_BATCH}], ctl[${C_OUT}]);
       } else {
         const run = f32 ? kernels.epoch32 : kernels.epoch64;
         run(plan, as, ctl[${C_COUNT}], ctl[${C_BATCH}], args[0], args[1], args[2], args[3]);
@@ -160,7 +163,11 @@ export interface WorkerTeam {
     args: readonly number[],
     solo?: boolean,
   ): void;
-  /** Wakes the workers (or with `solo` worker 1 alone) for a forward pass of the `count` rows at `inputs` (outputs to `out`). */
+  /**
+   * Wakes the workers (or with `solo` worker 1 alone) for a forward pass of
+   * the `count` rows at `inputs` (outputs to `out`), by the engine's plan or
+   * by the one at `plan`.
+   */
   startForward(
     dtype32: boolean,
     inputs: number,
@@ -168,9 +175,12 @@ export interface WorkerTeam {
     batchSize: number,
     out: number,
     solo?: boolean,
+    plan?: number,
   ): void;
   /** Sleeps until the lone worker has finished the call just started with `solo`. */
   awaitSolo(): void;
+  /** True once the lone worker has finished the call last started with `solo`. */
+  soloDone(): boolean;
   stop(): void;
 }
 
@@ -205,8 +215,9 @@ function teamOf(memory: WebAssembly.Memory, control: number, workers: FastWorker
       for (let i = 0; i < 4; i++) args[i] = values[i] as number;
       wake(solo);
     },
-    startForward(dtype32, inputs, count, batchSize, out, solo = false) {
+    startForward(dtype32, inputs, count, batchSize, out, solo = false, plan = 0) {
       ctl[C_COMMAND] = COMMAND_FORWARD;
+      ctl[C_PLAN] = plan;
       ctl[C_COUNT] = count;
       ctl[C_BATCH] = batchSize;
       ctl[C_BITS] = dtype32 ? 32 : 64;
@@ -221,6 +232,9 @@ function teamOf(memory: WebAssembly.Memory, control: number, workers: FastWorker
         if (done === generation) return;
         Atomics.wait(ctl, C_DONE, done);
       }
+    },
+    soloDone() {
+      return Atomics.load(ctl, C_DONE) === Atomics.load(ctl, C_GENERATION);
     },
     stop() {
       if (stopped) return;

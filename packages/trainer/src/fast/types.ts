@@ -107,6 +107,14 @@ export interface EngineEvaluation {
   readonly correct: number;
 }
 
+/** An evaluation started by {@link EpochEngine.evaluateAside}. */
+export interface PendingEvaluation {
+  /** True once its figures are known (then {@link PendingEvaluation.result} returns at once). */
+  readonly ready: boolean;
+  /** Its figures: waits until they are known. */
+  result(): EngineEvaluation;
+}
+
 /**
  * Runs whole epochs of mini-batch SGD for a dense network (hidden layers
  * sigmoid, tanh, relu, leaky-relu or linear; see {@link EpochEngineOptions.cost}
@@ -150,6 +158,14 @@ export interface EpochEngine {
    * @param labels - the class of each sample (N of them); default: the argmax of each target row (for one output neuron: target > 0.5)
    */
   evaluate(inputs: Matrix, targets: Matrix, labels?: ArrayLike<number>): EngineEvaluation;
+  /**
+   * {@link EpochEngine.evaluate} of the current parameters, run by a worker
+   * thread alone on a copy of them while this thread goes on: `runEpoch`
+   * calls made before it finishes train on this thread alone, and change
+   * nothing it finds. An engine without workers evaluates before returning.
+   * One runs at a time: a second call (and `evaluate`) first waits for the last.
+   */
+  evaluateAside(inputs: Matrix, targets: Matrix, labels?: ArrayLike<number>): PendingEvaluation;
   /** The engine's current parameters (read-only views; copied out on each call for wasm paths). */
   layers(): readonly EngineLayer[];
   /**

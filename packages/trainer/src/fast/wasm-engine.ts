@@ -9,8 +9,10 @@ import {
   withEta,
 } from './config.js';
 import { Crews } from './crews.js';
+import { type InputStore, storeInputs } from './inputs.js';
 import {
   bufferRows,
+  copyParameters,
   copyWeightRows,
   type DataAddresses,
   dataAddresses,
@@ -23,7 +25,13 @@ import {
 import { type EvaluationTotals, scoreRows } from './score.js';
 import { CALLER, type ThreadChoice } from './thread-choice.js';
 import type { WorkerTeam } from './threads.js';
-import type { EngineEvaluation, EngineLayer, EpochEngine, Velocities } from './types.js';
+import type {
+  EngineEvaluation,
+  EngineLayer,
+  EpochEngine,
+  PendingEvaluation,
+  Velocities,
+} from './types.js';
 import {
   callerCanWait,
   instantiateKernels,
@@ -35,9 +43,6 @@ import {
 const PAGE = 65536;
 
 const align = (bytes: number): number => Math.ceil(bytes / 64) * 64;
-
-/** Input values checked and converted to pixel bytes per kernel call (see storeInputs). */
-const PIXEL_CHUNK = 1 << 13;
 
 /**
  * The WebAssembly path: parameters, batch buffers and the training set live
@@ -54,6 +59,9 @@ export class WasmEpochEngine implements EpochEngine {
   private readonly size: number;
   /** Who runs each call (see crews.ts). */
   private readonly crews: Crews;
+  /** The one-thread layout of evaluations run aside (engines made for more than one thread). */
+  private readonly aside: MemoryLayout | undefined;
+  private readonly inputStore: InputStore;
   private dataRows = -1;
   private dataInputs: FloatArray | undefined;
   private dataTargets: FloatArray | undefined;
@@ -92,9 +100,18 @@ export class WasmEpochEngine implements EpochEngine {
         ? new WebAssembly.Memory({ initial: 1, maximum: MAX_SHARED_PAGES, shared: true })
         : new WebAssembly.Memory({ initial: 1 });
     this.kernels = instantiateKernels(module, this.memory);
-    this.layout = layoutMemory(config, this.kernels.heapBase(), threads);
-    const widest = this.layout.layers.reduce((a, b) => (b.nIn * b.nOut > a.nIn * a.nOut ? b : a));
-    this.crews = new Crews(threads, this.memory, this.layout, widest.nOut);
+    const own = layoutMemory(config, this.kernels.heapBase(), threads);
+    const widest = own.layers.reduce((a, b) => (b.nIn * b.nOut > a.nIn * a.nOut ? b : a));
+    this.crews = new Crews(threads, this.memory, own, widest.nOut);
+    this.aside = threads > 1 ? layoutMemory(config, own.dataStart, 1) : undefined;
+    this.layout = { ...own, dataStart: this.aside?.dataStart ?? own.dataStart };
+    this.inputStore = {
+      memory: this.memory,
+      size: this.size,
+      toBytes: this.size === 4 ? this.kernels.pixelBytes32 : this.kernels.pixelBytes64,
+      columns: own.layers[0]?.columns,
+      reserve: (bytes) => this.reserve(bytes),
+    };
     this.reserve(this.layout.dataStart);
     this.writePlanFor(1);
     this.loadFromNetwork();
@@ -163,6 +180,7 @@ export class WasmEpochEngine implements EpochEngine {
       inputs.rows === this.dataRows
     )
       return;
+    this.crews.settle(true);
     // Where the inputs start does not depend on how they are stored; where the targets go does.
     const pixels = this.storeInputs(
       inputs.data,
@@ -181,60 +199,16 @@ export class WasmEpochEngine implements EpochEngine {
     this.dataRows = inputs.rows;
   }
 
-  /**
-   * Stores input values from `at`, reserving the memory: as bytes when every
-   * value is, in the engine's type, a pixel k/255 (checked and converted by
-   * the kernels in chunks copied after the bytes; see assembly/pixels.ts),
-   * else as values of that type; each row in the first layer's column order
-   * (layout.ts, inputOrder). Returns whether as bytes.
-   */
+  /** Stores input values from `at` (see inputs.ts): as bytes when they are pixels (true then). */
   private storeInputs(values: FloatArray, at: number): boolean {
-    const n = values.length;
-    const chunk = Math.min(n, PIXEL_CHUNK);
-    const scratch = align(at + n);
-    this.reserve(scratch + chunk * this.size);
-    const toBytes = this.size === 4 ? this.kernels.pixelBytes32 : this.kernels.pixelBytes64;
-    let pixels = true;
-    for (let i = 0; pixels && i < n; i += chunk) {
-      const part = values.subarray(i, Math.min(n, i + chunk));
-      this.floats(scratch, part.length).set(part);
-      pixels = toBytes(scratch, part.length, at + i) === 1;
-    }
-    if (!pixels) {
-      this.reserve(at + n * this.size);
-      this.floats(at, n).set(values);
-    }
-    this.orderRows(at, n, pixels ? 1 : this.size);
-    return pixels;
-  }
-
-  /**
-   * Puts each row of the `count` values (`bytes` bytes each) at `at` in the
-   * first layer's column order, in place: a pair of columns at a time (see
-   * inputOrder), as 16-bit (pixels) or 32-bit words.
-   */
-  private orderRows(at: number, count: number, bytes: number): void {
-    const order = this.layout.layers[0]?.columns;
-    if (order === undefined) return;
-    const words = bytes === 1 ? Uint16Array : Uint32Array;
-    const w = bytes === 1 ? 1 : bytes / 2; // words per pair
-    const all = new words(this.memory.buffer, at, (count * bytes) / words.BYTES_PER_ELEMENT);
-    const row = new words((order.length / 2) * w);
-    const from = Int32Array.from(
-      row,
-      (_, t) => ((order[2 * Math.floor(t / w)] as number) >> 1) * w + (t % w),
-    );
-    for (let r = 0; r < all.length; r += row.length) {
-      row.set(all.subarray(r, r + row.length));
-      for (let t = 0; t < row.length; t++) all[r + t] = row[from[t] as number] as number;
-    }
+    return storeInputs(this.inputStore, values, at);
   }
 
   runEpoch(inputs: Matrix, targets: Matrix, order: ArrayLike<number>, costs?: Float64Array): void {
     const { batchSize, eta, momentum } = this.config;
     const count = checkEpochArguments(this.config, inputs, targets, order, costs);
     this.loadData(inputs, targets);
-    const crew = this.crews.choice.next();
+    const crew = this.crews.next();
     const threads = crew.threads;
     this.writePlanFor(threads);
     const at = this.dataAt as DataAddresses;
@@ -286,10 +260,11 @@ export class WasmEpochEngine implements EpochEngine {
     return this.evaluationSet;
   }
 
-  evaluate(inputs: Matrix, targets: Matrix, labels?: ArrayLike<number>): EngineEvaluation {
+  /** Copies the set in if new and reserves room for its outputs: where both are, and the scoring of the outputs. */
+  private evaluationRun(inputs: Matrix, targets: Matrix, labels?: ArrayLike<number>) {
     const { sizes } = this.config;
-    const batchSize = bufferRows(this.config);
     checkEvaluationArguments(sizes, inputs, targets, labels);
+    this.crews.settle(true);
     const rows = inputs.rows;
     const nL = sizes[sizes.length - 1] as number;
     const { at, pixels } = this.evaluationInputs(inputs);
@@ -298,7 +273,17 @@ export class WasmEpochEngine implements EpochEngine {
       this.evaluationSet?.end ?? this.layout.dataStart,
     );
     this.reserve(out + rows * nL * this.size);
-    const crew = rows > 0 ? this.crews.choice.favoured() : CALLER;
+    const score = (): EngineEvaluation => {
+      const totals: EvaluationTotals = { costSum: 0, correct: 0 };
+      scoreRows(this.cost, this.floats(out, rows * nL), targets, labels, 0, rows, totals);
+      return totals;
+    };
+    return { at, pixels, rows, out, batchSize: bufferRows(this.config), score };
+  }
+
+  evaluate(inputs: Matrix, targets: Matrix, labels?: ArrayLike<number>): EngineEvaluation {
+    const { at, pixels, rows, out, batchSize, score } = this.evaluationRun(inputs, targets, labels);
+    const crew = rows > 0 ? this.crews.favoured() : CALLER;
     this.writePlanFor(crew.threads);
     writeWords(this.words(), this.layout, { P_BYTES: pixels ? 1 : 0 });
     const plan = this.layout.plan;
@@ -311,9 +296,30 @@ export class WasmEpochEngine implements EpochEngine {
         else this.kernels.forwardSet64(plan, 0, at, rows, batchSize, out);
       },
     );
-    const totals: EvaluationTotals = { costSum: 0, correct: 0 };
-    scoreRows(this.cost, this.floats(out, rows * nL), targets, labels, 0, rows, totals);
-    return totals;
+    return score();
+  }
+
+  evaluateAside(inputs: Matrix, targets: Matrix, labels?: ArrayLike<number>): PendingEvaluation {
+    const aside = this.aside;
+    if (aside !== undefined && this.threads > 1 && inputs.rows > 0) {
+      const { at, pixels, rows, out, batchSize, score } = this.evaluationRun(
+        inputs,
+        targets,
+        labels,
+      );
+      // The worker's plan: one thread, over a copy of the parameters as they are now.
+      copyParameters(this.memory, this.layout, aside, this.size);
+      writePlan(this.words(), aside, this.config, [1], 1);
+      writeWords(this.words(), aside, { P_BYTES: pixels ? 1 : 0 });
+      const dtype32 = this.size === 4;
+      const pending = this.crews.startAside(
+        (team) => team.startForward(dtype32, at, rows, batchSize, out, true, aside.plan),
+        score,
+      );
+      if (pending !== undefined) return pending;
+    }
+    const figures = this.evaluate(inputs, targets, labels);
+    return { ready: true, result: () => figures };
   }
 
   layers(): readonly EngineLayer[] {
