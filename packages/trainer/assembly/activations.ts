@@ -1,13 +1,11 @@
-// The hidden and output activations the kernels run, by code (a layer
-// record's L_ACT word), and their derivatives written in terms of the
-// activation a = f(z) (every one of them is a function of a alone).
+// The hidden and output activations the kernels run, by code (a layer record's L_ACT word), and
+// their derivatives in terms of a = f(z) (each is a function of a alone).
 
 export const ACT_LINEAR: i32 = 0;
 export const ACT_SIGMOID: i32 = 1;
 export const ACT_TANH: i32 = 2;
 export const ACT_RELU: i32 = 3;
 export const ACT_LEAKY_RELU: i32 = 4;
-
 /** The leaky ReLU's slope for z ≤ 0 (LEAKY_RELU_SLOPE of @mlisp/neurons). */
 const LEAKY_SLOPE: f64 = 0.01;
 
@@ -37,7 +35,7 @@ const LEAKY_SLOPE: f64 = 0.01;
   return <T>1;
 }
 
-/** s ⊙ f'(z) of a vector, from a = f(z) (sigmoid: (s·a)·(1 − a), as the scalar form orders it). */
+/** s ⊙ f'(z) of a vector, from a = f(z) (sigmoid: (s·a)·(1 − a), the scalar form's order). */
 // @ts-ignore: decorator
 @inline export function timesDerivative<T>(s: v128, a: v128, act: i32): v128 {
   const one = v128.splat<T>(1);

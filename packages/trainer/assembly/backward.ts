@@ -1,16 +1,14 @@
-// Backward-pass kernels of the WebAssembly path (see kernels.ts for the
-// conventions): δ of the layer below, and the SGD step written straight into
-// W and b.
+// Backward-pass kernels of the WebAssembly path (conventions: see kernels.ts): δ of the layer
+// below, and the SGD step written straight into W and b.
 
 import { timesDerivative, timesDerivative1 } from './activations';
 import { madd, scaleOf, splatLoad } from './kernels';
 
 /**
- * δ of the layer below for its neurons [k0, k1) (BP2):
- * P[i, k] = (Σ_j D[i, j]·W[j, k]) · f'(z) with f'(z) from a = Ab[i, k] (f of code `act`),
- * or, with `stored` ≠ 0 (dropout), times the mask·f'(z)/(1 − p) the forward pass left in P. Vectors run
- * along k (rows of W are contiguous); the sum over j is in order. Row
- * strides: ldd for D, ldw for W, ldb for Ab and P.
+ * δ of the layer below for its neurons [k0, k1) (BP2): P[i, k] = (Σ_j D[i, j]·W[j, k])·f'(z),
+ * f'(z) from a = Ab[i, k] (f of code `act`), or with `stored` ≠ 0 (dropout) times the
+ * mask·f'(z)/(1 − p) the forward pass left in P. Vectors run along k (rows of W are contiguous);
+ * the sum over j is in order. Row strides: ldd for D, ldw for W, ldb for Ab and P.
  */
 export function deltaBelow<T>(
   D: usize, m: i32, nOut: i32, ldd: i32, W: usize, ldw: i32, k0: i32, k1: i32, Ab: usize, P: usize, ldb: i32, act: i32,
@@ -56,9 +54,8 @@ export function deltaBelow<T>(
 }
 
 /**
- * One vector of the step. L2: w ← decay·w − lr·g, or with momentum
- * v ← μv − wd·w − lr·g, w ← w + v. L1 (eq. 97): w ← w − wd·sgn(w) − lr·g, or
- * with momentum v ← μv − wd·sgn(w) − lr·g, w ← w + v.
+ * One vector of the step. L2: w ← decay·w − lr·g, or with momentum v ← μv − wd·w − lr·g, w ← w + v.
+ * L1 (eq. 97): w ← w − wd·sgn(w) − lr·g, or with momentum v ← μv − wd·sgn(w) − lr·g, w ← w + v.
  */
 // @ts-ignore: decorator
 @inline function stepVector<T>(p: usize, vp: usize, g: v128, lr: v128, decay: v128, wd: v128, mu: v128, momentum: bool, l1: bool): void {
@@ -90,10 +87,7 @@ export function deltaBelow<T>(
   }
 }
 
-/**
- * Bit i − i0 set when sample i has a bit set in its two vectors at byte
- * offset o of its row, for the samples i in [i0, min(i0 + 64, m)).
- */
+/** Bit i − i0: sample i's two vectors at byte o have a bit set, for i0 ≤ i < min(i0 + 64, m). */
 // @ts-ignore: decorator
 @inline function liveSamples(rows: usize, i0: i32, m: i32, o: usize, skip: i32): u64 {
   let live: u64 = 0;
@@ -108,9 +102,8 @@ export function deltaBelow<T>(
 }
 
 /**
- * The step of an nj x 2 block of weights (nj = 4 or 1, a constant) at p, rows
- * rowW apart, strip o of the rows of samples in `rows`: g = Σ_i D[i, j]·X[i, k]
- * over the live samples, in order (6 loads feed 8 multiply-adds when nj = 4).
+ * Step of an nj x 2 block of weights (nj = 4 or 1, a constant) at p, rows rowW apart, strip o of
+ * `rows`: g = Σ_i D[i, j]·X[i, k] over live samples, in order (nj = 4: 6 loads, 8 multiply-adds).
  */
 // @ts-ignore: decorator
 @inline function stepBlock<T>(
@@ -157,20 +150,15 @@ export function deltaBelow<T>(
 }
 
 /**
- * The SGD step of weights W[j, k] for j in [j0, j1), k in [k0, k1) (BP4 and
- * the update fused): g = Σ_i D[i, j]·X[i, k] over the batch, then
- * {@link stepVector}. Strips of 2 vectors along k, and in each, blocks of 4
- * neurons keep 8 sums over the batch: 6 loads feed 8 multiply-adds, and each
- * weight is read and written once.
- *
- * Each strip's blocks add the terms of its live samples only, those with a
- * bit set in the strip (MNIST's pixels: 3 in 5 float32 sample-strips are all
- * zero), in order; a strip with none and no decay is left as it is. A
- * skipped term is D·0 = ±0, which changes nothing (a sum that starts at +0
- * is never −0), so with finite D every gradient has the plain sum's bits.
- * skip = 0 counts every sample live. l1 ≠ 0: the
- * L1 step (eq. 97) instead of L2's weight decay.
- * Rows of D are ldd values apart, rows of W (and VW) ldw.
+ * The SGD step of weights W[j, k], j in [j0, j1), k in [k0, k1) (BP4 and the update fused):
+ * g = Σ_i D[i, j]·X[i, k] over the batch, then {@link stepVector}. Strips of 2 vectors along k,
+ * and in each, blocks of 4 neurons keep 8 sums over the batch: 6 loads feed 8 multiply-adds, and
+ * each weight is read and written once. Rows of D are ldd values apart, rows of W (and VW) ldw.
+ * Each strip's blocks add, in order, the terms of its live samples only: those with a bit set in
+ * the strip (MNIST pixels: 3 in 5 float32 sample-strips are all zero); a strip with none and no
+ * decay is left as it is. A skipped term is D·0 = ±0, which changes nothing (a sum that starts at
+ * +0 is never −0), so with finite D every gradient has the plain sum's bits. skip = 0 counts every
+ * sample live. l1 ≠ 0: the L1 step (eq. 97) instead of L2's weight decay.
  */
 export function updateWeights<T>(
   D: usize, m: i32, ldd: i32, rows: usize, W: usize, ldw: i32, VW: usize,

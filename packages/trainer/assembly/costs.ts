@@ -1,16 +1,14 @@
-// The mean cost of a mini-batch, from the output activations the forward
-// pass already has (for BatchEvent.cost), summed as @mlisp/costs sums it.
+// The mini-batch's mean cost (BatchEvent.cost), from the output activations the forward pass has.
 
-/** ln x, or ln of the smallest double for x ≤ 0 (LOG_FLOOR of @mlisp/costs, network2.py's nan_to_num). */
+/** ln x, or for x ≤ 0 ln(smallest double) (@mlisp/costs' LOG_FLOOR, network2.py's nan_to_num). */
 // @ts-ignore: decorator
 @inline function safeLog(x: f64): f64 {
   return x > 0 ? Math.log(x) : -744.4400719213812;
 }
 
 /**
- * Σ_x C_x of the m output rows of A (rows lda apart) against their targets
- * (row pointers), in float64 as @mlisp/costs sums it: kind 0 quadratic
- * ½‖a − y‖², 1 cross-entropy, 2 log-likelihood −Σ y ln a.
+ * Σ_x C_x of the m output rows of A (rows lda apart) and their targets (row pointers), in float64
+ * as @mlisp/costs sums it: kind 0 quadratic ½‖a − y‖², 1 cross-entropy, 2 log-likelihood −Σ y ln a.
  */
 export function batchCost<T>(A: usize, targetRows: usize, m: i32, n: i32, lda: i32, kind: i32): f64 {
   const size = sizeof<T>();

@@ -1,8 +1,6 @@
-// Inverted dropout on hidden neurons (src/dropout.ts computes the same masks
-// in TypeScript): neuron j of layer l is kept for the sample at `position` of
-// the epoch's order when the top 24 bits of a hash of (key, position, l, j)
-// reach the threshold; a kept activation is scaled by 1/(1 − p), a dropped
-// one is 0.
+// Inverted dropout on hidden neurons, with src/dropout.ts's masks: neuron j of layer l is kept for
+// the sample at `position` of the epoch's order when the top 24 bits of a hash of (key, position,
+// l, j) reach the threshold; a kept activation is scaled by 1/(1 − p), a dropped one is 0.
 
 import { derivative } from './activations';
 
@@ -24,9 +22,8 @@ import { derivative } from './activations';
 }
 
 /**
- * Applies the masks of layer l to neurons [j0, j1) of the m rows of A (rows
- * lda apart; sample i at `position` + i): A ← mask·s·f(z), and D ← mask·s·f'(z)
- * (from the unmasked a), which BP2 then reads in place of f'(z).
+ * Applies layer l's masks to neurons [j0, j1) of the m rows of A (rows lda apart; sample i at
+ * `position` + i): A ← mask·s·f(z), D ← mask·s·f'(z) (from the unmasked a), read by BP2 as f'(z).
  */
 export function dropout<T>(
   A: usize, D: usize, m: i32, lda: i32, j0: i32, j1: i32, act: i32, l: i32,

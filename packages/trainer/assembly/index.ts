@@ -1,7 +1,6 @@
-// The whole epoch of mini-batch SGD inside linear memory. The host writes a
-// plan (sizes, pointers, each thread's neuron ranges) once per run; every
-// thread then calls epoch32 / epoch64 with its own index, and the threads meet
-// at barriers in shared memory between the phases that need each other's work.
+// A whole epoch of mini-batch SGD in linear memory. The host writes a plan (sizes, pointers, each
+// thread's neuron ranges) once per run; each thread calls epoch32 / epoch64 with its index, and
+// the threads meet at barriers in shared memory between phases that need each other's work.
 
 import { batchCost } from './costs';
 import { dropout } from './dropout';
@@ -15,41 +14,36 @@ import { expandPixels, pixelBytes } from './pixels';
 // @ts-ignore: decorator
 @external("env", "now") declare function now(): f64;
 
-// The memory layout's one source: the host (src/fast/wasm-layout.ts) reads
-// these exported constants from the instance, so no copy of them is kept in
-// TypeScript.
-
+// The memory layout's one source: the host (src/fast/wasm-layout.ts) reads these exports.
 // Plan header, in 32-bit words.
 export const P_LAYERS: i32 = 0; // L
 export const P_THREADS: i32 = 1; // threads taking part
 export const P_FLAGS: i32 = 2; // F_* bits
-export const P_BARRIER: i32 = 3; // address of four i32: arrival count, generation, sleepers, and at B_FAILED a failure
+export const P_BARRIER: i32 = 3; // address: i32 arrivals, generation, sleepers, failure (B_FAILED)
 export const P_INPUTS: i32 = 4; // training inputs, N x sizes[0]
 export const P_TARGETS: i32 = 5; // training targets, N x sizes[L]
 export const P_ORDER: i32 = 6; // the epoch's order, i32 x count
-export const P_ROWS: i32 = 7; // per thread: batchSize input-row pointers, then batchSize target-row pointers
-export const P_CAN_WAIT: i32 = 8; // bit t set: thread t may block in atomic.wait (not a browser's main thread)
+export const P_ROWS: i32 = 7; // per thread: batchSize input-, then target-row pointers
+export const P_CAN_WAIT: i32 = 8; // bit t: thread t may atomic.wait (not a browser's main thread)
 export const P_COSTS: i32 = 9; // f64 per mini-batch of the call: its mean cost (0: not computed)
 export const P_DROP_KEY: i32 = 10; // dropout: the epoch's key (u32)
-export const P_DROP_THRESHOLD: i32 = 11; // dropout: a neuron is dropped when its hash's top 24 bits are below this
-export const P_POSITION: i32 = 12; // dropout: the position in the epoch's order of the call's first sample
+export const P_DROP_THRESHOLD: i32 = 11; // dropout: drop a neuron if its hash's top 24 bits < this
+export const P_POSITION: i32 = 12; // dropout: epoch-order position of the call's first sample
 export const P_DROP_SCALE: i32 = 14; // dropout: 1/(1 − p), an f64 in words 14 and 15
-export const P_BYTES: i32 = 16; // 1: the next call's inputs are 8-bit pixels (see pixels.ts), else values of T
-export const P_SCRATCH: i32 = 17; // address of thread 0's scratch rows (pixels expanded), P_SCRATCH_LD values apart
+export const P_BYTES: i32 = 16; // 1: the next call's inputs are 8-bit pixels (pixels.ts), else T
+export const P_SCRATCH: i32 = 17; // address of thread 0's scratch rows (expanded pixels)
 export const P_SCRATCH_BYTES: i32 = 18; // bytes from one thread's scratch rows to the next's
 export const P_SCRATCH_LD: i32 = 19; // row stride (values) of the scratch rows
-export const P_WAITS: i32 = 20; // per thread t, an f64 at P_WAITS + 64t: milliseconds it waited at barriers
+export const P_WAITS: i32 = 20; // thread t's milliseconds waited at barriers: f64 at P_WAITS + 64t
 export const HEADER_WORDS: i32 = 21;
-/** Word of the barrier set (to the thread's index) by a worker that stopped with an error: barriers then no longer wait. */
+/** Barrier word a worker that failed sets (to its index): barriers then no longer wait. */
 export const B_FAILED: i32 = 3;
-
 // Bits of the plan's flags.
-export const F_QUADRATIC: i32 = 1; // quadratic cost (else cross-entropy, or log-likelihood with F_SOFTMAX)
+export const F_QUADRATIC: i32 = 1; // quadratic cost, else cross-entropy (F_SOFTMAX: log-likelihood)
 export const F_SOFTMAX: i32 = 2; // softmax output layer and the log-likelihood cost
 export const F_DENSE: i32 = 4; // no zero-skipping: every multiply runs
 export const F_L1: i32 = 8; // L1 regularization (w ← w − (ηλ/n)·sgn(w) − …) instead of L2
 export const F_DROPOUT: i32 = 16; // inverted dropout on the hidden neurons while training
-
 // One layer's record, in 32-bit words.
 export const L_IN: i32 = 0;
 export const L_OUT: i32 = 1;
@@ -63,39 +57,35 @@ export const L_ROWS: i32 = 8; // batchSize pointers to the rows of A
 export const L_OWN: i32 = 9; // per thread t: first neuron at L_OWN + 2t, end at L_OWN + 2t + 1
 export const L_LDA: i32 = 25; // row stride (values) of A and D
 export const L_LDW: i32 = 26; // row stride (values) of W and VW
-export const L_ACT: i32 = 27; // the layer's activation, ACT_* (the output layer's is ignored with F_SOFTMAX)
+export const L_ACT: i32 = 27; // activation, ACT_* (the output layer's is ignored with F_SOFTMAX)
 export const LAYER_WORDS: i32 = 32;
 /** Most threads a plan has room for (2 words per thread per layer). */
 export const MAX_THREADS: i32 = 8;
 
-/** Address of the 32-bit word `word` of the plan's header. */
+/** The 32-bit word `word` of the plan's header. */
 // @ts-ignore: decorator
 @inline function header(plan: usize, word: i32): i32 {
   return load<i32>(plan + (<usize>word << 2));
 }
 
-/** Address of the 32-bit word `word` of layer l's record (l from 1). */
+/** The 32-bit word `word` of layer l's record (l from 1). */
 // @ts-ignore: decorator
 @inline function field(plan: usize, l: i32, word: i32): i32 {
   return load<i32>(plan + (<usize>(HEADER_WORDS + (l - 1) * LAYER_WORDS + word) << 2));
 }
 
-// How long a thread spins at a barrier before it sleeps, adapted per thread
-// (each thread has its own instance, so its own global): a wait that ends
-// while spinning lets the next spin a little longer; one that had to sleep
-// (the partner was not running: a busy machine) halves it. Phases last
-// microseconds, so on an idle machine threads spin and never pay a wake-up;
-// on a busy one they soon yield the core.
+// The spin limit at a barrier before sleeping, adapted per thread (own instance, so own global): a
+// wait that ends while spinning lets the next spin a little longer; one that had to sleep (the
+// partner was not running: a busy machine) halves it. Phases last microseconds, so on an idle
+// machine threads spin and never pay a wake-up; on a busy one they soon yield the core.
 const MIN_SPINS = 10000;
 const MAX_SPINS = 200000;
 let spinLimit = MAX_SPINS;
 
 /**
- * Returns once every thread has arrived (a generation-counting barrier). The
- * last to arrive starts the next generation and wakes sleepers; the others
- * spin, then sleep in atomic.wait if they may (not a browser's main thread),
- * and add the time they waited to their P_WAITS slot. Once a worker has
- * failed (B_FAILED), every barrier returns at once.
+ * Returns once every thread has arrived (a generation-counting barrier): the last starts the next
+ * generation and wakes sleepers; the others spin, then sleep in atomic.wait if they may, and add
+ * their wait to their P_WAITS slot. Once a worker failed (B_FAILED), every barrier returns at once.
  */
 function barrier(plan: usize, thread: i32): void {
   const threads = header(plan, P_THREADS);
@@ -104,7 +94,7 @@ function barrier(plan: usize, thread: i32): void {
     const at = <usize>header(plan, P_BARRIER);
     const generation = atomic.load<i32>(at, 4);
     // A thread failed (see threads.ts): the call ends without it, and the host reports it. Read
-    // after the generation: a failing worker marks this before it moves the generation on.
+    // after the generation: a failing worker marks this before moving the generation on.
     if (atomic.load<i32>(at + (B_FAILED << 2)) != 0) return;
     if (atomic.add<i32>(at, 1) == threads - 1) {
       atomic.store<i32>(at, 0);
@@ -118,7 +108,7 @@ function barrier(plan: usize, thread: i32): void {
     let slept = false;
     while (atomic.load<i32>(at, 4) == generation) {
       if (canWait != 0 && ++spins > spinLimit) {
-        // Count sleepers first: the last thread then notifies, or this wait sees the new generation.
+        // Count sleepers first: the last thread then notifies or this wait sees the new generation.
         atomic.add<i32>(at, 1, 8);
         atomic.wait<i32>(at + 4, generation, -1);
         atomic.sub<i32>(at, 1, 8);
@@ -127,16 +117,15 @@ function barrier(plan: usize, thread: i32): void {
     }
     if (slept) spinLimit = max(MIN_SPINS, spinLimit >> 1);
     else spinLimit = min(MAX_SPINS, spinLimit + (spinLimit >> 3));
-    // Each thread adds its own waits (its own cache line): the host moves work to the thread that waits.
+    // Each thread's waits (own cache line): the host moves work to the thread that waits.
     const total = <usize>header(plan, P_WAITS) + (<usize>thread << 6);
     store<f64>(total, load<f64>(total) + (now() - waited));
   }
 }
 
 /**
- * Address of the values of input row r (at `inputs`, n0 values per row) for
- * row i of thread `thread`'s batch: the row itself, or, when the inputs are
- * 8-bit pixels, the thread's scratch row i after expanding it there.
+ * Address of input row r (at `inputs`, n0 values per row) as row i of thread `thread`'s batch:
+ * the row itself, or for 8-bit pixels, the thread's scratch row i after expanding it there.
  */
 // @ts-ignore: decorator
 @inline function inputRow<T>(plan: usize, thread: i32, inputs: usize, r: usize, n0: i32, i: i32): usize {
@@ -176,11 +165,11 @@ function epoch<T>(
   const rowX = <usize>header(plan, P_ROWS) + <usize>thread * tableBytes;
   const rowY = rowX + <usize>batchSize * sizeof<usize>();
   const own = L_OWN + 2 * thread;
-  // L2's decay in float32 (without momentum) is lazy: W is kept as W / s, s the product of the call's
-  // decays so far, so a weight no live sample touches is not rewritten each mini-batch; the call ends
-  // by folding s back into W (foldScale). Calls start at the same mini-batches however the work is
-  // split or resumed, so results keep their bits. float64 decays each weight as network.py does.
-  // (A decay below 0.5 per mini-batch, a strange λ, stays eager: s would fall below 0.5^25 in a call.)
+  // float32 L2 decay without momentum is lazy: W is kept as W / s (s: the call's decays so far), so
+  // weights no live sample touches are not rewritten each mini-batch; foldScale folds s into W at
+  // the end. Calls start at the same mini-batches however work is split or resumed, so results keep
+  // their bits. float64 decays each weight as network.py does. A decay below 0.5 per mini-batch (a
+  // strange λ) stays eager: s would fall below 0.5^25 in a call.
   const lazy = sizeof<T>() == 4 && l1 == 0 && mu == 0 && decay < 1 && decay >= 0.5;
   let scale: f64 = 1;
   for (let start = 0; start < count; start += batchSize) {
@@ -211,8 +200,7 @@ function epoch<T>(
       if (thread == 0) softmaxDelta<T>(field(plan, L, L_A), rowY, field(plan, L, L_D), m, nL, field(plan, L, L_LDA));
       barrier(plan, thread);
     }
-    // The mini-batch's mean cost, from the output activations (thread 0 alone: the others
-    // go on with the backward pass, which leaves A^L as it is).
+    // Mean cost from A^L, by thread 0 alone: the others go on backward, which leaves A^L as it is.
     if (costs != 0 && thread == 0) {
       const c = batchCost<T>(field(plan, L, L_A), rowY, m, nL, field(plan, L, L_LDA), costKind);
       store<f64>(costs + (<usize>(start / batchSize) << 3), c / m);
@@ -248,7 +236,7 @@ function epoch<T>(
   }
 }
 
-/** W ← s·W for the rows of each layer's W (its neurons) the thread owns; then the scale is 1 again. */
+/** W ← s·W for the rows (neurons) of each layer's W the thread owns; then the scale is 1 again. */
 function foldScale<T>(plan: usize, own: i32, s: f64): void {
   const by = v128.splat<T>(<T>s);
   for (let l = 1; l <= header(plan, P_LAYERS); l++) {
@@ -265,20 +253,16 @@ function foldScale<T>(plan: usize, own: i32, s: f64): void {
 export function epoch32(plan: usize, thread: i32, count: i32, batchSize: i32, eta: f64, decay: f64, wd: f64, mu: f64): void {
   epoch<f32>(plan, thread, count, batchSize, eta, decay, wd, mu);
 }
-
 /** One epoch in float64 (f64x2) as thread `thread` of the plan's threads. */
 export function epoch64(plan: usize, thread: i32, count: i32, batchSize: i32, eta: f64, decay: f64, wd: f64, mu: f64): void {
   epoch<f64>(plan, thread, count, batchSize, eta, decay, wd, mu);
 }
 
 /**
- * The output activations of `count` rows stored one after another at
- * `inputs` (sizes[0] values each), fed forward in order in batches of
- * `batchSize` rows through the layers' batch buffers; row i's outputs go to
- * `out` + i·sizes[L] values. Every thread of the plan computes its own
- * neurons of each layer (the same instructions as on one thread), meeting
- * at a barrier after each layer; thread 0 applies softmax and copies the
- * outputs out.
+ * Output activations of `count` consecutive rows at `inputs` (sizes[0] values each) to `out`
+ * (sizes[L] values each), fed forward in batches of `batchSize` rows through the layers' batch
+ * buffers. Each thread computes its neurons of each layer (the same instructions as on one thread),
+ * with a barrier after each layer; thread 0 applies softmax and copies the outputs out.
  */
 function forwardSet<T>(plan: usize, thread: i32, inputs: usize, count: i32, batchSize: i32, out: usize): void {
   const size = sizeof<T>();
@@ -317,17 +301,16 @@ function forwardSet<T>(plan: usize, thread: i32, inputs: usize, count: i32, batc
   }
 }
 
-/** Output activations of `count` consecutive rows in float32, as thread `thread` (see forwardSet). */
+/** Output activations of `count` consecutive rows in float32 (see forwardSet). */
 export function forwardSet32(plan: usize, thread: i32, inputs: usize, count: i32, batchSize: i32, out: usize): void {
   forwardSet<f32>(plan, thread, inputs, count, batchSize, out);
 }
-
-/** Output activations of `count` consecutive rows in float64, as thread `thread` (see forwardSet). */
+/** Output activations of `count` consecutive rows in float64 (see forwardSet). */
 export function forwardSet64(plan: usize, thread: i32, inputs: usize, count: i32, batchSize: i32, out: usize): void {
   forwardSet<f64>(plan, thread, inputs, count, batchSize, out);
 }
 
-/** 1 when every weight and bias is finite, else 0 (rows of W are scanned with their zero padding). */
+/** 1 if every weight and bias is finite, else 0 (W's rows are scanned with their zero padding). */
 function allFinite<T>(plan: usize): i32 {
   const L = header(plan, P_LAYERS);
   let s: T = 0;
@@ -343,7 +326,6 @@ function allFinite<T>(plan: usize): i32 {
 export function allFinite32(plan: usize): i32 {
   return allFinite<f32>(plan);
 }
-
 /** allFinite of float64 parameters. */
 export function allFinite64(plan: usize): i32 {
   return allFinite<f64>(plan);
@@ -353,7 +335,6 @@ export function allFinite64(plan: usize): i32 {
 export function pixelBytes32(src: usize, count: i32, dst: usize): i32 {
   return pixelBytes<f32>(src, count, dst);
 }
-
 /** pixelBytes of float64 values (see pixels.ts). */
 export function pixelBytes64(src: usize, count: i32, dst: usize): i32 {
   return pixelBytes<f64>(src, count, dst);

@@ -1,13 +1,9 @@
-// Dense-layer kernels of the WebAssembly path, generic over the element type
-// T (f32 -> f32x4 lanes, f64 -> f64x2 lanes). Every matrix is row-major in
-// linear memory; a batch has one sample per row and W is nOut x nIn (row j =
-// neuron j). Operands below a layer are reached through a table of row
-// pointers, so the first layer reads the training set's rows in place.
-//
-// Ranges [j0, j1) and [k0, k1) select the neurons a thread owns. Vector loops
-// start at the range's first index, and ranges start at multiples of 8, so a
-// value is computed by the same instructions however the work is split: one
-// thread and two threads give bit-identical results.
+// Dense-layer kernels of the WebAssembly path, generic over T (f32: f32x4 lanes, f64: f64x2).
+// Matrices are row-major in linear memory; a batch has one sample per row; W is nOut x nIn, row j
+// for neuron j. Operands below a layer are read through a table of row pointers, so the first layer
+// reads the training set's rows in place. Threads own the neurons of ranges [j0, j1) and [k0, k1);
+// vector loops start at a range's first index and ranges at multiples of 8, so each value gets the
+// same instructions however the work is split: one or two threads give bit-identical results.
 
 import { ACT_LINEAR, ACT_SIGMOID, activate, timesDerivative1 } from './activations';
 import { sigmoidRows } from './sigmoid';
@@ -45,9 +41,8 @@ import { sigmoidRows } from './sigmoid';
 }
 
 /**
- * The factor the weights in linear memory are to be multiplied by: 1, or
- * while an epoch call decays them lazily, the decay so far (see index.ts).
- * Each thread has its own instance, so its own value.
+ * Factor to multiply the weights in memory by: 1, or while an epoch call decays them lazily, the
+ * decay so far (see index.ts). Per thread: each has its own instance.
  */
 let weightScale: f64 = 1;
 
@@ -62,16 +57,15 @@ export function scaleWeights(s: f64): void {
   return <T>weightScale;
 }
 
-/** Stores z·scale + b of one output (the activation is applied to whole rows afterwards: see forward). */
+/** Stores z·scale + b of one output (forward then applies the activation to whole rows). */
 // @ts-ignore: decorator
 @inline function finish<T>(out: usize, z: T, b: usize): void {
   store<T>(out, z * scaleOf<T>() + load<T>(b));
 }
 
 /**
- * A[i, j] = f(A[i, j]) for j in [j0, j1) of every row, f of code `act`:
- * float32's σ in vectors, anything else a value at a time. Kept out of the
- * multiply-add loops, whose code it would otherwise fill with f's branches.
+ * A[i, j] = f(A[i, j]) for j in [j0, j1) of every row, f of code `act`: float32's σ in vectors,
+ * anything else a value at a time. Kept out of the multiply-add loops, lest f's branches fill them.
  */
 function activateRows<T>(A: usize, lda: i32, m: i32, j0: i32, j1: i32, act: i32): void {
   if (act == ACT_LINEAR) return;
@@ -89,10 +83,7 @@ function activateRows<T>(A: usize, lda: i32, m: i32, j0: i32, j1: i32, act: i32)
   }
 }
 
-/**
- * Bit s − from set when the vector at byte 16·s of x0 or of x1 has a bit set,
- * for the steps s in [from, min(from + 64, to)).
- */
+/** Bit s − from: x0's or x1's vector at byte 16·s has a bit set (from ≤ s < min(from + 64, to)). */
 // @ts-ignore: decorator
 @inline function nonzeroSteps(x0: usize, x1: usize, from: i32, to: i32, skip: i32): u64 {
   let mask: u64 = 0;
@@ -114,10 +105,9 @@ function activateRows<T>(A: usize, lda: i32, m: i32, j0: i32, j1: i32, act: i32)
 }
 
 /**
- * The 2 x nj block (nj = 1, 2 or 4, a constant) of samples x0, x1 and
- * neurons j.. (rows of W from w0, rowW bytes apart): vector sums over the
- * marked steps (6 loads feed 8 multiply-adds when nj = 4), their lanes added,
- * the scalar tail from kv on, then finish() into a0 and a1.
+ * The 2 x nj block (nj = 1, 2 or 4, a constant) of samples x0, x1 and neurons j.. (rows of W from
+ * w0, rowW bytes apart): vector sums over the marked steps (6 loads feed 8 multiply-adds when
+ * nj = 4), their lanes added, the scalar tail from kv on, then finish() into a0 and a1.
  */
 // @ts-ignore: decorator
 @inline function pairBlock<T>(
@@ -184,18 +174,14 @@ function activateRows<T>(A: usize, lda: i32, m: i32, j0: i32, j1: i32, act: i32)
 }
 
 /**
- * Forward pass of neurons [j0, j1): A[i, j] = f(Σ_k X[i, k]·W[j, k] + b[j])
- * for the activation f of code `act` (ACT_LINEAR: the weighted input z). Rows of W are ldw values apart,
- * rows of A lda apart (padded to whole cache lines, so threads owning
- * different columns do not write the same line). Pairs of samples (the last
- * of an odd batch paired with itself) run blocks of 4, then 2 and 1 neurons.
- *
- * A pair marks the vector steps where either sample has a bit set (in 64-step
- * masks; MNIST's pixels: 61% of a pair's vectors are all zero) and its
- * blocks visit only those, in order. A skipped step would add x·w = ±0 to
- * each sum, which changes nothing (a sum that starts at +0 is never −0), so
- * with finite weights every value has the bits of the plain dot product.
- * skip = 0 marks every step.
+ * Forward pass of neurons [j0, j1): A[i, j] = f(Σ_k X[i, k]·W[j, k] + b[j]), f of code `act`
+ * (ACT_LINEAR: the weighted input z). Rows of W are ldw values apart, rows of A lda apart (padded
+ * to whole cache lines, so threads owning different columns do not write the same line). Pairs of
+ * samples (an odd batch's last paired with itself) run blocks of 4, then 2 and 1 neurons.
+ * A pair marks the vector steps where either sample has a bit set (64-step masks; MNIST pixels:
+ * 61% of a pair's vectors are all zero); its blocks visit only those, in order. A skipped step
+ * would add x·w = ±0 to each sum, which changes nothing (a sum that starts at +0 is never −0), so
+ * with finite weights every value has the plain dot product's bits. skip = 0 marks every step.
  */
 export function forward<T>(
   rows: usize, m: i32, nIn: i32, W: usize, ldw: i32, b: usize, j0: i32, j1: i32, A: usize, lda: i32, act: i32,
@@ -236,9 +222,8 @@ export function forward<T>(
 }
 
 /**
- * Output error δ^L of columns [j0, j1) (BP1): (a − y)·f'(z) for the
- * quadratic cost (f of code `act`), a − y otherwise (cross-entropy with
- * sigmoid outputs). Targets are reached through row pointers.
+ * Output error δ^L of columns [j0, j1) (BP1): (a − y)·f'(z) for the quadratic cost (f of code
+ * `act`), else a − y (cross-entropy with sigmoid outputs). Targets are reached by row pointers.
  */
 export function outputDelta<T>(
   A: usize, targetRows: usize, D: usize, m: i32, lda: i32, j0: i32, j1: i32, quadratic: i32, act: i32,

@@ -1,10 +1,8 @@
-// Inputs stored as 8-bit pixels: byte k stands for the value k / 255 (the
-// IDX convention of MNIST). The host stores a set this way only when every
-// value is exactly such a pixel in the engine's number type, so a quarter
-// (float32) or an eighth (float64) of the memory holds the same numbers; the
-// rows of each mini-batch are expanded into the thread's scratch rows as they
-// are used. k / 255 is divided in T, which gives T's rounding of k / 255 for
-// every byte (float32: checked for all 256 against Math.fround(k / 255)).
+// Inputs stored as 8-bit pixels: byte k stands for k / 255 (MNIST's IDX convention). The host
+// stores a set so only when every value is exactly such a pixel in the engine's number type: a
+// quarter (float32) or an eighth (float64) of the memory then holds the same numbers. Each
+// mini-batch's rows are expanded into the thread's scratch rows as used. k / 255 divided in T is
+// T's rounding of it for every byte (float32: checked for all 256 against Math.fround(k / 255)).
 
 /**
  * Writes the n values byte / 255 of the bytes at `src` to `dst` (values of T).
@@ -58,11 +56,9 @@ export function expandPixels<T>(src: usize, dst: usize, n: i32): void {
 }
 
 /**
- * Writes byte k to `dst` for each of the `count` values of T at `src` that is
- * k / 255 in T (as the host's Float32Array or Float64Array holds it), and
- * returns 1 when all were such pixels, else 0 (`dst` then holds a part). A
- * candidate k is checked by dividing it back as expandPixels does, bit for
- * bit: −0 and NaN are not pixels.
+ * Writes byte k to `dst` for each of the `count` values of T at `src` that is k / 255 in T (as the
+ * host's Float32Array or Float64Array holds it); returns 1 if all were, else 0 (`dst` then partly
+ * written). A candidate k must divide back as in expandPixels, bit for bit: −0 and NaN fail.
  */
 export function pixelBytes<T>(src: usize, count: i32, dst: usize): i32 {
   let bad = v128.splat<i32>(0);

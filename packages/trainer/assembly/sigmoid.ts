@@ -1,9 +1,6 @@
-// The logistic function σ(z) = 1 / (1 + e^−z) of float32 values in vectors,
-// for the forward pass (kernels.ts).
-
-// σ for float32 in vectors: exp by Cody–Waite reduction and Cephes' expf
-// polynomial (about 1 ulp), with plain multiplies and adds so the scalar
-// version below gives the same bits as a vector lane.
+// The logistic function σ(z) = 1 / (1 + e^−z) of float32 values in vectors, for the forward pass
+// (kernels.ts): exp by Cody–Waite reduction and Cephes' expf polynomial (about 1 ulp), with plain
+// multiplies and adds so the scalar version below gives the same bits as a vector lane.
 const LOG2E: f32 = 1.44269504088896341;
 const LN2_HI: f32 = 0.693359375;
 const LN2_LO: f32 = -2.12194440e-4;
@@ -21,10 +18,9 @@ const ROUNDER: f32 = 12582912.0;
 const ROUNDER_BITS: i32 = 0x4b400000;
 
 /**
- * σ(z) = 1 / (1 + e^−z) of four float32 lanes. pmin/pmax (one instruction
- * each) clamp as min/max do but for NaN, which stays NaN as their first
- * operand; n = round(x·log2 e) and its integer come from one add of ROUNDER
- * (the same values as nearest and a truncation, in fewer instructions).
+ * σ(z) of four float32 lanes. pmin/pmax (one instruction each) clamp as min/max do but for NaN,
+ * which stays NaN as their first operand; n = round(x·log2 e) and its integer come from one add of
+ * ROUNDER (the same values as nearest and a truncation, in fewer instructions).
  */
 // @ts-ignore: decorator
 @inline function sigmoid4(z: v128): v128 {

@@ -1,8 +1,7 @@
-// The checks of the options that both the training functions (options.ts)
-// and the epoch engine (fast/config.ts) take: each is written once, here.
+// The option checks shared by the training functions (options.ts) and the engine (fast/config.ts).
 import type { EpochEngineOptions } from './fast/types.js';
 
-/** `value` when it is a finite number for which `ok` holds, else a TypeError naming it and what was expected. */
+/** `value` if a finite number passing `ok`, else a TypeError naming it and what was expected. */
 export function checkNumber(
   name: string,
   value: unknown,
@@ -30,7 +29,7 @@ export function checkFlag(name: string, value: unknown, fallback: boolean): bool
 export const checkEta = (eta: unknown): number =>
   checkNumber('eta', eta, (v) => v > 0, 'a positive number');
 
-/** The settings of an SGD step, checked (a TypeError names the first bad one), with their defaults. */
+/** An SGD step's settings, checked (a TypeError names the first bad one), with their defaults. */
 export function checkStepSettings(
   options: Pick<
     EpochEngineOptions,

@@ -1,18 +1,14 @@
-/**
- * The forms of training data the trainer takes, and their one conversion to
- * the `{ inputs, targets, labels? }` of matrices it trains on. Called once at
- * the entry of `trainInPlace` / `trainInPlaceAsync`; a value of any other form
- * is a TypeError naming the argument and what was expected.
- */
+// The forms of training data the trainer takes, converted once (on entry to `trainInPlace` /
+// `trainInPlaceAsync`) to the `{ inputs, targets, labels? }` of matrices it trains on; any other
+// form is a TypeError naming the argument and what was expected.
 import type { Network } from '@mlisp/neurons';
 import type { FloatArray, Matrix } from '@mlisp/tensor';
 import type { Dataset } from './types.js';
 
 /**
- * A matrix with one sample per row, in any of the forms the trainer takes:
- * a `Matrix` (`{ rows, cols, data }`, data a Float64Array or Float32Array, or
- * any array of numbers that is copied), plain rows (`number[][]`, or an array
- * of typed arrays), or a typed array with a shape (`{ data, shape: [rows, cols] }`).
+ * A matrix with one sample per row: a `Matrix` `{ rows, cols, data }` (data a Float64Array or
+ * Float32Array, or any array of numbers, which is copied), plain rows (`number[][]` or an array of
+ * typed arrays), or a typed array with a shape (`{ data, shape: [rows, cols] }`).
  */
 export type MatrixLike =
   | Matrix
@@ -27,8 +23,7 @@ export type MatrixLike =
  * - `{ inputs, labels }`: the class of each input; the targets are one-hot rows,
  * - `{ images, labels, size? }`: a `Dataset` of `@mlisp/mnist`, likewise one-hot,
  *
- * where `inputs`, `targets` and `images` are {@link MatrixLike} (n rows) and
- * `labels` n integer classes `0..sizes[L]−1`.
+ * with `inputs`, `targets`, `images` {@link MatrixLike} (n rows), `labels` n classes 0..sizes[L]−1.
  */
 export type TrainingData =
   | Dataset
@@ -75,7 +70,7 @@ function checkCount(value: unknown, what: string, name: string): number {
   return value as number;
 }
 
-/** `data` as a float matrix: Float64Array/Float32Array kept (no copy), anything else copied to float64. */
+/** `data` as a float matrix: Float64Array/Float32Array kept (no copy), else copied to float64. */
 function fromData(data: unknown, rows: number, cols: number, name: string): Matrix {
   if (!isArrayOfNumbers(data)) {
     throw new TypeError(
@@ -94,10 +89,9 @@ function fromData(data: unknown, rows: number, cols: number, name: string): Matr
 
 /**
  * `value` as a Matrix with one sample per row.
- *
  * @param value - a {@link MatrixLike}
  * @param name - the argument, for messages (e.g. `trainingData.inputs`)
- * @throws TypeError naming `name` and what was expected, including a data length that is not rows x cols
+ * @throws TypeError naming `name` and what was expected, also for a data length ≠ rows x cols
  */
 export function toMatrix(value: unknown, name: string): Matrix {
   if (Array.isArray(value)) {
@@ -172,10 +166,8 @@ function oneHot(
 }
 
 /**
- * The training data as the `{ inputs, targets, labels? }` of matrices the
- * trainer works on (see {@link TrainingData} for the forms taken). Matrices
- * of Float64Array or Float32Array are used as they are; other arrays are copied.
- *
+ * Any {@link TrainingData} form as the `{ inputs, targets, labels? }` of matrices the trainer works
+ * on; Float64Array or Float32Array matrices are used as they are, other arrays copied.
  * @param network - the network to be trained (its output size is the number of classes)
  * @param value - the data
  * @param name - the argument, for messages (`trainingData`, `options.evaluationData`)
@@ -226,9 +218,7 @@ export type WithTrainingData<O> = Omit<O, 'evaluationData'> & {
 };
 
 /**
- * The training data and the options with their evaluation data, each as a
- * {@link Dataset}: the one conversion at the entry of the training functions.
- *
+ * The training data and `options.evaluationData` as {@link Dataset}s, converted once on entry.
  * @param network - the network to be trained
  * @param trainingData - the data to train on, any {@link TrainingData} form
  * @param options - the options; `evaluationData`, if given, is converted too

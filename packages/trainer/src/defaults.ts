@@ -1,8 +1,7 @@
 /**
- * The defaults of a training run, shared by `mlisp train` and the visualizer
- * so that the same seed and settings give the same model in both: the book's
- * chapter 3 run ([784, 30, 10], sigmoid, cross-entropy, η = 0.5, λ = 5,
- * m = 10, scaled initialisation, seed 1).
+ * Training defaults shared by `mlisp train` and the visualizer, so the same seed and settings give
+ * the same model in both: the book's chapter 3 run ([784, 30, 10], sigmoid, cross-entropy, η = 0.5,
+ * λ = 5, m = 10, scaled initialisation, seed 1).
  */
 export const TRAINING_DEFAULTS = Object.freeze({
   /** Layer sizes, inputs first. */

@@ -1,10 +1,7 @@
-// Inverted dropout's masks, the same in the matrix loop and the engine
-// (assembly/dropout.ts computes them with the same operations): whether
-// hidden neuron j of layer l is kept for the sample at `position` of the
-// epoch's order is a hash of the epoch's key (drawn from the run's seeded
-// Rng), the position, l and j. So masks depend neither on the thread that
-// computes them nor on where a run was interrupted and resumed.
-
+// Inverted dropout's masks, the same in the matrix loop and the engine (assembly/dropout.ts uses
+// the same operations): whether hidden neuron j of layer l is kept for the sample at `position` of
+// the epoch's order is a hash of the epoch's key (from the run's seeded Rng), the position, l and
+// j, so masks depend neither on the computing thread nor on where a run stopped and resumed.
 /** murmur3's 32-bit finaliser. */
 function mix(h: number): number {
   let x = h >>> 0;
@@ -16,15 +13,14 @@ function mix(h: number): number {
   return x >>> 0;
 }
 
-/** The 24-bit threshold of dropout probability p: a neuron is dropped when its hash's top 24 bits are below it. */
+/** Dropout probability p's 24-bit threshold: a neuron drops if its hash's top 24 bits are below. */
 export function dropThreshold(p: number): number {
   return Math.round(p * 2 ** 24);
 }
 
 /**
- * True when hidden neuron `neuron` of layer `layer` (1 = first hidden layer)
- * is kept for the sample at `position` of the epoch's order.
- *
+ * True when hidden neuron `neuron` of layer `layer` (1 = first hidden layer) is kept for the sample
+ * at `position` of the epoch's order.
  * @param key - the epoch's key (a 32-bit integer)
  * @param threshold - {@link dropThreshold} of the dropout probability
  */
@@ -38,7 +34,7 @@ export function keeps(
   return mix(mix(mix(key ^ position) ^ layer) ^ neuron) >>> 8 >= threshold;
 }
 
-/** The masks of one mini-batch: the epoch's key, the threshold and scale of p, and the batch's first position. */
+/** One mini-batch's masks: the epoch's key, p's threshold and scale, the batch's first position. */
 export interface DropoutMasks {
   key: number;
   threshold: number;
@@ -49,9 +45,7 @@ export interface DropoutMasks {
 }
 
 /**
- * Applies layer `layer`'s masks to a batch (one sample per row): a ← mask·s·a
- * and d ← mask·s·d, where d holds f'(z) (so BP2 then multiplies by it).
- *
+ * Masks a batch (one sample per row) for `layer`: a ← mask·s·a, d ← mask·s·d (d = f'(z), for BP2).
  * @param a - rows x n activations (written)
  * @param d - rows x n derivatives f'(z) (written)
  * @param layer - the layer (1 = first hidden layer)

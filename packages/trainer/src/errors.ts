@@ -2,13 +2,11 @@ import { type Cost, costByName } from '@mlisp/costs';
 import type { CostName, Network } from '@mlisp/neurons';
 
 /**
- * Thrown when a network cannot be trained by gradient descent with the given
- * cost: a step (perceptron) activation, softmax anywhere but the output layer,
- * or a cost that does not fit the output layer. `layer` is the offending layer
- * (1 = first hidden layer), or null.
+ * Thrown when gradient descent cannot train a network with the given cost: a step (perceptron)
+ * activation, softmax anywhere but the output layer, or a cost that does not fit the output layer.
  */
 export class UntrainableNetworkError extends Error {
-  /** The offending layer l (1 = first layer after the inputs), or null when the cost is at fault. */
+  /** The offending layer l (1 = first layer after the inputs), or null if the cost is at fault. */
   readonly layer: number | null;
 
   /**
@@ -22,14 +20,11 @@ export class UntrainableNetworkError extends Error {
   }
 }
 
-/**
- * Thrown when training produces NaN or ±Infinity (in the weights, biases or a
- * cost): it names the epoch and the mini-batch where it happened.
- */
+/** Thrown when a weight, bias or cost becomes NaN or ±Infinity; names the epoch and mini-batch. */
 export class DivergenceError extends Error {
   /** The epoch (from 1). */
   readonly epoch: number;
-  /** The mini-batch within the epoch (from 1, like the epoch), or null when an epoch's cost was at fault. */
+  /** The mini-batch within the epoch (from 1), or null when an epoch's cost was at fault. */
   readonly batch: number | null;
 
   /**
@@ -60,16 +55,12 @@ export function toCost(cost: Cost | CostName): Cost {
 }
 
 /**
- * Throws an {@link UntrainableNetworkError} unless gradient descent can train
- * `network` with `cost`:
+ * Throws {@link UntrainableNetworkError} unless gradient descent can train `network` with `cost`:
  *
- * - no layer may use the step activation: its derivative is 0 wherever z ≠ 0 and
- *   undefined at z = 0, so the gradient of the cost is zero or undefined and
- *   gradient descent has nothing to follow (problem 10);
- * - softmax only as the output layer, and only with the log-likelihood cost
- *   (and log-likelihood only with softmax);
+ * - no step activation: its derivative is 0 wherever z ≠ 0 and undefined at z = 0, so the cost's
+ *   gradient is zero or undefined and gradient descent has nothing to follow (problem 10);
+ * - softmax only as the output layer, with log-likelihood (and log-likelihood only with softmax);
  * - cross-entropy needs sigmoid output neurons (its output error a − y assumes them).
- *
  * @param network - the network to check
  * @param cost - the cost it would be trained with
  */

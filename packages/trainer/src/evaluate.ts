@@ -29,9 +29,7 @@ export interface Evaluation {
 const DEFAULT_CHUNK = 500;
 
 /**
- * The class of each sample: `data.labels` when given, else the argmax of each
- * target row; for a single output neuron, 1 when the target is > 0.5, else 0.
- *
+ * Each sample's class: `data.labels`, else its target row's argmax (one output: 1 if target > 0.5).
  * @param data - the data set
  * @param nOut - neurons in the output layer
  */
@@ -60,10 +58,8 @@ export function labelsOf(data: Dataset, nOut: number): Int32Array {
 }
 
 /**
- * Feeds `data` forward in chunks of `ws.rows` samples and adds Σ C_x and the
- * number of correct classifications to `totals`. Allocates nothing once the
- * workspace's row view for the last chunk exists.
- *
+ * Feeds `data` forward in chunks of `ws.rows` samples, summing C_x and correct classifications
+ * into `totals`; allocates nothing once the row view for the last chunk exists.
  * @param network - the network
  * @param cost - the cost
  * @param data - the data set (inputs and targets)
@@ -109,10 +105,8 @@ function chunkOf(options: EvaluateOptions, n: number): number {
 }
 
 /**
- * The total cost and the classification accuracy of `network` on `data`
- * (network2.py's total_cost and accuracy). The predicted class is the argmax of
- * the output (for one output neuron: output > 0.5).
- *
+ * Total cost and classification accuracy of `network` on `data` (network2.py's total_cost and
+ * accuracy); the predicted class is the output's argmax (one output neuron: output > 0.5).
  * @param network - the network (not modified)
  * @param data - inputs, targets and optionally labels (default: argmax of the targets)
  * @param cost - the cost, or its name
@@ -136,10 +130,8 @@ export function evaluate(
 }
 
 /**
- * Per-layer speeds of learning for the first `count` samples of `data`: the
- * gradient of the total cost over those samples, accumulated chunk by chunk in
- * `accWeights` / `accBiases` (overwritten), then its norm per layer.
- *
+ * Per-layer speeds of learning over the first `count` samples: the total cost's gradient, summed
+ * chunk by chunk into `accWeights` / `accBiases` (overwritten), and its norm per layer.
  * @param network - the network
  * @param cost - the cost (already checked with assertTrainable)
  * @param data - the data set
@@ -215,15 +207,12 @@ export function createAccumulators(network: Network): { weights: Matrix[]; biase
 }
 
 /**
- * The per-layer "speed of learning" of the book's chapter 5: ‖∂C/∂b^l‖ for every
- * layer l, the gradient taken of the total cost over `data` (and, for the
- * weights, ‖∂C/∂w^l‖ including the L2 term's (λ/n)·w). Index l − 1 is layer l,
- * so index 0 is the first hidden layer and the last is the output layer.
- *
+ * Chapter 5's per-layer "speed of learning": ‖∂C/∂b^l‖ and ‖∂C/∂w^l‖ (with L2's (λ/n)·w) of the
+ * total cost over `data`; index l − 1 is layer l (0: first hidden layer, last: output layer).
  * @param network - the network (not modified)
  * @param data - the samples to average over (the book uses 1000 training images)
  * @param cost - the cost, or its name
- * @param options - λ (affects only the weight norms: biases are not regularised), n (default: samples in data), chunk
+ * @param options - λ (weight norms only: biases are not regularised), n (default: data size), chunk
  */
 export function learningSpeeds(
   network: Network,

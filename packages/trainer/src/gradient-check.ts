@@ -43,13 +43,10 @@ function totalCostOf(network: Network, batch: Dataset, cost: Cost, lambda: numbe
 }
 
 /**
- * Compares backpropagation with central finite differences on every weight and
- * bias: for each parameter θ, (C(θ + h) − C(θ − h)) / 2h against backprop's
- * ∂C/∂θ, C being the batch's total cost (mean over its samples, plus the L2
- * term when λ > 0). The error of each layer's weights and of its biases is
- * ‖g_backprop − g_numeric‖ / (‖g_backprop‖ + ‖g_numeric‖). Works on a float64
- * copy: the network is not modified.
- *
+ * Compares backprop's ∂C/∂θ with central differences (C(θ + h) − C(θ − h)) / 2h for every weight
+ * and bias θ, C being the batch's total cost (mean over its samples, plus the L2 term if λ > 0);
+ * each layer's weights and biases get ‖g_backprop − g_numeric‖ / (‖g_backprop‖ + ‖g_numeric‖).
+ * Works on a float64 copy: the network is not modified.
  * @param network - the network to check
  * @param batch - a few samples (inputs and targets, one per row)
  * @param cost - the cost, or its name
@@ -128,10 +125,8 @@ function compare(
 }
 
 /**
- * The largest relative error between backpropagation and central finite
- * differences over every layer's weights and biases (see
- * {@link gradientCheckReport}); about 1e-8 or less for a correct backprop in float64.
- *
+ * The largest relative error of backprop against central differences over all weights and biases
+ * (see {@link gradientCheckReport}); about 1e-8 or less for a correct backprop in float64.
  * @param network - the network to check (not modified)
  * @param batch - a few samples (inputs and targets, one per row)
  * @param cost - the cost, or its name

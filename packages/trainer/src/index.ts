@@ -1,10 +1,8 @@
 /**
- * @mlisp/trainer: backpropagation (BP1–BP4) of whole mini-batches as matrices,
- * mini-batch stochastic gradient descent with L2, momentum, a learning-rate
- * schedule and early stopping, gradient checks and per-layer learning speeds;
- * trained by a WebAssembly SIMD epoch engine (1..n threads) with the matrix
- * loop as its readable definition and portable fallback.
- *
+ * @mlisp/trainer: backpropagation (BP1–BP4) of whole mini-batches as matrices, mini-batch
+ * stochastic gradient descent with L2, momentum, a learning-rate schedule and early stopping,
+ * gradient checks and per-layer learning speeds; trained by a WebAssembly SIMD epoch engine (1..n
+ * threads) with the matrix loop as its readable definition and portable fallback.
  * @packageDocumentation
  */
 export { assertDataset, backprop, createGradients } from './backprop.js';

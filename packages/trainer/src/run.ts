@@ -1,4 +1,3 @@
-// A training run's allocations: the order, labels, velocities, counters and history.
 import type { Network } from '@mlisp/neurons';
 import { dtypeOf, type FloatArray, type Matrix, zeros } from '@mlisp/tensor';
 import { createAccumulators, labelsOf } from './evaluate.js';
@@ -9,7 +8,7 @@ import type { Dataset, EpochEvent, TrainOptions } from './types.js';
 import type { Velocities } from './update.js';
 import { createWorkspace, type Workspace } from './workspace.js';
 
-/** Everything a run allocates, once, whatever trains it: the order, labels, velocities, counters and history. */
+/** What a run allocates, once, whatever trains it: order, labels, velocities, counters, history. */
 export interface Run {
   readonly network: Network;
   readonly data: Dataset;
@@ -29,9 +28,7 @@ export interface Run {
 }
 
 /**
- * Allocates a run and, with `options.resumeFrom`, restores its counters,
- * generator state, order, velocities and history.
- *
+ * Allocates a run; with `options.resumeFrom`, restores counters, rng, order, velocities, history.
  * @param network - the network to train
  * @param data - the training set (already checked)
  * @param o - the resolved options

@@ -24,7 +24,6 @@ export interface RunCounters {
 
 /**
  * A JSON-serialisable snapshot of a run (everything but the weights).
- *
  * @param counters - epoch, batch, η and schedule counters
  * @param order - the current epoch's sample order
  * @param rng - the generator of the shuffles
@@ -76,9 +75,7 @@ function count(name: string, value: unknown): number {
 }
 
 /**
- * Checks a saved {@link TrainerState} against the network and training data it
- * is resumed with, and returns its counters.
- *
+ * Checks a saved {@link TrainerState} against the network and training data; returns its counters.
  * @param state - the saved state
  * @param network - the network being trained
  * @param n - training set size

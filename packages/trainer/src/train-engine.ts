@@ -1,6 +1,5 @@
-// The one interface the training loop drives, and the one place that
-// chooses what implements it: the WebAssembly epoch engine, or the matrix
-// loop (matrix-engine.ts) for what the engine does not run.
+// The one interface the training loop drives, and the one place choosing what implements it: the
+// WebAssembly epoch engine, or the matrix loop (matrix-engine.ts) for what the engine does not run.
 import type { Network } from '@mlisp/neurons';
 import { dtypeOf } from '@mlisp/tensor';
 import { activationCodes } from './fast/config.js';
@@ -23,22 +22,19 @@ export interface TrainEngine {
   readonly path: TrainPath;
   /** Threads that share the work. */
   readonly threads: number;
-  /** Mini-batches per {@link TrainEngine.train} call (events and the abort signal are handled between calls). */
+  /** Mini-batches per {@link TrainEngine.train} call; events and the abort signal come between. */
   readonly chunk: number;
   /**
-   * Trains mini-batches `first` to `end − 1` of the run's order with learning
-   * rate `eta`. When `costs` is given, the mean cost of batch b (before its
-   * update) goes to `costs[b − first]`.
-   *
+   * Trains mini-batches `first` to `end − 1` of the run's order with learning rate `eta`; with
+   * `costs`, batch b's mean cost (before its update) goes to `costs[b − first]`.
    * @returns −1, or the first batch whose update made a weight or bias NaN or infinite
    */
   train(first: number, end: number, eta: number, costs: Float64Array | null): number;
   /** Σ C_x and the correct count of `set` with the current parameters (into `totals`). */
   evaluate(set: Dataset, labels: Int32Array, totals: EvaluationTotals): void;
   /**
-   * {@link TrainEngine.evaluate} on an idle worker thread, of a copy of the
-   * current parameters, while training goes on (see EpochEngine.evaluateAside);
-   * an engine without one evaluates before returning.
+   * {@link TrainEngine.evaluate} of a copy of the current parameters on an idle worker while
+   * training goes on (see EpochEngine.evaluateAside); without one, evaluates before returning.
    */
   evaluateAside(set: Dataset, labels: Int32Array): PendingEvaluation;
   /** Brings the network's weights and biases, and the run's velocities, up to date. */
@@ -47,13 +43,10 @@ export interface TrainEngine {
   close(): void;
 }
 
-/** Mini-batches per engine call: events, the abort signal and finiteness are checked between chunks. */
+/** Mini-batches per engine call; events, the abort signal and finiteness are checked between. */
 export const BATCHES_PER_CHUNK = 25;
 
-/**
- * Why the engine cannot train this run, or null when it can: an activation
- * or cost pairing it does not run, or a runtime without WebAssembly SIMD.
- */
+/** Why the engine cannot train this run (activation/cost pairing, no WebAssembly SIMD), or null. */
 export function engineUnfit(network: Network, cost: string): string | null {
   const codes = activationCodes(network, cost);
   if (typeof codes === 'string') return codes;
@@ -91,10 +84,9 @@ function usesEngine(run: Run): boolean {
 }
 
 /**
- * The engine openEngineSync made last, while it lives (held weakly): a run of
- * the same network object with the same settings reuses it (loading the
- * network's parameters and the run's velocities), so short runs resuming one
- * another (the visualizer's 60 ms slices) do not copy the data anew each.
+ * openEngineSync's last engine, held weakly: a run of the same network object and settings reuses
+ * it (loading the network's parameters and the run's velocities), so short runs resuming one
+ * another (the visualizer's 60 ms slices) do not copy the data anew.
  */
 let recent:
   | {
@@ -115,7 +107,7 @@ function engineKey(run: Run, options: EpochEngineOptions): string {
   return JSON.stringify([sizes, names, run.o.cost.name, settings]);
 }
 
-/** The run's engine, made synchronously on one thread (the matrix loop where the engine does not fit or cannot compile here). */
+/** The run's engine made synchronously on one thread (the matrix loop if unfit or uncompilable). */
 export function openEngineSync(run: Run): TrainEngine {
   if (!usesEngine(run)) return new MatrixEngine(run);
   const options = engineOptions(run);
@@ -131,7 +123,7 @@ export function openEngineSync(run: Run): TrainEngine {
   try {
     compileKernelsSync(options.engine);
   } catch (error) {
-    // A browser's main thread refuses to compile WebAssembly synchronously: 'auto' trains without it.
+    // A browser's main thread refuses synchronous WebAssembly compiles: 'auto' trains without it.
     if (run.o.engine === 'auto') return new MatrixEngine(run);
     throw error;
   }
@@ -141,9 +133,7 @@ export function openEngineSync(run: Run): TrainEngine {
 }
 
 /**
- * The run's engine with its layers split over `o.threads` worker threads
- * where it fits, else the matrix loop.
- *
+ * The run's engine, its layers split over `o.threads` workers, where it fits; else the matrix loop.
  * @throws TypeError for threads > 1 on a run the engine cannot train
  */
 export async function openEngine(run: Run): Promise<TrainEngine> {
@@ -172,11 +162,9 @@ export async function openEngine(run: Run): Promise<TrainEngine> {
 }
 
 /**
- * The WebAssembly engine as a {@link TrainEngine}. It trains its own copy of
- * the parameters, made from the network and the run's velocities (so
- * resuming is exact) and written back by sync(): at the end of every epoch
- * and when training stops. When a chunk diverges it retraces the run from the
- * network to name the first bad mini-batch (see train()).
+ * The WebAssembly engine as a {@link TrainEngine}. It trains its own copy of the parameters (made
+ * from the network and the run's velocities, so resuming is exact; sync() writes it back at each
+ * epoch's end and when training stops), and retraces a diverged chunk to name the bad mini-batch.
  */
 class WasmTrainEngine implements TrainEngine {
   readonly path: TrainPath;
@@ -188,7 +176,7 @@ class WasmTrainEngine implements TrainEngine {
   /** The batch the engine's parameters hold the state after. */
   private position: number;
 
-  /** `reused`: the engine trained another run (a new one holds the network's parameters already). */
+  /** `reused`: the engine trained another run (a new engine holds the network's parameters). */
   constructor(
     private readonly run: Run,
     private readonly engine: EpochEngine,

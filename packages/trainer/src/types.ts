@@ -3,27 +3,22 @@ import type { Matrix, RandomState, Rng } from '@mlisp/tensor';
 import type { EnginePath, WorkerFactory } from './fast/types.js';
 
 /**
- * The code that trained: the matrix loop (`'matrix'`: backprop of whole
- * mini-batches as matrices, the readable definition and the portable
- * fallback) or the WebAssembly epoch engine's kernels.
+ * The code that trained: the matrix loop (`'matrix'`: backprop of whole mini-batches as matrices,
+ * the readable definition and portable fallback) or the WebAssembly epoch engine's kernels.
  */
 export type TrainPath = 'matrix' | EnginePath;
 
-/**
- * A data set: one sample per row. `inputs` is n x sizes[0], `targets` n x sizes[L]
- * (the desired outputs y(x)); `labels` (the class of each sample, for accuracy)
- * default to the argmax of each target row.
- */
+/** A data set: n samples, one per row. */
 export interface Dataset {
   /** n x sizes[0], one input per row. */
   readonly inputs: Matrix;
-  /** n x sizes[L], the desired output of each input. */
+  /** n x sizes[L], the desired output y(x) of each input. */
   readonly targets: Matrix;
-  /** Optional class of each sample (length n), for accuracy; default: argmax of each target row. */
+  /** Class of each sample (length n), for accuracy; default: the argmax of each target row. */
   readonly labels?: ArrayLike<number>;
 }
 
-/** ∂C/∂w and ∂C/∂b of every layer: index l − 1 holds layer l (index 0 is the first hidden layer). */
+/** ∂C/∂w and ∂C/∂b of every layer: index l − 1 holds layer l (0 is the first hidden layer). */
 export interface Gradients {
   /** weights[l − 1] is ∂C/∂w^l, n_l x n_{l−1} like the layer's weights. */
   readonly weights: Matrix[];
@@ -31,7 +26,7 @@ export interface Gradients {
   readonly biases: Matrix[];
 }
 
-/** The per-layer "speed of learning" of the book's chapter 5. Index l − 1 is layer l; the last entry is the output layer. */
+/** Per-layer "speed of learning" (the book's chapter 5): index l − 1 is layer l (last: output). */
 export interface LearningSpeeds {
   /** ‖∂C/∂b^l‖, the book's measure. */
   readonly biases: number[];
@@ -47,31 +42,25 @@ export type Monitor =
   | 'training-cost';
 
 /**
- * network2.py's learning-rate schedule: when the monitored quantity has not
- * improved for `patience` epochs, multiply η by `factor` (halve it); after
- * `maxHalvings` such reductions, stop.
+ * network2.py's learning-rate schedule: after `patience` epochs without improvement of the
+ * monitored quantity, multiply η by `factor`; after `maxHalvings` such reductions, stop.
  */
 export interface ScheduleOptions {
   /** Epochs without improvement before η is reduced (a positive integer). */
   readonly patience: number;
   /** Reductions after which training stops (a positive integer; the book uses 7, i.e. η/128). */
   readonly maxHalvings: number;
-  /** What η is multiplied by on each reduction, in (0, 1). Default 0.5. */
+  /** What η is multiplied by on each reduction, in (0, 1). Default 0.5 (halving). */
   readonly factor?: number;
 }
 
-/** Stop when the monitored quantity has not improved for `patience` epochs (network2.py's early_stopping_n). */
+/** Stop after `patience` epochs without improvement (network2.py's early_stopping_n). */
 export interface EarlyStoppingOptions {
   /** Epochs without improvement before training stops (a positive integer). */
   readonly patience: number;
 }
 
-/**
- * Which per-epoch figures to compute (each costs a pass over its data set).
- * As network2.py's monitor flags, the training-set figures are off unless
- * asked for (or watched by the schedule or early stopping); the evaluation
- * figures are on when evaluation data is given.
- */
+/** Per-epoch figures to compute (each costs a pass over its data set), as network2.py's flags. */
 export interface MonitorOptions {
   /** Cost on the training data (default false; true when `improvement` watches it). */
   readonly trainingCost?: boolean;
@@ -99,7 +88,7 @@ export interface EpochEvent {
   readonly evaluationCost: number | null;
   /** Fraction of the evaluation data classified correctly. */
   readonly evaluationAccuracy: number | null;
-  /** Per-layer speed of learning after the epoch, on the first `learningSpeedSamples` training samples. */
+  /** Per-layer speed of learning after the epoch, on the first `learningSpeedSamples` samples. */
   readonly learningSpeeds: LearningSpeeds | null;
   /** The code that trained this epoch (see `TrainOptions.engine`). */
   readonly path: TrainPath;
@@ -115,11 +104,7 @@ export interface BatchEvent {
   readonly batches: number;
   /** Samples in this mini-batch (the last one may be smaller). */
   readonly size: number;
-  /**
-   * Mean C_x of the mini-batch before its update (without the L2 term),
-   * computed from the output activations the forward pass already has, on
-   * every path.
-   */
+  /** Mean C_x of the mini-batch before its update (without the L2 term), on every path. */
   readonly cost: number;
   /** The learning rate η used. */
   readonly eta: number;
@@ -129,10 +114,9 @@ export interface BatchEvent {
 export type StopReason = 'completed' | 'schedule' | 'early-stopping' | 'aborted';
 
 /**
- * Everything besides the network's weights that training needs to continue
- * exactly where it stopped: save it (it is plain JSON) next to the model file,
- * and pass it back as `resumeFrom`. Resuming gives bit-identical weights and
- * history to a run that was never interrupted.
+ * Everything besides the network's weights that training needs to continue exactly where it
+ * stopped: save it (plain JSON) next to the model file and pass it back as `resumeFrom`.
+ * Resuming gives bit-identical weights and history to a run that was never interrupted.
  */
 export interface TrainerState {
   readonly format: 'mlisp-trainer-state';
@@ -166,7 +150,7 @@ export interface TrainerState {
   readonly history: EpochEvent[];
 }
 
-/** Options of `trainInPlace` (and of `trainInPlaceAsync`, which adds {@link TrainAsyncOptions.threads}). */
+/** Options of `trainInPlace` (`trainInPlaceAsync` adds {@link TrainAsyncOptions.threads}). */
 export interface TrainOptions {
   /** The cost function, or its name. */
   readonly cost: Cost | CostName;
@@ -174,30 +158,27 @@ export interface TrainOptions {
   readonly eta: number;
   /** Total epochs (when resuming: the total including those already done). */
   readonly epochs: number;
-  /** Mini-batch size m ≥ 1; the last mini-batch of an epoch may be smaller and is averaged over its own size. */
+  /** Mini-batch size m ≥ 1; an epoch's last one may be smaller (averaged over its own size). */
   readonly batchSize: number;
   /** Regularisation parameter λ ≥ 0 (default 0) of `regularization`; n is the training set size. */
   readonly lambda?: number;
   /**
    * `'l2'` (default): w ← (1 − ηλ/n)·w − (η/m)·Σ∇w, cost term (λ/2n)·Σw² (network2.py);
-   * `'l1'`: w ← w − (ηλ/n)·sgn(w) − (η/m)·Σ∇w, cost term (λ/n)·Σ|w| (the book's
-   * eqs. (95)–(97), sgn(0) = 0). With momentum the same term joins the velocity:
-   * v ← μ·v − (ηλ/n)·w (or ·sgn(w)) − η·∇w.
+   * `'l1'`: w ← w − (ηλ/n)·sgn(w) − (η/m)·Σ∇w, cost term (λ/n)·Σ|w| (the book's eqs. (95)–(97),
+   * sgn(0) = 0). With momentum the term joins the velocity: v ← μ·v − (ηλ/n)·w (or ·sgn(w)) − η·∇w.
    */
   readonly regularization?: 'l2' | 'l1';
   /**
-   * Inverted dropout (default 0): while training, each hidden neuron is
-   * dropped with probability p in [0, 1) for each sample (its activation and
-   * its error become 0) and a kept one's activation is scaled by 1/(1 − p), so
-   * evaluation (which runs without dropout) needs no rescaling. The masks
-   * come from the seeded generator (a key drawn each epoch, hashed with the
-   * sample's position, the layer and the neuron): runs are reproducible, and
-   * bit-identical across thread counts and resumes.
+   * Inverted dropout (default 0): while training, each hidden neuron is dropped with probability
+   * p in [0, 1) per sample (its activation and error become 0) and a kept one's activation is
+   * scaled by 1/(1 − p), so evaluation (run without dropout) needs no rescaling. Masks hash a key
+   * drawn each epoch from the seeded generator with the sample's position, the layer and the
+   * neuron: runs are reproducible, and bit-identical across thread counts and resumes.
    */
   readonly dropout?: number;
   /** Momentum coefficient μ in [0, 1) (default 0): v ← μ·v − η·(∇w + (λ/n)·w), w ← w + v. */
   readonly momentum?: number;
-  /** Shuffle the training data each epoch (default true); when false, samples are taken in order. */
+  /** Shuffle the training data each epoch (default true); if false, samples are taken in order. */
   readonly shuffle?: boolean;
   /** Seed of the generator that draws the shuffles (default 0). Give `seed` or `rng`, not both. */
   readonly seed?: number;
@@ -207,49 +188,43 @@ export interface TrainOptions {
   readonly evaluationData?: Dataset;
   /** Which per-epoch figures to compute. */
   readonly monitor?: MonitorOptions;
-  /** What the schedule and early stopping watch. Default: evaluation accuracy with evaluation data, else training cost. */
+  /**
+   * What the schedule and early stopping watch. Default: evaluation accuracy with evaluation data,
+   * else training cost.
+   */
   readonly improvement?: Monitor;
   /** Reduce η when learning stalls, and stop after a number of reductions. */
   readonly schedule?: ScheduleOptions;
   /** Stop when learning stalls. */
   readonly earlyStopping?: EarlyStoppingOptions;
-  /** Training samples the per-epoch learning speeds use (the first ones; the book uses 1000). Default 0: not measured. */
+  /** Training samples (the first ones) learning speeds use; the book uses 1000 (default 0: off). */
   readonly learningSpeedSamples?: number;
   /**
-   * Rows per chunk when the matrix loop evaluates, and when learning speeds
-   * are measured (default 500). The WebAssembly engine evaluates in
-   * batches of 64 rows (or `batchSize` if larger).
+   * Rows per chunk when the matrix loop evaluates or measures learning speeds (default 500).
+   * The WebAssembly engine evaluates in batches of 64 rows (or `batchSize` if larger).
    */
   readonly evaluationChunk?: number;
   /** Called after each epoch, with a function that returns the trainer state at that point. */
   readonly onEpoch?: (event: EpochEvent, checkpoint: () => TrainerState) => void;
-  /**
-   * Called after each mini-batch (on the WebAssembly engine: for each
-   * mini-batch of a chunk of up to 25, once the chunk has run).
-   */
+  /** Called after each mini-batch (WebAssembly engine: each once its chunk of up to 25 has run). */
   readonly onBatch?: (event: BatchEvent) => void;
   /**
-   * Training stops after the current mini-batch once this is aborted (on the
-   * WebAssembly engine: after the current chunk of up to 25 mini-batches).
-   * `trainInPlaceAsync` lets the event loop run every 25 mini-batches, so an
-   * abort sent from a timer, an I/O callback or a message is seen there.
+   * Training stops after the current mini-batch once this is aborted (WebAssembly engine: after
+   * the current chunk of up to 25). `trainInPlaceAsync` lets the event loop run every 25
+   * mini-batches, so an abort sent from a timer, an I/O callback or a message is seen there.
    */
   readonly signal?: AbortSignal;
   /** Continue a run from a saved state (the network must hold the weights saved with it). */
   readonly resumeFrom?: TrainerState;
   /**
-   * Which code trains (default `'auto'`): the WebAssembly epoch engine
-   * (`'auto'` takes its fastest path: relaxed SIMD, then SIMD) for every
-   * network it runs — hidden layers sigmoid, tanh, relu, leaky-relu or
-   * linear; a softmax output with log-likelihood, sigmoid with cross-entropy,
-   * or any of those with the quadratic cost; L2 and momentum — and the
-   * matrix loop otherwise (custom activations, or a runtime without
-   * WebAssembly SIMD, or a browser's main thread in `trainInPlace`).
-   * `'matrix'` forces the matrix loop; an {@link EnginePath} forces that
-   * engine path (a TypeError says why when the run cannot use it). Both
-   * compute the same figures within float rounding (float64: to about
-   * 1e-12). `TrainResult.path` and each `EpochEvent.path` say which code ran;
-   * resuming is bit-identical on the same path.
+   * Which code trains: `'auto'` (default) uses the WebAssembly epoch engine's fastest path (relaxed
+   * SIMD, then SIMD) for every network it runs — hidden layers sigmoid, tanh, relu, leaky-relu or
+   * linear; a softmax output with log-likelihood, sigmoid with cross-entropy, or any of those with
+   * the quadratic cost; L2 and momentum — and the matrix loop otherwise (custom activations, no
+   * WebAssembly SIMD, or a browser's main thread in `trainInPlace`). `'matrix'` forces the matrix
+   * loop, an {@link EnginePath} that engine path (a TypeError says why if the run cannot use it).
+   * Both give the same figures within float rounding (float64: about 1e-12); `TrainResult.path` and
+   * `EpochEvent.path` say which code ran. Resuming is bit-identical on the same path.
    */
   readonly engine?: 'auto' | 'matrix' | EnginePath;
 }
@@ -257,19 +232,14 @@ export interface TrainOptions {
 /** Options of `trainInPlaceAsync`: those of `trainInPlace`, and the threads of the fast engine. */
 export interface TrainAsyncOptions extends TrainOptions {
   /**
-   * Threads that share each layer's neurons on the WebAssembly engine
-   * (`createEpochEngine`), or `'auto'` (the default): where shared
-   * WebAssembly memory and workers exist (Node; browser pages only when
-   * cross-origin isolated) and the network is big enough for two threads to
-   * gain (`autoThreads` with the training set's `inputDensity`: 200,000
-   * multiply-adds per mini-batch, counting the first layer's zero blocks out;
-   * MNIST's [784,64,10] in batches of 10 and up), a second thread starts and
-   * every 25 mini-batches run on one thread or two, whichever the engine
-   * measured faster on this machine just before; else 1. An integer
-   * from 1 to `MAX_THREADS`; more than 1 needs the engine (a TypeError says
-   * why when the run cannot have them). Threads never change the results:
-   * weights, history and states are bit-identical for every thread count, so
-   * a run may be resumed with another one.
+   * Threads sharing each layer's neurons on the WebAssembly engine (`createEpochEngine`): 1 to
+   * `MAX_THREADS` (more than 1 needs the engine; a TypeError says why when the run cannot have
+   * them), or `'auto'` (default): where shared WebAssembly memory and workers exist (Node; browser
+   * pages only when cross-origin isolated) and the network is big enough for two threads to gain
+   * (`autoThreads` with the training set's `inputDensity`: 200,000 multiply-adds per mini-batch,
+   * minus the first layer's zero blocks; MNIST's [784,64,10] in batches of 10 and up), a second
+   * thread starts and every 25 mini-batches run on one or two, whichever just measured faster; else
+   * one. Weights, history and states are bit-identical for any thread count (a resume may use any).
    */
   readonly threads?: number | 'auto';
   /** Starts the engine's worker threads (default: `defaultWorkerFactory()`). */
@@ -286,6 +256,6 @@ export interface TrainResult {
   readonly stopReason: StopReason;
   /** The code that trained: `'matrix'` or the engine path (see `TrainOptions.engine`). */
   readonly path: TrainPath;
-  /** The most threads that trained (1 unless `trainInPlaceAsync` split the engine's layers over workers; with `'auto'`, 1 or this many at a time). */
+  /** Most threads that trained at once (1 without engine workers; `'auto'`: 1 or this many). */
   readonly threads: number;
 }

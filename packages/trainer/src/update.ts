@@ -7,7 +7,7 @@ export type Velocities = { weights: FloatArray[]; biases: FloatArray[] };
 
 /** The factors of one step (one record per run, updated in place). */
 export interface Step {
-  /** Learning rate η (∇ is the mean over the mini-batch, so η·∇ is the book's (η/m)·Σ). */
+  /** Learning rate η (∇ is the mini-batch mean, so η·∇ is the book's (η/m)·Σ). */
   eta: number;
   /** ηλ/n. */
   etaLambdaOverN: number;
@@ -21,14 +21,12 @@ export interface Step {
 const sign = (w: number): number => (w > 0 ? 1 : w < 0 ? -1 : 0);
 
 /**
- * One step of gradient descent from the gradients in `ws` (already computed by
- * backprop for the mini-batch), written into the network's weights and biases:
+ * One gradient descent step from the mini-batch's gradients in `ws`, into the weights and biases:
  *
  * - without momentum, as network2.py: w ← (1 − ηλ/n)·w − η·∇w (L1: w ← w −
  *   (ηλ/n)·sgn(w) − η·∇w, the book's eq. (97)), b ← b − η·∇b;
  * - with momentum μ: v ← μ·v − (ηλ/n)·w − η·∇w (L1: (ηλ/n)·sgn(w)), w ← w + v
  *   (biases likewise, without the λ term).
- *
  * @returns false when a weight or bias became NaN or ±Infinity
  */
 export function updateMiniBatch(

@@ -11,11 +11,7 @@ import {
 } from '@mlisp/tensor';
 import { applyDropout, type DropoutMasks } from './dropout.js';
 
-/**
- * Preallocated storage for the forward and backward pass of a batch of `rows`
- * samples, with the gemm option objects built once, so a pass allocates
- * nothing. Index l − 1 of each array belongs to layer l.
- */
+/** Preallocated buffers and gemm options for passes over `rows` samples; index l − 1 is layer l. */
 export interface Workspace {
   /** Samples per batch. */
   readonly rows: number;
@@ -39,7 +35,7 @@ export interface Workspace {
   readonly forwardOptions: GemmOptions[];
   /** gemm options of ∂C/∂w^l = (1/rows)·δ^lᵀ·a^{l−1}. */
   readonly weightGradientOptions: GemmOptions[];
-  /** gemm options of δ^l = δ^{l+1}·W^{l+1} (before ⊙ σ'(z^l)); unused for the output layer. */
+  /** gemm options of δ^l = δ^{l+1}·W^{l+1} (before ⊙ σ'(z^l)); unused for layer L. */
   readonly backwardOptions: GemmOptions[];
   /** Views with fewer rows, made on first use and kept (see {@link viewRows}). */
   readonly views: Map<number, Workspace>;
@@ -79,7 +75,6 @@ function assemble(
 
 /**
  * A workspace for batches of up to `rows` samples through `network`.
- *
  * @param network - the network (fixes the layer sizes)
  * @param rows - samples per batch (≥ 1)
  * @param dtype - element type; default: the network's
@@ -103,10 +98,8 @@ export function createWorkspace(network: Network, rows: number, dtype?: DType): 
 }
 
 /**
- * The first `rows` rows of `ws` as a workspace of its own (sharing storage and
- * gradients), for the last, smaller mini-batch or chunk. Made once per size and
- * cached in `ws.views`, so repeated calls allocate nothing.
- *
+ * The first `rows` rows of `ws` as a workspace sharing its storage and gradients, for the last,
+ * smaller mini-batch or chunk; cached per size in `ws.views`, so repeats allocate nothing.
  * @param ws - a workspace from {@link createWorkspace}
  * @param rows - 1 ≤ rows ≤ ws.rows
  */
@@ -134,9 +127,7 @@ export function viewRows(ws: Workspace, rows: number): Workspace {
 }
 
 /**
- * Copies rows of `src` into the first `count` rows of `out`: row i of out is
- * row order[start + i] of src (or row start + i when `order` is null).
- *
+ * Copies row order[start + i] of `src` (start + i if `order` is null) to row i of `out`, i < count.
  * @param src - the data set matrix
  * @param order - sample order (a permutation of row indices), or null for in-order
  * @param start - position in the order of the first row to copy
@@ -162,11 +153,8 @@ export function gatherRows(
 }
 
 /**
- * The forward pass of the batch in `ws.x`: z^l = a^{l−1}·W^lᵀ + b^l and
- * a^l = σ(z^l) for every layer, written into `ws.zs` and `ws.as`. With
- * `dropout` (training), the hidden layers' activations and σ'(z) (into
- * `ws.derivs`) are masked and scaled (inverted dropout).
- *
+ * The forward pass of the batch in `ws.x`: z^l = a^{l−1}·W^lᵀ + b^l and a^l = σ(z^l). With
+ * `dropout` (training), hidden activations and σ'(z) (into `ws.derivs`) get inverted dropout.
  * @param network - the network
  * @param ws - the workspace (its x is read, zs and as are written)
  * @param dropout - the batch's dropout masks, or null

@@ -8,9 +8,8 @@ import type { EpochEngineOptions, FastCostName } from './types.js';
 export interface EngineConfig {
   /** Neurons per layer, inputs first. */
   readonly sizes: readonly number[];
-  /** The cost's name. */
   readonly cost: FastCostName;
-  /** The activation code (LAYOUT.ACT_*) of each layer (index l − 1 is layer l; the output's is unused with softmax). */
+  /** LAYOUT.ACT_* code of each layer (index l − 1 is layer l; unused for a softmax output). */
   readonly activations: readonly number[];
   readonly eta: number;
   readonly lambda: number;
@@ -27,7 +26,6 @@ export interface EngineConfig {
 }
 
 const COSTS: readonly FastCostName[] = ['quadratic', 'cross-entropy', 'log-likelihood'];
-
 /** The kernels' code of each element-wise activation they run. */
 const ACTIVATION_CODES: Readonly<Record<string, number>> = {
   sigmoid: LAYOUT.ACT_SIGMOID,
@@ -38,10 +36,9 @@ const ACTIVATION_CODES: Readonly<Record<string, number>> = {
 };
 
 /**
- * The activation codes of `network`'s layers for `cost`, or why the engine
- * cannot train it: hidden layers must be sigmoid, tanh, relu, leaky-relu or
- * linear; the output layer softmax with log-likelihood, sigmoid with
- * cross-entropy, or any of those five with the quadratic cost.
+ * The activation codes of `network`'s layers for `cost`, or why the engine cannot train it:
+ * hidden layers must be sigmoid, tanh, relu, leaky-relu or linear; the output layer softmax with
+ * log-likelihood, sigmoid with cross-entropy, or any of those five with the quadratic cost.
  */
 export function activationCodes(network: Network, cost: string): number[] | string {
   const last = network.layers.length - 1;
@@ -125,7 +122,6 @@ export function resolveConfig(network: Network, options: EpochEngineOptions): En
 function dtypeOfData(m: Matrix | undefined): DType {
   return m !== undefined && m.data instanceof Float32Array ? 'float32' : 'float64';
 }
-
 function checkSet(sizes: readonly number[], inputs: Matrix, targets: Matrix): void {
   const nIn = sizes[0] as number;
   const nOut = sizes[sizes.length - 1] as number;
@@ -150,9 +146,8 @@ function checkSet(sizes: readonly number[], inputs: Matrix, targets: Matrix): vo
 }
 
 /**
- * Throws unless inputs, targets, order and costs fit the network and each
- * other: every value that becomes an address in wasm memory is checked.
- * Returns the number of samples used.
+ * Throws unless inputs, targets, order and costs fit the network and each other: every value that
+ * becomes an address in wasm memory is checked. Returns the number of samples used.
  */
 export function checkEpochArguments(
   config: EngineConfig,
@@ -214,7 +209,6 @@ export function checkEvaluationArguments(
 
 /**
  * `config` with another learning rate (for {@link EpochEngine.setEta}).
- *
  * @throws TypeError unless `eta` is a positive finite number
  */
 export function withEta(config: EngineConfig, eta: number): EngineConfig {

@@ -28,7 +28,6 @@ export function availablePaths(): EnginePath[] {
 
 /**
  * The path `option` asks for, checked against what the runtime can run.
- *
  * @throws TypeError for an unknown value, or a path this runtime cannot run
  */
 export function choosePath(option: EpochEngineOptions['engine']): EnginePath {
@@ -47,14 +46,12 @@ export function choosePath(option: EpochEngineOptions['engine']): EnginePath {
   }
   return engine as EnginePath;
 }
-
 function levelOf(path: EnginePath): WasmLevel {
   return path === 'wasm-relaxed' ? 'relaxed' : 'simd';
 }
 
 /**
  * Checks a `threads` option: `'auto'`, undefined, or an integer from 1 to MAX_THREADS.
- *
  * @throws TypeError naming the value and what is allowed
  */
 export function checkThreads(threads: unknown): void {
@@ -72,22 +69,18 @@ export function checkThreads(threads: unknown): void {
 }
 
 /**
- * Multiply-adds per mini-batch (those the zero-skipping kernels run, see
- * {@link autoThreads}) from which `threads: 'auto'` starts a second thread,
- * then measures who runs each call fastest (`FastestThreads` in
- * thread-choice.ts) and splits the layers by the threads' speeds
- * (`WorkShares`). Below this the barriers and the probes of the slower crews
- * cost more than they find: the figures are in the performance guide.
+ * Multiply-adds per mini-batch (those the zero-skipping kernels run: {@link autoThreads}) from
+ * which `threads: 'auto'` starts a second thread, then measures who runs each call fastest
+ * (`FastestThreads`, thread-choice.ts) and splits layers by the threads' speeds (`WorkShares`).
+ * Below this, barriers and the slower crews' probes cost more than they find (performance guide).
  */
 export const TWO_THREAD_MIN_WORK = 200_000;
-
 /**
- * The most threads `'auto'` gives a network trained in mini-batches of
- * `batchSize`: 2 when a batch's multiply-adds, batchSize · (density · n_0·n_1
- * + Σ_{l≥2} n_{l−1}·n_l), reach {@link TWO_THREAD_MIN_WORK}, else 1. With
- * 2, each call runs on both threads or on one of them alone, whichever
- * measured faster (never slower than one thread for long). `inputDensity` (default 1) is the share
- * of the first layer's work the kernels run: see {@link inputDensity}.
+ * The most threads `'auto'` gives a network trained in mini-batches of `batchSize`: 2 when a
+ * batch's multiply-adds, batchSize · (density · n_0·n_1 + Σ_{l≥2} n_{l−1}·n_l), reach
+ * {@link TWO_THREAD_MIN_WORK}, else 1. With 2, each call runs on both threads or one alone,
+ * whichever measured faster (never slower than one thread for long). `inputDensity` (default 1)
+ * is the share of the first layer's work the kernels run: see {@link inputDensity}.
  */
 export function autoThreads(sizes: readonly number[], batchSize: number, inputDensity = 1): number {
   let work = 0;
@@ -98,11 +91,10 @@ export function autoThreads(sizes: readonly number[], batchSize: number, inputDe
 }
 
 /**
- * The share of the first layer's forward steps the zero-skipping kernels run
- * on these inputs: the fraction of vectors (4 values in float32, 2 in float64)
- * where a pair of rows has a value other than 0, over pairs of the first
- * 4,096 rows, the columns in the order the engine stores them (see
- * inputOrder). MNIST's digits: 0.365 in float32; Fashion-MNIST's: 0.75.
+ * The share of the first layer's forward steps the zero-skipping kernels run on these inputs: the
+ * fraction of vectors (4 values in float32, 2 in float64) where a pair of rows has a nonzero value,
+ * over pairs of the first 4,096 rows, columns in the engine's order (inputOrder). MNIST's digits:
+ * 0.365 in float32; Fashion-MNIST's: 0.75.
  */
 export function inputDensity(inputs: Matrix, dtype: DType): number {
   const lanes = dtype === 'float32' ? 4 : 2;
@@ -132,25 +124,23 @@ export function inputDensity(inputs: Matrix, dtype: DType): number {
 
 /**
  * Compiles (and caches) the kernels `engine` resolves to, synchronously.
- *
- * @throws what the runtime throws where it cannot compile WebAssembly synchronously (a browser's main thread)
+ * @throws what the runtime throws where it cannot compile synchronously (a browser's main thread)
  */
 export function compileKernelsSync(engine: EpochEngineOptions['engine']): void {
   kernelModuleSync(levelOf(choosePath(engine)), false);
 }
 
 /**
- * An epoch engine made synchronously, on one thread: the fastest path the
- * runtime has (relaxed SIMD, then SIMD) unless `options.engine` forces one.
- * Compiling WebAssembly synchronously is allowed in Node and in workers;
- * where it is not (a browser's main thread) this throws: use
- * {@link createEpochEngine} there.
- *
- * @param network - a dense network of @mlisp/neurons (see {@link EpochEngineOptions.cost} for the layers it takes); not modified until {@link EpochEngine.syncToNetwork}
- * @param options - cost, η, λ, momentum, batch size, dtype, engine (see {@link EpochEngineOptions}); `threads` must be 1 or `'auto'` here
+ * An epoch engine made synchronously, on one thread: the fastest path the runtime has (relaxed
+ * SIMD, then SIMD) unless `options.engine` forces one. Throws where WebAssembly cannot compile
+ * synchronously (a browser's main thread; Node and workers can): use {@link createEpochEngine}.
+ * @param network - a dense network of @mlisp/neurons ({@link EpochEngineOptions.cost} lists the
+ *   layers it takes); not modified until {@link EpochEngine.syncToNetwork}
+ * @param options - see {@link EpochEngineOptions}; `threads` must be 1 or `'auto'` here
  * @returns the engine; its `path` says which kernels run
  * @example
- * const engine = createEpochEngineSync(net, { cost: 'cross-entropy', eta: 0.5, lambda: 5, batchSize: 10 });
+ * const engine = createEpochEngineSync(net,
+ *   { cost: 'cross-entropy', eta: 0.5, lambda: 5, batchSize: 10 });
  * for (let e = 0; e < 30; e++) engine.runEpoch(inputs, targets, rng.permutation(inputs.rows));
  * engine.syncToNetwork();
  */
@@ -166,16 +156,13 @@ export function createEpochEngineSync(network: Network, options: EpochEngineOpti
 }
 
 /**
- * An epoch engine: the fastest path the runtime has unless `options.engine`
- * forces one, and with `threads` (default `'auto'`: see {@link autoThreads};
- * 1 without shared memory or workers) each layer's neurons split over worker
- * threads sharing the WebAssembly memory, in shares that follow the threads'
- * measured speeds. With `'auto'` each call runs on all threads, on this
- * thread alone or on worker 1 alone, whichever its recent calls timed
- * fastest. Results are bit-identical to one thread whatever the crew and split. Workers are unref'd in Node, so they never keep a process alive;
- * {@link EpochEngine.close} stops them early, and an engine
- * garbage-collected without close() has them stopped.
- *
+ * An epoch engine: the fastest path the runtime has unless `options.engine` forces one, and with
+ * `threads` (default `'auto'`: see {@link autoThreads}; 1 without shared memory or workers) each
+ * layer's neurons split over worker threads sharing the WebAssembly memory, in shares following
+ * the threads' measured speeds. With `'auto'` each call runs on all threads, on this thread alone
+ * or on worker 1 alone, whichever its recent calls timed fastest. Results are bit-identical to one
+ * thread whatever the crew and split. Workers are unref'd in Node, never keeping a process alive;
+ * {@link EpochEngine.close} stops them early, and a finalizer if the engine is garbage-collected.
  * @param network - a dense network of @mlisp/neurons (see {@link EpochEngineOptions.cost})
  * @param options - see {@link EpochEngineOptions}
  * @returns the engine; `path` and `threads` say what runs

@@ -3,9 +3,8 @@ import { dropThreshold } from '../dropout.js';
 import type { EngineConfig } from './config.js';
 import { LAYOUT } from './generated/wasm-kernels.js';
 
-// Where everything lives in the kernels' linear memory. The plan's words,
-// flags and activation codes are the constants assembly/index.ts exports
-// (LAYOUT, generated from the built module): this file keeps no copy.
+// Where everything lives in the kernels' linear memory. The plan's words, flags and activation
+// codes are assembly/index.ts's exports (LAYOUT, generated from the built module), not copies.
 
 /** Most threads a plan has room for (2 words per thread per layer). */
 export const MAX_THREADS: number = LAYOUT.MAX_THREADS;
@@ -25,20 +24,20 @@ export interface LayerAddresses {
   readonly A: number;
   readonly D: number;
   readonly rows: number;
-  /** First layer only, when its inputs are stored in tiles: entry p is the input column stored at p (see inputOrder). */
+  /** Layer 1 only, with tiled inputs: entry p is the input column stored at p (see inputOrder). */
   readonly columns?: Int32Array;
 }
 
 /** The fixed part of the memory (everything but the training set). */
 export interface MemoryLayout {
   readonly plan: number;
-  /** 64 bytes for the barrier, then 64 bytes of worker control (see threads.ts). */
+  /** 64 bytes for the barrier; `control`: 128 bytes of worker control (see threads.ts). */
   readonly barrier: number;
   readonly control: number;
-  /** Per thread, 64 bytes apart: an f64, the milliseconds it waited at barriers in the last call. */
+  /** Per thread, 64 bytes apart: f64 milliseconds it waited at barriers in the last call. */
   readonly waits: number;
   readonly rows: number;
-  /** Per thread: the scratch rows that 8-bit pixel inputs are expanded into, `scratchBytes` apart. */
+  /** Per thread, `scratchBytes` apart: scratch rows that 8-bit pixel inputs are expanded into. */
   readonly scratch: number;
   readonly scratchBytes: number;
   /** Row stride (values) of the scratch rows: sizes[0] rounded up to whole cache lines. */
@@ -51,12 +50,10 @@ export interface MemoryLayout {
 const align = (x: number, to = 64): number => Math.ceil(x / to) * to;
 
 /**
- * The order the engine stores input rows (and the first layer's columns) in:
- * an s x s image (s a multiple of 4, as MNIST's 28 x 28) goes in tiles of 4
- * rows by 2 columns, so the vectors of 4 and 8 values that the kernels skip
- * when all 0 are compact patches (MNIST: 31% of 8-value strips live instead
- * of 39% along rows); adjacent columns stay in pairs. Other sizes keep
- * their order (undefined).
+ * The order the engine stores input rows (and layer 1's columns) in: an s x s image (s a multiple
+ * of 4, as MNIST's 28 x 28) goes in tiles of 4 rows by 2 columns, so the 4- and 8-value vectors
+ * the kernels skip when all 0 are compact patches (MNIST: 31% of 8-value strips live, against 39%
+ * along rows); adjacent columns stay in pairs. Other sizes keep their order (undefined).
  */
 export function inputOrder(n: number): Int32Array | undefined {
   const s = Math.round(Math.sqrt(n));
@@ -72,34 +69,26 @@ export function inputOrder(n: number): Int32Array | undefined {
 }
 
 /**
- * Row length rounded up to 16 values (64 bytes in float32, 128 in float64):
- * rows start on cache lines, so threads that own different 16-value column
- * blocks never write the same line.
+ * Row length rounded up to 16 values (64 bytes in float32, 128 in float64): rows start on cache
+ * lines, so threads owning different 16-value column blocks never write the same line.
  */
 const padded = (n: number): number => Math.ceil(n / 16) * 16;
 
 /**
- * Bytes left free between `base` and the plan: one page and five cache lines.
- * V8 often places a WebAssembly memory at an address aligned to 64 MiB (in a
- * worker thread: just below its malloc arena), and the sample-row tables, read
- * for every pair of rows in every layer, then sat a few hundred bytes past that
- * boundary, where something else the thread uses all the time evidently sits
- * too (measured on an AMD EPYC VM; the other party was not identified): an
- * epoch of `mlisp train` in its worker took 0.20 s instead of 0.17 s (workload
- * B, dense kernels; 0.13 s instead of 0.10 s on two threads), and with the
- * zero-skipping kernels 4–8% (one thread) and up to 16% (two) longer. Moving
- * the tables alone by a page or a few lines, or the memory off the boundary,
- * restores the speed (moving the layers or the training set does not); the
- * skew moves everything, so no layout starts right at the boundary.
+ * Bytes left free between `base` and the plan: one page and five cache lines. V8 often places a
+ * WebAssembly memory at a 64 MiB-aligned address (in a worker: just below its malloc arena); the
+ * sample-row tables, read for every pair of rows in every layer, then sat a few hundred bytes past
+ * it, where something else the thread uses constantly evidently sits too (measured on an AMD EPYC
+ * VM; the other party was not identified). An epoch of `mlisp train` in its worker took 0.20 s, not
+ * 0.17 s (workload B, dense kernels; 0.13 s, not 0.10 s, on two threads); with the zero-skipping
+ * kernels 4–8% (one thread) and up to 16% (two) longer. Moving the tables alone by a page or a few
+ * lines, or the memory off the boundary, restores the speed (moving the layers or training set does
+ * not); the skew moves everything, so no layout starts right at the boundary.
  */
 export const LAYOUT_SKEW = 4096 + 5 * 64;
 
-/**
- * Rows per batch of a forward-only evaluation, at least: larger than a
- * training mini-batch so that threads meet at fewer barriers.
- */
+/** Least rows of a forward-only evaluation batch: more than a mini-batch, so fewer barriers. */
 export const EVALUATION_ROWS = 64;
-
 /** Rows the batch buffers hold: a training mini-batch or an evaluation batch. */
 export function bufferRows(config: EngineConfig): number {
   return Math.max(config.batchSize, EVALUATION_ROWS);
@@ -121,7 +110,7 @@ export function layoutMemory(config: EngineConfig, base: number, threads: number
   const barrier = take(64);
   const control = take(128);
   const waits = take(threads * 64);
-  // Per thread: batchSize input-row and batchSize target-row pointers, each table on its own cache lines.
+  // Per thread: batchSize input-row and target-row pointers, each table on its own cache lines.
   const rows = take(threads * align(2 * batchSize * 4));
   const ldx = padded(sizes[0] as number);
   const scratchBytes = align(batchSize * ldx * size);
@@ -162,11 +151,9 @@ export function layoutMemory(config: EngineConfig, base: number, threads: number
 }
 
 /**
- * Thread t's neurons [start, end) of a layer of n when thread u is to have
- * about shares[u] of every layer: contiguous ranges that start at multiples
- * of 8, so a vector (or pair of vectors) never straddles
- * two threads and every value is computed by the same instructions as on one
- * thread.
+ * Thread t's neurons [start, end) of a layer of n when thread u is to have about shares[u] of
+ * every layer: contiguous ranges starting at multiples of 8, so no vector (or pair of vectors)
+ * straddles two threads and every value is computed by the same instructions as on one thread.
  */
 export function ownRange(n: number, shares: readonly number[], t: number): [number, number] {
   let before = 0;
@@ -178,10 +165,9 @@ export function ownRange(n: number, shares: readonly number[], t: number): [numb
 }
 
 /**
- * Writes the plan's words (not the training-set addresses; see
- * {@link writeDataAddresses}) for `shares.length` threads, thread t owning
- * about shares[t] of each layer's neurons (see {@link ownRange}). Bit t of
- * `canWait` lets thread t sleep at a barrier instead of spinning.
+ * Writes the plan's words (not the training-set addresses, which the engine writes) for
+ * `shares.length` threads, thread t owning about shares[t] of each layer's neurons
+ * ({@link ownRange}). Bit t of `canWait` lets thread t sleep at a barrier instead of spinning.
  */
 export function writePlan(
   words: Int32Array,
@@ -244,11 +230,7 @@ export interface DataAddresses {
   readonly targets: number;
   readonly end: number;
 }
-
-/**
- * Training-set region of `rows` samples: the order, the per-batch costs, then
- * inputs (8-bit pixels when `pixels`, see assembly/pixels.ts) and targets.
- */
+/** Training-set region of `rows` samples; inputs 8-bit pixels if `pixels` (assembly/pixels.ts). */
 export function dataAddresses(
   layout: MemoryLayout,
   config: EngineConfig,
@@ -274,13 +256,11 @@ type CallWord =
   | 'P_BYTES'
   | 'P_DROP_KEY'
   | 'P_POSITION';
-
 /**
- * Sets header words of the plan: the training set's addresses (P_INPUTS,
- * P_TARGETS, P_ORDER; see {@link dataAddresses}) and, for the next call,
- * P_COSTS (where the per-batch costs go, 0: none), P_BYTES (1 when the inputs
- * are 8-bit pixels, see assembly/pixels.ts), P_DROP_KEY and P_POSITION (the
- * dropout key, and the call's first sample's position in the epoch).
+ * Sets plan header words: the training set's addresses (P_INPUTS, P_TARGETS, P_ORDER; see
+ * {@link dataAddresses}) and, for the next call, P_COSTS (where per-batch costs go, 0: none),
+ * P_BYTES (1 for 8-bit pixel inputs, see assembly/pixels.ts), P_DROP_KEY (the dropout key) and
+ * P_POSITION (the call's first sample's position in the epoch).
  */
 export function writeWords(
   words: Int32Array,
@@ -292,10 +272,8 @@ export function writeWords(
 }
 
 /**
- * Copies a layer's weights between its rows in linear memory (`rows`: nOut
- * rows ldw values apart, columns in the order `a.columns`) and a dense
- * nOut x nIn array, converting between float64 and float32 as an element
- * assignment does.
+ * Copies a layer's weights between linear memory (`rows`: nOut rows ldw values apart, columns in
+ * order `a.columns`) and a dense nOut x nIn array, converting float64/float32 as assignment does.
  */
 export function copyWeightRows(
   rows: FloatArray,
@@ -316,7 +294,7 @@ export function copyWeightRows(
   }
 }
 
-/** Copies every layer's W and b from `from`'s addresses to `to`'s (of one config: the same strides). */
+/** Copies every layer's W and b from `from`'s addresses to `to`'s (one config: same strides). */
 export function copyParameters(
   memory: WebAssembly.Memory,
   from: MemoryLayout,

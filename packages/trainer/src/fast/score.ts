@@ -1,9 +1,8 @@
 import type { Cost } from '@mlisp/costs';
 import type { FloatArray, Matrix } from '@mlisp/tensor';
 
-// Scoring of output activations, shared by every engine path: the cost is
-// the @mlisp/costs one (so 0·ln 0 and ln 0 are treated as everywhere else),
-// and a sample counts as correct as in the trainer's evaluate().
+// Scoring of output activations, shared by every engine path: the cost is the @mlisp/costs one
+// (so 0·ln 0 and ln 0 are treated as everywhere else); 'correct' as in the trainer's evaluate().
 
 /** Running sums of an evaluation. */
 export interface EvaluationTotals {
@@ -13,7 +12,7 @@ export interface EvaluationTotals {
   correct: number;
 }
 
-/** The class of a row of n values at `at`: the index of the largest (the first of equals), or for n = 1, 1 when the value is > 0.5. */
+/** Class of n values at `at`: the index of the largest (first of equals); for n = 1, 1 if > 0.5. */
 function classOf(values: FloatArray, at: number, n: number): number {
   if (n === 1) return (values[at] as number) > 0.5 ? 1 : 0;
   let best = 0;
@@ -29,9 +28,7 @@ function classOf(values: FloatArray, at: number, n: number): number {
 }
 
 /**
- * Adds the cost and the correct classifications of samples
- * `start..start+rows` to `totals`.
- *
+ * Adds the cost and the correct classifications of samples `start..start+rows` to `totals`.
  * @param cost - the cost
  * @param outputs - the samples' output activations, rows x targets.cols from index 0
  * @param targets - the whole set's targets

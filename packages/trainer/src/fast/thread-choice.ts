@@ -1,11 +1,9 @@
 import { ownRange } from './layout.js';
 
-// Who runs each engine call. The kernels give the same bits on any count of
-// threads, and whichever thread runs as thread 0, so this can change between
-// calls (chunks of mini-batches) without changing the training: `threads:
-// 'auto'` measures what is fastest on this machine now, since that depends on
-// what else its cores are doing (on a VM, one vCPU can be 1.5x slower than the
-// other for minutes at a time).
+// Who runs each engine call. The kernels give the same bits on any count of threads and with any
+// thread as thread 0, so this can change between calls (chunks of mini-batches) without changing
+// the training: `threads: 'auto'` measures what is fastest now, as that depends on what else the
+// cores are doing (on a VM, one vCPU can be 1.5x slower than the other for minutes at a time).
 
 /** Who runs a call: `threads` threads, or one worker alone while the caller waits. */
 export interface Crew {
@@ -40,35 +38,31 @@ export function fixedCrew(crew: Crew): ThreadChoice {
 }
 
 /**
- * Rounds at the start in which every crew runs one call in turn, before the
- * first choice: the last {@link WINDOW} count (the first calls run while the
- * runtime is still optimising the kernels, up to 3x slower).
+ * Opening rounds of one call per crew in turn, before the first choice; the last {@link WINDOW}
+ * count (the first calls run while the runtime still optimises the kernels, up to 3x slower).
  */
 const STARTING_ROUNDS = 5;
 /** Calls between probes of another crew, at first. */
 const FIRST_PROBE_GAP = 16;
 /** The longest gap between probes of a crew, reached by doubling while its probes keep losing. */
 const LAST_PROBE_GAP = 256;
-/** A probe this much slower than the favoured crew: the next probe of that crew waits 4x as long (else 2x). */
+/** A probe this much slower than the favoured crew: that crew's probe gap grows 4x (else 2x). */
 const FAR_BEHIND = 1.5;
-/** Recent timings kept per crew; their median is the crew's speed (one preempted call does not move it). */
+/** Recent timings kept per crew; their median, the crew's speed, ignores one preempted call. */
 const WINDOW = 3;
 /** The favoured crew's median this much above what it was when chosen: probe the others now. */
 const SLOWDOWN = 1.4;
 
 /**
- * Whichever of `crews` the recent calls measured fastest. The first
- * {@link STARTING_ROUNDS} rounds give every crew a call in turn; after that
- * the fastest runs, and every so often a probe runs two calls by another
- * crew: the first wakes its threads and moves the weights into their caches,
- * the second is timed. A probe that beats the median of the favoured crew's
- * last {@link WINDOW} calls switches to it. After a choice every other crew
- * is probed {@link FIRST_PROBE_GAP} calls later; each crew's gap then
- * doubles while its probes lose (4x when it was {@link FAR_BEHIND}), up to
- * {@link LAST_PROBE_GAP}. When the favoured crew gets {@link SLOWDOWN} times
- * slower than it was when chosen (its core got busy), every other crew is
- * probed at once. A machine whose cores get busy (or free) is followed
- * within a few calls.
+ * Whichever of `crews` the recent calls measured fastest. The first {@link STARTING_ROUNDS}
+ * rounds give every crew a call in turn; then the fastest runs, and every so often a probe runs
+ * two calls by another crew: the first wakes its threads and moves the weights into their caches,
+ * the second is timed. A probe beating the median of the favoured crew's last {@link WINDOW}
+ * calls switches to it. After a choice every other crew is probed {@link FIRST_PROBE_GAP} calls
+ * later; each crew's gap then doubles while its probes lose (4x when {@link FAR_BEHIND}), up to
+ * {@link LAST_PROBE_GAP}. When the favoured crew gets {@link SLOWDOWN} times slower than when
+ * chosen (its core got busy), every other crew is probed at once. So a machine whose cores get
+ * busy (or free) is followed within a few calls.
  */
 export class FastestThreads implements ThreadChoice {
   private readonly times: number[][];
@@ -179,14 +173,12 @@ export class FastestThreads implements ThreadChoice {
 
 /** Weight of the newest call when the shares move (the rest stays with the old shares). */
 const SHARE_STEP = 0.5;
-
 /**
- * How much of each layer every thread of a call takes, moved toward the
- * threads that waited at the barriers: cores can run at different speeds (a
- * laptop's performance and efficiency cores, a VM whose other vCPU shares
- * its core), and one split wastes the faster one's time at every barrier.
- * After each call, thread t's speed is its share over the time it did not
- * wait; the new shares are proportional to the speeds, averaged with the old.
+ * How much of each layer every thread of a call takes, moved toward the threads that waited at
+ * the barriers: cores can run at different speeds (a laptop's performance and efficiency cores, a
+ * VM whose other vCPU shares its core), and one split wastes the faster one's time at every
+ * barrier. After each call, thread t's speed is its share over the time it did not wait; the new
+ * shares are proportional to the speeds, averaged with the old.
  */
 export class WorkShares {
   private current: number[];
@@ -201,10 +193,9 @@ export class WorkShares {
   }
 
   /**
-   * The call took `milliseconds`, thread t waiting `waits[t]` of them at
-   * barriers; each did its range of a layer of `neurons` (the shares rounded
-   * to blocks of 8, see ownRange; default: exactly its share). A thread
-   * whose share rounded to no neurons counts its share, so it wins work back.
+   * The call took `milliseconds`, thread t waiting `waits[t]` of them at barriers; each did its
+   * range of a layer of `neurons` (shares rounded to blocks of 8, see ownRange; default: exactly
+   * its share). A thread whose share rounded to no neurons counts its share, so it wins work back.
    */
   record(milliseconds: number, waits: ArrayLike<number>, neurons?: number): void {
     const shares = this.current;

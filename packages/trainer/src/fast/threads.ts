@@ -3,19 +3,15 @@ import type { ThreadChoice } from './thread-choice.js';
 import type { FastWorker, WorkerFactory } from './types.js';
 import type { WasmEpochEngine } from './wasm-engine.js';
 
-// Worker threads for the wasm paths. Each worker instantiates the same kernel
-// module on the engine's shared memory and then waits on a control word; for
-// every epoch the main thread bumps the word, and all threads run the epoch
-// together, meeting at the kernels' barriers. Nothing is sent per epoch but a
-// notify, so a worker costs microseconds per epoch.
+// Worker threads for the wasm paths. Each worker instantiates the kernel module on the engine's
+// shared memory and waits on a control word. Per epoch the main thread only bumps the word and
+// notifies (microseconds per worker); all threads run the epoch, meeting at the kernels' barriers.
 //
-// Control block (Int32 words at layout.control): 0 generation, 1 command
-// (1 epoch, 2 stop, 3 forward pass of a set), 2 sample count, 3 batch size,
-// 4 element bits (32 or 64), 5 the set's inputs and 6 its outputs (forward),
-// 7 the worker that runs the call alone as thread 0 (0: all threads run it),
-// 8 + t ready flag of thread t; float64 at byte 64: eta, decay, wd, mu; word
-// 24: the generation the lone worker finished; 25 the plan of a forward pass
-// (0: the engine's own).
+// Control block (Int32 words at layout.control): 0 generation, 1 command (1 epoch, 2 stop,
+// 3 forward pass of a set), 2 sample count, 3 batch size, 4 element bits (32 or 64), 5 the set's
+// inputs and 6 its outputs (forward), 7 the worker that runs the call alone as thread 0 (0: all
+// threads run it), 8 + t ready flag of thread t; float64 at byte 64: eta, decay, wd, mu; word 24:
+// the generation the lone worker finished; 25 the plan of a forward pass (0: the engine's own).
 
 const C_GENERATION = 0;
 const C_COMMAND = 1;
@@ -32,13 +28,9 @@ const COMMAND_EPOCH = 1;
 const COMMAND_STOP = 2;
 const COMMAND_FORWARD = 3;
 
-/**
- * The worker's script: plain JavaScript that runs as a node worker
- * (`eval: true`) or as a Web Worker.
- */
+/** The worker's script: plain JavaScript run as a node worker (`eval: true`) or a Web Worker. */
 export const WORKER_SOURCE = `'use strict';
-// Node: worker_threads through process.getBuiltinModule, which works whether
-// the script is evaluated as CommonJS or (node --input-type=module) as a module.
+// Node: process.getBuiltinModule works whether this runs as CommonJS or (--input-type=module) ESM.
 const isNode = typeof process === 'object' && typeof process.getBuiltinModule === 'function';
 const port = isNode ? process.getBuiltinModule('node:worker_threads').parentPort : self;
 const listen = (handler) => isNode ? port.on('message', handler) : (self.onmessage = (e) => handler(e.data));
@@ -95,15 +87,13 @@ function isNode(): boolean {
   const p = (globalThis as { process?: { versions?: { node?: string } } }).process;
   return typeof p?.versions?.node === 'string';
 }
-
 interface NodeWorker {
   postMessage(message: unknown): void;
   on(event: 'message' | 'error', handler: (value: unknown) => void): void;
   unref(): void;
   terminate(): Promise<number>;
 }
-
-/** A node worker_threads Worker as a {@link FastWorker}; once started it never keeps the process alive. */
+/** A node Worker as a {@link FastWorker}; once started it never keeps the process alive. */
 export function fromNodeWorker(worker: NodeWorker): FastWorker {
   return {
     postMessage: (message) => worker.postMessage(message),
@@ -121,10 +111,9 @@ export function fromNodeWorker(worker: NodeWorker): FastWorker {
 }
 
 /**
- * The worker factory of this runtime: node worker threads in Node, Web
- * Workers from a Blob URL where the page is cross-origin isolated, else
- * undefined. `node:worker_threads` is imported dynamically, so the package's
- * main entry never loads a `node:` module in a browser.
+ * This runtime's worker factory: node worker threads in Node, Web Workers from a Blob URL where
+ * the page is cross-origin isolated, else undefined. `node:worker_threads` is imported
+ * dynamically, so the package's main entry never loads a `node:` module in a browser.
  */
 export async function defaultWorkerFactory(): Promise<WorkerFactory | undefined> {
   if (isNode()) {
@@ -150,12 +139,9 @@ export async function defaultWorkerFactory(): Promise<WorkerFactory | undefined>
   };
 }
 
-/** Worker threads taking part in the epochs (see threads.ts). */
+/** Worker threads taking part in the epochs. */
 export interface WorkerTeam {
-  /**
-   * Wakes the workers for one epoch; they meet the caller at the kernels'
-   * barriers, or with `solo` worker 1 runs it alone as thread 0 (see awaitSolo).
-   */
+  /** Wakes the workers for an epoch with the caller, or (`solo`) worker 1 alone as thread 0. */
   startEpoch(
     dtype32: boolean,
     count: number,
@@ -163,11 +149,7 @@ export interface WorkerTeam {
     args: readonly number[],
     solo?: boolean,
   ): void;
-  /**
-   * Wakes the workers (or with `solo` worker 1 alone) for a forward pass of
-   * the `count` rows at `inputs` (outputs to `out`), by the engine's plan or
-   * by the one at `plan`.
-   */
+  /** As startEpoch, for a forward pass of `count` rows at `inputs` into `out`, by `plan` if set. */
   startForward(
     dtype32: boolean,
     inputs: number,
@@ -191,16 +173,15 @@ const finalizer =
     : undefined;
 
 /**
- * The team of started workers, talking through the control block. Made
- * outside {@link attachWorkers} so that none of its closures (held by the
- * finalizer) can reach the engine: an engine dropped without close() is then
- * really collected, and its workers stopped.
+ * The started workers' team, talking through the control block. Made outside {@link attachWorkers}
+ * so that none of its closures (held by the finalizer) can reach the engine: an engine dropped
+ * without close() is then really collected, and its workers stopped.
  */
 function teamOf(memory: WebAssembly.Memory, control: number, workers: FastWorker[]): WorkerTeam {
   const ctl = new Int32Array(memory.buffer, control, 32);
   const args = new Float64Array(memory.buffer, control + 64, 4);
   let stopped = false;
-  /** Bumps the generation: the workers wake and run the command (or, with `solo`, that worker alone). */
+  /** Bumps the generation: the workers wake and run the command (with `solo`, worker 1 alone). */
   const wake = (solo: boolean): void => {
     ctl[C_SOLO] = solo ? 1 : 0;
     Atomics.add(ctl, C_GENERATION, 1);
@@ -248,7 +229,7 @@ function teamOf(memory: WebAssembly.Memory, control: number, workers: FastWorker
   };
 }
 
-/** Starts `threads − 1` workers and resolves once each has its kernel instance (terminating them all if one fails). */
+/** Starts the workers; resolves once each has its kernel instance (terminates all if one fails). */
 async function startWorkers(
   module: WebAssembly.Module,
   memory: WebAssembly.Memory,
@@ -281,9 +262,9 @@ async function startWorkers(
 }
 
 /**
- * Starts `threads − 1` workers on the engine's memory and resolves once each
- * has its kernel instance; the engine then runs every call with them, or on
- * as many as `choice` picks (default: all). An engine garbage-collected without close() has them stopped by a finalizer.
+ * Starts `threads − 1` workers on the engine's memory and resolves once each has its kernel
+ * instance; the engine then runs every call with them, or on as many as `choice` picks (default:
+ * all). A finalizer stops them if the engine is garbage-collected without close().
  */
 export async function attachWorkers(
   engine: WasmEpochEngine,
@@ -300,8 +281,7 @@ export async function attachWorkers(
   finalizer?.register(engine, team, token);
   engine.onClose = forget(token);
 }
-
-/** A function that unregisters `token` from the finalizer (a closure that cannot reach the engine). */
+/** A function unregistering `token` from the finalizer (a closure that cannot reach the engine). */
 function forget(token: object): () => void {
   return () => finalizer?.unregister(token);
 }

@@ -1,12 +1,9 @@
 import type { DType, FloatArray, Matrix } from '@mlisp/tensor';
 
-/**
- * Costs the engine trains with. `'log-likelihood'` needs a softmax output
- * layer, `'cross-entropy'` sigmoid outputs; `'quadratic'` takes any element-wise output.
- */
+/** log-likelihood needs a softmax output, cross-entropy sigmoid; quadratic any element-wise one. */
 export type FastCostName = 'quadratic' | 'cross-entropy' | 'log-likelihood';
 
-/** The kernels that run an epoch: WebAssembly SIMD, or WebAssembly relaxed SIMD (fused multiply-add). */
+/** The kernels that run an epoch: WebAssembly SIMD, or relaxed SIMD (fused multiply-add). */
 export type EnginePath = 'wasm-simd' | 'wasm-relaxed';
 
 /** Momentum velocities per layer (index l − 1 is layer l), flat and row-major like the weights. */
@@ -16,17 +13,15 @@ export interface Velocities {
 }
 
 /**
- * Starts one worker (a Web Worker or a node worker thread) running
- * `WORKER_SOURCE`. The engine posts it the kernel module, the shared memory
- * and its thread index, waits for `'ready'`, and from then on talks to it only
- * through atomics on the shared memory.
+ * Starts one worker (Web Worker or node worker thread) running `WORKER_SOURCE`. The engine posts it
+ * the kernel module, shared memory and thread index, waits for `'ready'`, then uses only atomics.
  */
 export type WorkerFactory = () => FastWorker;
 
 /** The part of a worker the engine uses (a Web Worker and a wrapped node Worker both fit). */
 export interface FastWorker {
   postMessage(message: unknown): void;
-  /** Registers the one message handler (errors of the worker arrive as a message other than 'ready'). */
+  /** Registers the one message handler (worker errors arrive as a message other than 'ready'). */
   onMessage(handler: (message: unknown) => void): void;
   terminate(): void;
 }
@@ -40,54 +35,45 @@ export interface EpochEngineOptions {
   /** Regularisation parameter λ (≥ 0, default 0) of `regularization`. */
   lambda?: number;
   /**
-   * `'l2'` (default): w ← (1 − ηλ/n)·w − (η/m)·∇w, as network2.py; `'l1'`: w ←
-   * w − (ηλ/n)·sgn(w) − (η/m)·∇w (the book's eq. (97), sgn(0) = 0).
+   * `'l2'` (default): w ← (1 − ηλ/n)·w − (η/m)·∇w, as network2.py;
+   * `'l1'`: w ← w − (ηλ/n)·sgn(w) − (η/m)·∇w (the book's eq. (97), sgn(0) = 0).
    */
   regularization?: 'l2' | 'l1';
   /**
-   * Inverted dropout on the hidden neurons while training (default 0): each
-   * is dropped with this probability p in [0, 1) for each sample, and a kept
-   * one's activation is scaled by 1/(1 − p). The masks are a hash of a key,
-   * the sample's position in the epoch's order, the layer and the neuron
-   * (see {@link EpochEngine.setDropout}); evaluation runs without dropout.
+   * Inverted dropout on hidden neurons while training (default 0): each is dropped with probability
+   * p in [0, 1) per sample, a kept one's activation scaled by 1/(1 − p); evaluation runs without
+   * it. Masks hash the {@link EpochEngine.setDropout} key, the sample's position, layer and neuron.
    */
   dropout?: number;
   /** Momentum coefficient μ in [0, 1) (default 0): v ← μv − (ηλ/n)w − (η/m)∇w, w ← w + v. */
   momentum?: number;
-  /** Mini-batch size m (a positive integer); the last smaller batch is averaged over its own size. */
+  /** Mini-batch size m (a positive integer); a last smaller batch is averaged over its own size. */
   batchSize: number;
   /** Size n of the whole training set, used by the L2 term (default: the rows of the inputs). */
   n?: number;
   /** Precision the engine computes in (default: the network's). */
   dtype?: DType;
   /**
-   * Whether the wasm kernels skip the parts of the input rows that are all
-   * zero (default true). MNIST's blank pixels make about 60% of the first
-   * layer's multiply-adds 0·w; skipping them makes an epoch about 1.4–1.6x
-   * faster and changes no bit while the weights are finite (a skipped term is
-   * ±0, and a sum that starts at +0 never becomes −0). `false` runs every
-   * multiply, as a dense matrix library does (what `pnpm bench`'s targets
-   * compare).
+   * Whether the wasm kernels skip all-zero parts of input rows (default true): MNIST's blank pixels
+   * make about 60% of first-layer multiply-adds 0·w; skipping them makes an epoch 1.4–1.6x faster,
+   * changing no bit while weights are finite (a skipped term is ±0; sums from +0 never become −0).
+   * `false` runs every multiply, like a dense matrix library (what `pnpm bench`'s targets compare).
    */
   skipZeros?: boolean;
   /** Which kernels run the epoch; `'auto'` (default) picks the fastest available. */
   engine?: EnginePath | 'auto';
   /**
-   * Threads sharing each layer's neurons. `'auto'` (the default of
-   * `createEpochEngine`) starts a second thread where shared WebAssembly
-   * memory and workers are available and the network is big enough for two
-   * threads to gain (see {@link autoThreads}), then runs each call on one or
-   * two, whichever it measured faster; else 1. `createEpochEngineSync` runs 1.
+   * Threads sharing each layer's neurons (`createEpochEngineSync`: 1). `'auto'` (default) starts a
+   * second thread where shared WebAssembly memory and workers exist and the network is big enough
+   * for two to gain ({@link autoThreads}), then runs each call on one or two, whichever was faster.
    */
   threads?: number | 'auto';
   /**
-   * For `threads: 'auto'`: the share of the first layer's work the
-   * zero-skipping kernels will run on the training set, from 0 to 1 (default 1:
-   * every input counted; `inputDensity(inputs, dtype)` measures it). The
-   * training functions pass their data's.
+   * For `threads: 'auto'`: the share of the first layer's work the zero-skipping kernels run on the
+   * training set, 0 to 1 (default 1; the trainer passes `inputDensity(inputs, dtype)` of its data).
    */
   inputDensity?: number;
-  /** Starts the worker threads (default: `defaultWorkerFactory()`, node worker_threads or Web Workers). */
+  /** Starts the workers (default: `defaultWorkerFactory()`, node worker_threads or Web Workers). */
   workerFactory?: WorkerFactory;
 }
 
@@ -101,9 +87,9 @@ export interface EngineLayer {
 
 /** What {@link EpochEngine.evaluate} finds. */
 export interface EngineEvaluation {
-  /** Σ_x C_x over the samples, without the L2 term (add it yourself: `l2Penalty` of @mlisp/costs). */
+  /** Σ_x C_x over the samples, without the L2 term (add it with `l2Penalty` of @mlisp/costs). */
   readonly costSum: number;
-  /** Samples whose predicted class (the largest output; for one output neuron, output > 0.5) is their label. */
+  /** Samples predicted as their label (the largest output; for one output neuron, output > 0.5). */
   readonly correct: number;
 }
 
@@ -116,96 +102,69 @@ export interface PendingEvaluation {
 }
 
 /**
- * Runs whole epochs of mini-batch SGD for a dense network (hidden layers
- * sigmoid, tanh, relu, leaky-relu or linear; see {@link EpochEngineOptions.cost}
- * for the outputs), allocating nothing per batch. It trains its own copy of
- * the network's parameters: {@link EpochEngine.syncToNetwork} writes them back.
+ * Runs whole epochs of mini-batch SGD for a dense network (hidden layers sigmoid, tanh, relu,
+ * leaky-relu or linear; outputs: see {@link EpochEngineOptions.cost}), allocating nothing per
+ * batch. It trains a copy of the parameters: {@link EpochEngine.syncToNetwork} writes them back.
  */
 export interface EpochEngine {
   /** The code that runs the epochs. */
   readonly path: EnginePath;
   /** The precision it computes in. */
   readonly dtype: DType;
-  /**
-   * The most threads that share a call's work (1 unless workers were
-   * started); with `threads: 'auto'` a call runs on 1 or on all of them.
-   */
+  /** Most threads sharing a call's work (1 unless workers were started; `'auto'`: 1 or all). */
   readonly threads: number;
   /**
-   * One epoch: mini-batches of `order[0..batchSize)`, `order[batchSize..2·batchSize)`, ...
-   * The training set is copied into the engine when a matrix is seen for the first time.
-   *
-   * Inputs and targets may be float32 or float64 whatever the engine's dtype:
-   * they are converted as they are copied.
-   *
+   * One epoch: mini-batches of `order[0..batchSize)`, `order[batchSize..2·batchSize)`, ... A matrix
+   * is copied into the engine when first seen, converting float32 or float64 to the engine's dtype.
    * @param inputs - N x sizes[0], one sample per row
    * @param targets - N x sizes[L], the desired outputs
-   * @param order - the row indices in the order they are used: integers in [0, N), at most N of them
-   * @param costs - when given, receives the mean cost C_x of each mini-batch (before its update, no L2 term): at least ⌈order.length / batchSize⌉ values
-   * @throws RangeError or TypeError naming `order`, `costs`, `inputs` or `targets` when they do not fit
+   * @param order - the row indices in order of use: integers in [0, N), at most N of them
+   * @param costs - if given, receives each mini-batch's mean cost C_x (before its update, no L2
+   *   term): at least ⌈order.length / batchSize⌉ values
+   * @throws RangeError or TypeError naming `order`, `costs`, `inputs` or `targets` if invalid
    */
   runEpoch(inputs: Matrix, targets: Matrix, order: ArrayLike<number>, costs?: Float64Array): void;
   /**
-   * Feeds a data set forward with the engine's current parameters (no
-   * training) and scores it: the cost summed over the samples and the number
-   * classified correctly, as the trainer's `evaluate` computes them. The wasm
-   * paths copy the inputs into WebAssembly memory the first time a matrix is
-   * seen (the training set is already there) and run the rows in order, in
-   * mini-batches, split over the engine's threads like training.
-   *
+   * Scores a data set with the current parameters (no training), as the trainer's `evaluate` does.
+   * Inputs are copied into WebAssembly memory when first seen (the training set is already there);
+   * rows run in order, in mini-batches, split over the engine's threads like training.
    * @param inputs - N x sizes[0], one sample per row
    * @param targets - N x sizes[L], the desired outputs (the cost compares with these)
-   * @param labels - the class of each sample (N of them); default: the argmax of each target row (for one output neuron: target > 0.5)
+   * @param labels - each sample's class (N); default: each target row's argmax (one output: > 0.5)
    */
   evaluate(inputs: Matrix, targets: Matrix, labels?: ArrayLike<number>): EngineEvaluation;
   /**
-   * {@link EpochEngine.evaluate} of the current parameters, run by a worker
-   * thread alone on a copy of them while this thread goes on: `runEpoch`
-   * calls made before it finishes train on this thread alone, and change
-   * nothing it finds. An engine without workers evaluates before returning.
-   * One runs at a time: a second call (and `evaluate`) first waits for the last.
+   * {@link EpochEngine.evaluate} of the current parameters, run by one worker on a copy while this
+   * thread goes on: `runEpoch` calls made meanwhile train on this thread alone, changing nothing it
+   * finds. Without workers it evaluates before returning. A second call or `evaluate` waits for it.
    */
   evaluateAside(inputs: Matrix, targets: Matrix, labels?: ArrayLike<number>): PendingEvaluation;
   /** The engine's current parameters (read-only views; copied out on each call for wasm paths). */
   layers(): readonly EngineLayer[];
-  /**
-   * True when every weight and bias is a finite number: false once training
-   * diverged. Reads the parameters where they are, copying nothing.
-   */
+  /** True when every weight and bias is finite (false once training diverged); copies nothing. */
   allFinite(): boolean;
-  /**
-   * Writes the engine's parameters into the network's weights and biases
-   * (converting dtype), and its momentum velocities into `velocities` when given.
-   */
+  /** Writes the parameters into the network (converting dtype), momentum into `velocities`. */
   syncToNetwork(velocities?: Velocities): void;
-  /**
-   * Reads the network's weights and biases into the engine (after they were
-   * changed outside), and the momentum velocities from `velocities` (zeros when omitted).
-   */
+  /** Reloads the network's parameters (changed outside), and momentum from `velocities` (or 0). */
   loadFromNetwork(velocities?: Velocities): void;
   /**
-   * Changes the learning rate η of the following epochs (e.g. a schedule's
-   * reductions), keeping the parameters, the training set and the workers.
-   * The next epochs compute exactly what an engine made with this η would.
-   *
+   * Changes η for the following epochs (e.g. a schedule's reductions), keeping the parameters,
+   * training set and workers: they compute exactly what an engine made with this η would.
    * @param eta - the new learning rate (> 0)
    * @throws TypeError unless `eta` is a positive finite number
    */
   setEta(eta: number): void;
   /**
-   * The dropout masks of the following `runEpoch` calls: keyed by `key`, with
-   * the call's first sample at `position` of the epoch's order (the trainer
-   * draws a key per epoch from its seeded Rng). Without dropout it changes nothing.
-   *
+   * The dropout masks of later `runEpoch` calls (a no-op without dropout): keyed by `key`, the
+   * call's first sample at `position` of the epoch's order (the trainer draws one key per epoch).
    * @param key - an integer in [0, 2^32)
    * @param position - an integer ≥ 0
    * @throws TypeError naming the bad value
    */
   setDropout(key: number, position: number): void;
   /**
-   * Stops worker threads; the engine keeps working on one thread afterwards.
-   * No-op without workers. An engine dropped without close() has its workers
-   * stopped when it is garbage-collected.
+   * Stops worker threads; the engine keeps working on one thread afterwards (no-op without
+   * workers). An engine dropped without close() has its workers stopped when garbage-collected.
    */
   close(): void;
 }

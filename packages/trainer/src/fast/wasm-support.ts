@@ -17,7 +17,6 @@ const RELAXED_PROBE = new Uint8Array([
 let simdSupport: boolean | undefined;
 let relaxedSupport: boolean | undefined;
 let sharedSupport: boolean | undefined;
-
 function validates(bytes: BufferSource): boolean {
   try {
     return typeof WebAssembly === 'object' && WebAssembly.validate(bytes);
@@ -38,7 +37,7 @@ export function hasWasmRelaxedSimd(): boolean {
   return relaxedSupport;
 }
 
-/** True when a shared WebAssembly memory can be made (not in a page without cross-origin isolation). */
+/** True when a shared WebAssembly memory can be made (pages need cross-origin isolation). */
 export function hasSharedWasmMemory(): boolean {
   if (sharedSupport === undefined) {
     try {
@@ -61,14 +60,12 @@ function decodeBase64(text: string): Uint8Array<ArrayBuffer> {
   for (let i = 0; i < raw.length; i++) bytes[i] = raw.charCodeAt(i);
   return bytes;
 }
-
 function moduleBytes(level: WasmLevel, shared: boolean): Uint8Array<ArrayBuffer> {
   if (level === 'simd') return decodeBase64(shared ? binaries.simdShared : binaries.simd);
   return decodeBase64(shared ? binaries.relaxedShared : binaries.relaxed);
 }
 
 const compiled = new Map<string, WebAssembly.Module>();
-
 /** The compiled kernel module (cached), compiled synchronously. */
 export function kernelModuleSync(level: WasmLevel, shared: boolean): WebAssembly.Module {
   const key = `${level}:${shared}`;
@@ -96,8 +93,7 @@ type EpochKernel = (
   wd: number,
   mu: number,
 ) => void;
-
-/** The outputs of `count` rows from `inputs`, as thread `thread` (see assembly/index.ts: forwardSet). */
+/** Outputs of `count` rows from `inputs`, as thread `thread` (assembly/index.ts: forwardSet). */
 type ForwardKernel = (
   plan: number,
   thread: number,
@@ -106,7 +102,6 @@ type ForwardKernel = (
   batchSize: number,
   out: number,
 ) => void;
-
 /** (src, count, dst): see assembly/pixels.ts. */
 type PixelKernel = (src: number, count: number, dst: number) => number;
 
@@ -116,7 +111,7 @@ export interface KernelExports {
   epoch64: EpochKernel;
   forwardSet32: ForwardKernel;
   forwardSet64: ForwardKernel;
-  /** Bytes k of `count` values k/255 at `src` to `dst`: 1 when all were such pixels (assembly/pixels.ts). */
+  /** `count` values k/255 at `src` to bytes k at `dst`: 1 if all were such (assembly/pixels.ts). */
   pixelBytes32: PixelKernel;
   pixelBytes64: PixelKernel;
   /** 1 when every weight and bias is finite, else 0. */
@@ -136,10 +131,7 @@ export function instantiateKernels(
   return instance.exports as unknown as KernelExports;
 }
 
-/**
- * Whether this thread may block in Atomics.wait: in Node and in workers, not
- * on a browser page's main thread.
- */
+/** Whether this thread may block in Atomics.wait: in Node and workers, not a page's main thread. */
 export function callerCanWait(): boolean {
   const g = globalThis as {
     process?: { versions?: { node?: string } };
