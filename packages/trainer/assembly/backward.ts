@@ -89,7 +89,7 @@ export function deltaBelow<T>(
 
 /** Bit i − i0: sample i's two vectors at byte o have a bit set, for i0 ≤ i < min(i0 + 64, m). */
 // @ts-ignore: decorator
-@inline function liveSamples(rows: usize, i0: i32, m: i32, o: usize, skip: i32): u64 {
+@inline export function liveSamples(rows: usize, i0: i32, m: i32, o: usize, skip: i32): u64 {
   let live: u64 = 0;
   const end = min(i0 + 64, m);
   // Without zero-skipping every sample is live.
@@ -163,12 +163,13 @@ export function deltaBelow<T>(
 export function updateWeights<T>(
   D: usize, m: i32, ldd: i32, rows: usize, W: usize, ldw: i32, VW: usize,
   j0: i32, j1: i32, k0: i32, k1: i32, lrS: T, decayS: T, wdS: T, muS: T, skip: i32, l1: i32,
+  pending: usize,
 ): void {
   if (l1 != 0) {
-    if (muS != 0) updateWith<T>(D, m, ldd, rows, W, ldw, VW, j0, j1, k0, k1, lrS, decayS, wdS, muS, true, true, skip);
-    else updateWith<T>(D, m, ldd, rows, W, ldw, VW, j0, j1, k0, k1, lrS, decayS, wdS, muS, false, true, skip);
-  } else if (muS != 0) updateWith<T>(D, m, ldd, rows, W, ldw, VW, j0, j1, k0, k1, lrS, decayS, wdS, muS, true, false, skip);
-  else updateWith<T>(D, m, ldd, rows, W, ldw, VW, j0, j1, k0, k1, lrS, decayS, wdS, muS, false, false, skip);
+    if (muS != 0) updateWith<T>(D, m, ldd, rows, W, ldw, VW, j0, j1, k0, k1, lrS, decayS, wdS, muS, true, true, skip, 0);
+    else updateWith<T>(D, m, ldd, rows, W, ldw, VW, j0, j1, k0, k1, lrS, decayS, wdS, muS, false, true, skip, 0);
+  } else if (muS != 0) updateWith<T>(D, m, ldd, rows, W, ldw, VW, j0, j1, k0, k1, lrS, decayS, wdS, muS, true, false, skip, pending);
+  else updateWith<T>(D, m, ldd, rows, W, ldw, VW, j0, j1, k0, k1, lrS, decayS, wdS, muS, false, false, skip, 0);
 }
 
 /** {@link updateWeights} with or without momentum (a constant: no test in the blocks' steps). */
@@ -176,6 +177,7 @@ export function updateWeights<T>(
 @inline function updateWith<T>(
   D: usize, m: i32, ldd: i32, rows: usize, W: usize, ldw: i32, VW: usize,
   j0: i32, j1: i32, k0: i32, k1: i32, lrS: T, decayS: T, wdS: T, muS: T, momentum: bool, l1: bool, skip: i32,
+  pending: usize,
 ): void {
   const size = sizeof<T>();
   const step = 16 / <i32>sizeof<T>();
@@ -189,6 +191,15 @@ export function updateWeights<T>(
     const live0 = liveSamples(rows, 0, m, o, skip);
     // No live sample and no decay: every weight of the strip stays as it is (w − lr·0 = w).
     if (live0 == 0 && m <= 64 && wdS == 0 && !momentum) continue;
+    if (momentum && pending != 0) {
+      // Lazy momentum (layer 1): the strip's mini-batches without a live sample are counted (see
+      // index.ts; as well without zero-skipping, which then changes no bit either).
+      const at = pending + (<usize>(k / (2 * step)) << 2);
+      if (m <= 64 && (skip != 0 ? live0 : liveSamples(rows, 0, m, o, 1)) == 0) {
+        store<i32>(at, load<i32>(at) + 1);
+        continue;
+      }
+    }
     let j = j0;
     for (; j + 4 <= j1; j += 4) {
       stepBlock<T>(4, W + <usize>j * rowW + o, rowW, velocity, D + <usize>j * size, rowD, rows, o, m, live0, skip, lr, decay, wd, mu, momentum, l1);
@@ -199,6 +210,38 @@ export function updateWeights<T>(
   }
   if (k < k1) {
     for (let j = j0; j < j1; j++) updateRowTail<T>(D, m, rowD, rows, W, VW, j, rowW, k, k1, lrS, decayS, wdS, muS, l1);
+  }
+}
+
+/**
+ * Applies the `pending` (count at `at`, then 0) mini-batches in which no sample reached the strip
+ * at byte offset o of rows [j0, j1): with g = 0 a momentum step is linear, [v; w] ← A·[v; w] with
+ * A = [[μ, −wd], [μ, 1 − wd]], so k of them are A^k (in float64, then T).
+ */
+export function catchUp<T>(
+  W: usize, rowW: usize, velocity: usize, j0: i32, j1: i32, o: usize, at: usize, muS: T, wdS: T,
+): void {
+  const k = load<i32>(at);
+  if (k == 0) return;
+  store<i32>(at, 0);
+  const mu = <f64>muS, wd = <f64>wdS;
+  let a: f64 = 1, b: f64 = 0, c: f64 = 0, d: f64 = 1;
+  for (let i = 0; i < k; i++) {
+    const na = mu * a - wd * c, nb = mu * b - wd * d;
+    c = mu * a + (1 - wd) * c;
+    d = mu * b + (1 - wd) * d;
+    a = na;
+    b = nb;
+  }
+  const A = v128.splat<T>(<T>a), B = v128.splat<T>(<T>b), C = v128.splat<T>(<T>c), D = v128.splat<T>(<T>d);
+  for (let j = j0; j < j1; j++) {
+    const p = W + <usize>j * rowW + o;
+    for (let h: usize = 0; h < 32; h += 16) {
+      const w = v128.load(p + h);
+      const v = v128.load(p + velocity + h);
+      v128.store(p + velocity + h, v128.add<T>(v128.mul<T>(A, v), v128.mul<T>(B, w)));
+      v128.store(p + h, v128.add<T>(v128.mul<T>(C, v), v128.mul<T>(D, w)));
+    }
   }
 }
 

@@ -7,7 +7,7 @@ import { dropout } from './dropout';
 import { finiteCheck, forward, outputDelta, scaleWeights, softmaxDelta, softmaxRows } from './kernels';
 import { ACT_LINEAR } from './activations';
 export { ACT_LEAKY_RELU, ACT_LINEAR, ACT_RELU, ACT_SIGMOID, ACT_TANH } from './activations';
-import { deltaBelow, updateBiases, updateWeights } from './backward';
+import { catchUp, deltaBelow, liveSamples, updateBiases, updateWeights } from './backward';
 import { expandPixels, pixelBytes } from './pixels';
 
 /** The host's clock in milliseconds (performance.now): times the waits at barriers. */
@@ -35,7 +35,8 @@ export const P_SCRATCH: i32 = 17; // address of thread 0's scratch rows (expande
 export const P_SCRATCH_BYTES: i32 = 18; // bytes from one thread's scratch rows to the next's
 export const P_SCRATCH_LD: i32 = 19; // row stride (values) of the scratch rows
 export const P_WAITS: i32 = 20; // thread t's milliseconds waited at barriers: f64 at P_WAITS + 64t
-export const HEADER_WORDS: i32 = 21;
+export const P_PENDING: i32 = 21; // thread 0's lazy-momentum counters (i32 per 8 inputs of layer 1), P_SCRATCH_BYTES apart
+export const HEADER_WORDS: i32 = 22;
 /** Barrier word a worker that failed sets (to its index): barriers then no longer wait. */
 export const B_FAILED: i32 = 3;
 // Bits of the plan's flags.
@@ -171,6 +172,12 @@ function epoch<T>(
   // their bits. float64 decays each weight as network.py does. A decay below 0.5 per mini-batch (a
   // strange λ) stays eager: s would fall below 0.5^25 in a call.
   const lazy = sizeof<T>() == 4 && l1 == 0 && mu == 0 && decay < 1 && decay >= 0.5;
+  // float32 L2 momentum is lazy too, in layer 1: a strip of its weights no input of a mini-batch
+  // reaches is left as it is and the count of such mini-batches kept, then caught up at once
+  // (catchUp) before the forward pass of a mini-batch that reaches it, and at the end of the call.
+  const pending = sizeof<T>() == 4 && l1 == 0 && mu > 0
+    ? <usize>header(plan, P_PENDING) + <usize>thread * <usize>header(plan, P_SCRATCH_BYTES)
+    : 0;
   let scale: f64 = 1;
   for (let start = 0; start < count; start += batchSize) {
     const m = start + batchSize <= count ? batchSize : count - start;
@@ -181,6 +188,7 @@ function epoch<T>(
       store<usize>(rowX + (<usize>i << alignof<usize>()), inputRow<T>(plan, thread, inputs, r, n0, i));
       store<usize>(rowY + (<usize>i << alignof<usize>()), targets + r * <usize>nL * size);
     }
+    if (pending != 0) catchUpStrips<T>(plan, own, pending, rowX, m, false, <T>mu, <T>wd);
     for (let l = 1; l <= L; l++) {
       const rows = l == 1 ? rowX : <usize>field(plan, l - 1, L_ROWS);
       const j0 = field(plan, l, own);
@@ -221,18 +229,39 @@ function epoch<T>(
         const k1 = field(plan, l - 1, own + 1);
         const ldb = field(plan, l - 1, L_LDA);
         deltaBelow<T>(D, m, nOut, ldd, W, ldw, k0, k1, field(plan, l - 1, L_A), field(plan, l - 1, L_D), ldb, field(plan, l - 1, L_ACT), dropping ? 1 : 0);
-        updateWeights<T>(D, m, ldd, field(plan, l - 1, L_ROWS), W, ldw, field(plan, l, L_VW), 0, nOut, k0, k1, lrW, lazy ? 1 : <T>decay, lazy ? 0 : <T>wd, <T>mu, skip, l1);
+        updateWeights<T>(D, m, ldd, field(plan, l - 1, L_ROWS), W, ldw, field(plan, l, L_VW), 0, nOut, k0, k1, lrW, lazy ? 1 : <T>decay, lazy ? 0 : <T>wd, <T>mu, skip, l1, 0);
         if (l - 1 > 1) barrier(plan, thread);
       } else {
-        updateWeights<T>(D, m, ldd, rowX, W, ldw, field(plan, l, L_VW), j0, j1, 0, nIn, lrW, lazy ? 1 : <T>decay, lazy ? 0 : <T>wd, <T>mu, skip, l1);
+        updateWeights<T>(D, m, ldd, rowX, W, ldw, field(plan, l, L_VW), j0, j1, 0, nIn, lrW, lazy ? 1 : <T>decay, lazy ? 0 : <T>wd, <T>mu, skip, l1, pending);
       }
     }
     if (lazy) scaleWeights((scale *= decay));
   }
+  if (pending != 0) catchUpStrips<T>(plan, own, pending, rowX, 0, true, <T>mu, <T>wd);
   if (threads > 1) barrier(plan, thread);
   if (lazy) {
     foldScale<T>(plan, own, scale);
     if (threads > 1) barrier(plan, thread);
+  }
+}
+
+/**
+ * Catches up the strips of layer 1's weights the thread owns that have counted mini-batches (see
+ * catchUp): those a sample of this batch reaches (before its forward pass reads them; rows holds
+ * the batch's input rows), or with `all`, every one (at the end of a call).
+ */
+function catchUpStrips<T>(plan: usize, own: i32, pending: usize, rows: usize, m: i32, all: bool, mu: T, wd: T): void {
+  const W = <usize>field(plan, 1, L_W);
+  const rowW = <usize>field(plan, 1, L_LDW) * sizeof<T>();
+  const velocity = <usize>field(plan, 1, L_VW) - W;
+  const j0 = field(plan, 1, own);
+  const j1 = field(plan, 1, own + 1);
+  for (let k = 0; k + 8 <= field(plan, 1, L_IN); k += 8) {
+    const at = pending + (<usize>(k >> 3) << 2);
+    const o = <usize>k * sizeof<T>();
+    if (load<i32>(at) != 0 && (all || m > 64 || liveSamples(rows, 0, m, o, 1) != 0)) {
+      catchUp<T>(W, rowW, velocity, j0, j1, o, at, mu, wd);
+    }
   }
 }
 

@@ -40,6 +40,8 @@ export interface MemoryLayout {
   /** Per thread, `scratchBytes` apart: scratch rows that 8-bit pixel inputs are expanded into. */
   readonly scratch: number;
   readonly scratchBytes: number;
+  /** Thread 0's lazy-momentum counters (in its scratch block; thread t's `scratchBytes`·t later). */
+  readonly pending: number;
   /** Row stride (values) of the scratch rows: sizes[0] rounded up to whole cache lines. */
   readonly ldx: number;
   readonly layers: readonly LayerAddresses[];
@@ -113,7 +115,9 @@ export function layoutMemory(config: EngineConfig, base: number, threads: number
   // Per thread: batchSize input-row and target-row pointers, each table on its own cache lines.
   const rows = take(threads * align(2 * batchSize * 4));
   const ldx = padded(sizes[0] as number);
-  const scratchBytes = align(batchSize * ldx * size);
+  // Per thread: the scratch rows, then the lazy-momentum counters (an i32 per 8 inputs of layer 1).
+  const rowBytes = align(batchSize * ldx * size);
+  const scratchBytes = rowBytes + align(Math.ceil((sizes[0] as number) / 8) * 4);
   const scratch = take(threads * scratchBytes);
   const layers: LayerAddresses[] = [];
   for (let l = 1; l <= L; l++) {
@@ -144,6 +148,7 @@ export function layoutMemory(config: EngineConfig, base: number, threads: number
     rows,
     scratch,
     scratchBytes,
+    pending: scratch + rowBytes,
     ldx,
     layers,
     dataStart: top,
@@ -198,6 +203,7 @@ export function writePlan(
   words[h + K.P_SCRATCH_BYTES] = layout.scratchBytes;
   words[h + K.P_SCRATCH_LD] = layout.ldx;
   words[h + K.P_WAITS] = layout.waits;
+  words[h + K.P_PENDING] = layout.pending;
   const size = config.dtype === 'float32' ? 4 : 8;
   layout.layers.forEach((a, index) => {
     const r = h + K.HEADER_WORDS + index * K.LAYER_WORDS;
