@@ -1,14 +1,12 @@
-// Backward-pass kernels of the WebAssembly path (conventions: see kernels.ts): δ of the layer
-// below, and the SGD step written straight into W and b.
+// Backward kernels (conventions: kernels.ts): δ of the layer below, and the SGD step into W and b.
 
 import { timesDerivative, timesDerivative1 } from './activations';
 import { madd, scaleOf, splatLoad } from './kernels';
 
 /**
- * δ of the layer below for its neurons [k0, k1) (BP2): P[i, k] = (Σ_j D[i, j]·W[j, k])·f'(z),
- * f'(z) from a = Ab[i, k] (f of code `act`), or with `stored` ≠ 0 (dropout) times the
- * mask·f'(z)/(1 − p) the forward pass left in P. Vectors run along k (rows of W are contiguous);
- * the sum over j is in order. Row strides: ldd for D, ldw for W, ldb for Ab and P.
+ * δ of the layer below (BP2), neurons [k0, k1): P[i, k] = (Σ_j D[i, j]·W[j, k])·f'(z), f'(z) from
+ * a = Ab[i, k] and `act`, or with `stored` ≠ 0 the mask·f'(z)/(1 − p) that dropout left in P.
+ * Vectors run along k (W's rows are contiguous), j in order; strides ldd (D), ldw (W), ldb (Ab, P).
  */
 export function deltaBelow<T>(
   D: usize, m: i32, nOut: i32, ldd: i32, W: usize, ldw: i32, k0: i32, k1: i32, Ab: usize, P: usize, ldb: i32, act: i32,
@@ -152,13 +150,12 @@ export function deltaBelow<T>(
 /**
  * The SGD step of weights W[j, k], j in [j0, j1), k in [k0, k1) (BP4 and the update fused):
  * g = Σ_i D[i, j]·X[i, k] over the batch, then {@link stepVector}. Strips of 2 vectors along k,
- * and in each, blocks of 4 neurons keep 8 sums over the batch: 6 loads feed 8 multiply-adds, and
- * each weight is read and written once. Rows of D are ldd values apart, rows of W (and VW) ldw.
- * Each strip's blocks add, in order, the terms of its live samples only: those with a bit set in
- * the strip (MNIST pixels: 3 in 5 float32 sample-strips are all zero); a strip with none and no
- * decay is left as it is. A skipped term is D·0 = ±0, which changes nothing (a sum that starts at
- * +0 is never −0), so with finite D every gradient has the plain sum's bits. skip = 0 counts every
- * sample live. l1 ≠ 0: the L1 step (eq. 97) instead of L2's weight decay.
+ * each in blocks of 4 neurons keeping 8 sums (see stepBlock), so each weight is read and written
+ * once. Row strides: ldd (D), ldw (W, VW). A strip's blocks add, in order, the terms of its live
+ * samples only (those with a bit set in the strip; MNIST pixels: 3 in 5 float32 sample-strips are
+ * all zero); a strip with none and no decay is left as it is. A skipped term is D·0 = ±0, which
+ * changes nothing (a sum from +0 is never −0), so with finite D every gradient has the plain sum's
+ * bits. skip = 0: every sample is live. l1 ≠ 0: the L1 step (eq. 97) instead of L2's decay.
  */
 export function updateWeights<T>(
   D: usize, m: i32, ldd: i32, rows: usize, W: usize, ldw: i32, VW: usize,

@@ -14,8 +14,7 @@ import { expandPixels, pixelBytes } from './pixels';
 // @ts-ignore: decorator
 @external("env", "now") declare function now(): f64;
 
-// The memory layout's one source: the host (src/fast/wasm-layout.ts) reads these exports.
-// Plan header, in 32-bit words.
+// The memory layout's one source (src/fast/layout.ts reads these). Plan header, 32-bit words:
 export const P_LAYERS: i32 = 0; // L
 export const P_THREADS: i32 = 1; // threads taking part
 export const P_FLAGS: i32 = 2; // F_* bits
@@ -75,10 +74,9 @@ export const MAX_THREADS: i32 = 8;
   return load<i32>(plan + (<usize>(HEADER_WORDS + (l - 1) * LAYER_WORDS + word) << 2));
 }
 
-// The spin limit at a barrier before sleeping, adapted per thread (own instance, so own global): a
-// wait that ends while spinning lets the next spin a little longer; one that had to sleep (the
-// partner was not running: a busy machine) halves it. Phases last microseconds, so on an idle
-// machine threads spin and never pay a wake-up; on a busy one they soon yield the core.
+// Spin limit before sleeping at a barrier (per thread: own instance, own global): a wait ending
+// while spinning raises it a little; one that slept (partner not running: a busy machine) halves
+// it. Phases last microseconds: idle machines never pay a wake-up; busy ones soon yield the core.
 const MIN_SPINS = 10000;
 const MAX_SPINS = 200000;
 let spinLimit = MAX_SPINS;
@@ -166,15 +164,13 @@ function epoch<T>(
   const rowX = <usize>header(plan, P_ROWS) + <usize>thread * tableBytes;
   const rowY = rowX + <usize>batchSize * sizeof<usize>();
   const own = L_OWN + 2 * thread;
-  // float32 L2 decay without momentum is lazy: W is kept as W / s (s: the call's decays so far), so
-  // weights no live sample touches are not rewritten each mini-batch; foldScale folds s into W at
-  // the end. Calls start at the same mini-batches however work is split or resumed, so results keep
-  // their bits. float64 decays each weight as network.py does. A decay below 0.5 per mini-batch (a
-  // strange λ) stays eager: s would fall below 0.5^25 in a call.
+  // float32 L2 decay without momentum is lazy: W holds W / s (s: the call's decays so far), sparing
+  // writes to weights no live sample touches; foldScale folds s into W at the end. Calls start at
+  // the same mini-batches however split or resumed: same bits. float64 is eager, as network.py; so
+  // is a decay below 0.5 per mini-batch (odd λ): s would fall below 0.5^25 in a call.
   const lazy = sizeof<T>() == 4 && l1 == 0 && mu == 0 && decay < 1 && decay >= 0.5;
-  // float32 L2 momentum is lazy too, in layer 1: a strip of its weights no input of a mini-batch
-  // reaches is left as it is and the count of such mini-batches kept, then caught up at once
-  // (catchUp) before the forward pass of a mini-batch that reaches it, and at the end of the call.
+  // float32 L2 momentum is lazy too, in layer 1: a weight strip no input of a mini-batch reaches is
+  // only counted, then caught up (catchUp) before a mini-batch that reaches it, and at the end.
   const pending = sizeof<T>() == 4 && l1 == 0 && mu > 0
     ? <usize>header(plan, P_PENDING) + <usize>thread * <usize>header(plan, P_SCRATCH_BYTES)
     : 0;
@@ -246,9 +242,8 @@ function epoch<T>(
 }
 
 /**
- * Catches up the strips of layer 1's weights the thread owns that have counted mini-batches (see
- * catchUp): those a sample of this batch reaches (before its forward pass reads them; rows holds
- * the batch's input rows), or with `all`, every one (at the end of a call).
+ * Runs catchUp on the thread's layer-1 weight strips with counted mini-batches that a sample of the
+ * batch at `rows` reaches, before the forward pass; with `all` (a call's end), on all.
  */
 function catchUpStrips<T>(plan: usize, own: i32, pending: usize, rows: usize, m: i32, all: bool, mu: T, wd: T): void {
   const W = <usize>field(plan, 1, L_W);
@@ -288,10 +283,9 @@ export function epoch64(plan: usize, thread: i32, count: i32, batchSize: i32, et
 }
 
 /**
- * Output activations of `count` consecutive rows at `inputs` (sizes[0] values each) to `out`
- * (sizes[L] values each), fed forward in batches of `batchSize` rows through the layers' batch
- * buffers. Each thread computes its neurons of each layer (the same instructions as on one thread),
- * with a barrier after each layer; thread 0 applies softmax and copies the outputs out.
+ * Output activations of `count` consecutive rows at `inputs` (sizes[0] values each) into `out`
+ * (sizes[L] each), `batchSize` rows at a time. Threads compute their neurons of each layer (the
+ * same instructions as on one thread), then a barrier; thread 0 applies softmax, copies to `out`.
  */
 function forwardSet<T>(plan: usize, thread: i32, inputs: usize, count: i32, batchSize: i32, out: usize): void {
   const size = sizeof<T>();

@@ -1,14 +1,12 @@
-// The forms of training data the trainer takes, converted once (on entry to `trainInPlace` /
-// `trainInPlaceAsync`) to the `{ inputs, targets, labels? }` of matrices it trains on; any other
-// form is a TypeError naming the argument and what was expected.
+// The forms of training data, converted once on entry to the `{ inputs, targets, labels? }`
+// matrices the trainer uses; any other is a TypeError naming the argument and what was expected.
 import type { Network } from '@mlisp/neurons';
 import type { FloatArray, Matrix } from '@mlisp/tensor';
 import type { Dataset } from './types.js';
 
 /**
- * A matrix with one sample per row: a `Matrix` `{ rows, cols, data }` (data a Float64Array or
- * Float32Array, or any array of numbers, which is copied), plain rows (`number[][]` or an array of
- * typed arrays), or a typed array with a shape (`{ data, shape: [rows, cols] }`).
+ * One sample per row: a `Matrix` `{ rows, cols, data }` (data a Float64Array, a Float32Array or a
+ * copied array of numbers), `{ data, shape: [rows, cols] }` or rows (`number[][]` or typed arrays).
  */
 export type MatrixLike =
   | Matrix
@@ -17,13 +15,11 @@ export type MatrixLike =
   | readonly (readonly number[] | ArrayLike<number>)[];
 
 /**
- * Training data in any form the trainer takes:
- *
+ * Training data in one of these forms, with `inputs`, `targets`, `images` {@link MatrixLike}
+ * (n rows) and `labels` n classes 0..sizes[L]−1:
  * - `{ inputs, targets, labels? }`: the desired output of each input (a {@link Dataset}),
  * - `{ inputs, labels }`: the class of each input; the targets are one-hot rows,
- * - `{ images, labels, size? }`: a `Dataset` of `@mlisp/mnist`, likewise one-hot,
- *
- * with `inputs`, `targets`, `images` {@link MatrixLike} (n rows), `labels` n classes 0..sizes[L]−1.
+ * - `{ images, labels, size? }`: a `Dataset` of `@mlisp/mnist`, likewise one-hot.
  */
 export type TrainingData =
   | Dataset
@@ -219,9 +215,7 @@ export type WithTrainingData<O> = Omit<O, 'evaluationData'> & {
 
 /**
  * The training data and `options.evaluationData` as {@link Dataset}s, converted once on entry.
- * @param network - the network to be trained
  * @param trainingData - the data to train on, any {@link TrainingData} form
- * @param options - the options; `evaluationData`, if given, is converted too
  */
 export function toTrainingInputs<O>(
   network: Network,

@@ -28,9 +28,8 @@ function finiteCost(value: number, what: string, epoch: number): number {
 }
 
 /**
- * Whether the epoch's figures may come from an evaluation run aside while the
- * next epoch trains (see train-steps.ts): only the evaluation set's are asked
- * for, and no schedule or early stopping decides on them first.
+ * Whether an evaluation run aside during the next epoch (train-steps.ts) may give the epoch's
+ * figures: only the evaluation set's are wanted, and no schedule or early stopping uses them first.
  */
 export function defersEvaluation(run: Run): boolean {
   const { o } = run;
@@ -46,11 +45,9 @@ export function defersEvaluation(run: Run): boolean {
 }
 
 /**
- * Evaluates the epoch's figures that were asked for (not timed as training)
- * on the engine that trains, or takes the evaluation set's from `evaluated`
- * (see {@link defersEvaluation}); learning speeds with the matrix backprop, on
- * the network (synced at the end of the epoch).
- *
+ * Evaluates the epoch's figures asked for (not timed as training) on the engine that trains, or
+ * takes the evaluation set's from `evaluated` ({@link defersEvaluation}); learning speeds with the
+ * matrix backprop, on the network (synced at the end of the epoch).
  * @throws DivergenceError when a cost is NaN or infinite
  */
 export function measureEpoch(

@@ -30,7 +30,6 @@ const DEFAULT_CHUNK = 500;
 
 /**
  * Each sample's class: `data.labels`, else its target row's argmax (one output: 1 if target > 0.5).
- * @param data - the data set
  * @param nOut - neurons in the output layer
  */
 export function labelsOf(data: Dataset, nOut: number): Int32Array {
@@ -60,8 +59,6 @@ export function labelsOf(data: Dataset, nOut: number): Int32Array {
 /**
  * Feeds `data` forward in chunks of `ws.rows` samples, summing C_x and correct classifications
  * into `totals`; allocates nothing once the row view for the last chunk exists.
- * @param network - the network
- * @param cost - the cost
  * @param data - the data set (inputs and targets)
  * @param labels - the class of each sample (from {@link labelsOf})
  * @param ws - a workspace (its x, zs and as are overwritten)
@@ -132,10 +129,7 @@ export function evaluate(
 /**
  * Per-layer speeds of learning over the first `count` samples: the total cost's gradient, summed
  * chunk by chunk into `accWeights` / `accBiases` (overwritten), and its norm per layer.
- * @param network - the network
  * @param cost - the cost (already checked with assertTrainable)
- * @param data - the data set
- * @param count - samples to use, from the first
  * @param ws - a backprop workspace
  * @param accWeights - one float64 accumulator per layer, shaped like the weights
  * @param accBiases - one float64 accumulator per layer, shaped like the biases

@@ -1,6 +1,5 @@
-// The matrix loop: backprop of whole mini-batches as matrices (backprop.ts)
-// and the update (update.ts), on the network itself. The readable definition
-// of the algorithm, and the portable fallback of the WebAssembly engine.
+// The matrix loop: mini-batch backprop as matrices (backprop.ts) and update (update.ts) on the
+// network itself. The algorithm's readable definition; the WebAssembly engine's portable fallback.
 import type { Matrix } from '@mlisp/tensor';
 import { backpropInto } from './backprop.js';
 import { type DropoutMasks, dropThreshold } from './dropout.js';
@@ -13,7 +12,7 @@ import type { Dataset } from './types.js';
 import { type Step, updateMiniBatch } from './update.js';
 import { createWorkspace, gatherRows, viewRows, type Workspace } from './workspace.js';
 
-/** The matrix loop as a {@link TrainEngine}: one mini-batch per call, trained in the network itself. */
+/** The matrix loop as a {@link TrainEngine}: one mini-batch per call, in the network itself. */
 export class MatrixEngine implements TrainEngine {
   readonly path = 'matrix';
   readonly threads = 1;

@@ -52,8 +52,6 @@ const MONITORS: readonly Monitor[] = [
 
 /**
  * Checks every training option and fills in the defaults.
- * @param options - the options given to trainInPlace
- * @param cost - the resolved cost
  * @throws TypeError naming the first bad option and what was expected
  */
 export function resolveOptions(options: TrainAsyncOptions, cost: Cost): ResolvedOptions {

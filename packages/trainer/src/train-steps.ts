@@ -1,7 +1,6 @@
-// The training loop, shared by trainInPlace and trainInPlaceAsync: a
-// generator that yields every 25 mini-batches and after every epoch, driven
-// to the end at once (sync) or with a macrotask between steps (async). It
-// drives one TrainEngine (train-engine.ts), whatever implements it.
+// The training loop shared by trainInPlace and trainInPlaceAsync: a generator that yields every
+// 25 mini-batches and after every epoch, run to the end at once (sync) or with a macrotask between
+// steps (async). It drives one TrainEngine (train-engine.ts), whatever implements it.
 import { cloneNetwork, type Network } from '@mlisp/neurons';
 import { assertDataset } from './backprop.js';
 import { defersEvaluation, measureEpoch, stepSchedule } from './epoch-report.js';
@@ -21,9 +20,7 @@ import type {
 } from './types.js';
 
 /**
- * Checks the network, data and options (each once) and allocates the run
- * (restoring `options.resumeFrom`).
- *
+ * Checks the network, data and options once and allocates the run, restoring `options.resumeFrom`.
  * @throws TypeError, RangeError or UntrainableNetworkError naming what is wrong
  */
 export function prepareRun(
@@ -47,10 +44,9 @@ function aborted(signal: AbortSignal | undefined): boolean {
 }
 
 /**
- * An epoch whose evaluation set runs aside while the next epoch trains (see
- * defersEvaluation): what its event needs once the figures are in. Training
- * writes only the engine's copy of the parameters, so the network keeps the
- * epoch's until the next sync, but for a divergence's retrace: a copy is kept.
+ * An epoch whose evaluation set runs aside while the next epoch trains (defersEvaluation): what its
+ * event needs once the figures are in. Training writes only the engine's copy of the parameters,
+ * so the network keeps the epoch's until the next sync; a copy is kept for a divergence's retrace.
  */
 interface Deferred {
   readonly epoch: number;
@@ -63,11 +59,9 @@ interface Deferred {
 }
 
 /**
- * The training loop. Yields every {@link BATCHES_PER_CHUNK} mini-batches and
- * after every epoch (the caller may let other work run there) and returns
- * the result; the abort signal is read after every call into the engine.
- * `EpochEvent.seconds` counts the time spent training between yields only.
- *
+ * Yields every {@link BATCHES_PER_CHUNK} mini-batches and after every epoch (the caller may let
+ * other work run there) and returns the result; the abort signal is read after every call into
+ * the engine. `EpochEvent.seconds` counts only the time spent training, not in yields.
  * @param run - the prepared run
  * @param engine - what trains it
  * @param options - the callbacks and the abort signal
@@ -204,7 +198,7 @@ export interface TaskYield {
   close(): void;
 }
 
-/** setImmediate where it exists (Node), else a MessageChannel (browsers: no 4 ms timer clamp), else setTimeout. */
+/** setImmediate (Node), else a MessageChannel (browsers: no 4 ms timer clamp), else setTimeout. */
 export function createTaskYield(): TaskYield {
   const g = globalThis as {
     setImmediate?: (callback: () => void) => unknown;

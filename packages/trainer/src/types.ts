@@ -2,10 +2,7 @@ import type { Cost, CostName } from '@mlisp/costs';
 import type { Matrix, RandomState, Rng } from '@mlisp/tensor';
 import type { EnginePath, WorkerFactory } from './fast/types.js';
 
-/**
- * The code that trained: the matrix loop (`'matrix'`: backprop of whole mini-batches as matrices,
- * the readable definition and portable fallback) or the WebAssembly epoch engine's kernels.
- */
+/** The code that trained: the matrix loop (`'matrix'`) or a WebAssembly epoch engine path. */
 export type TrainPath = 'matrix' | EnginePath;
 
 /** A data set: n samples, one per row. */
@@ -114,9 +111,8 @@ export interface BatchEvent {
 export type StopReason = 'completed' | 'schedule' | 'early-stopping' | 'aborted';
 
 /**
- * Everything besides the network's weights that training needs to continue exactly where it
- * stopped: save it (plain JSON) next to the model file and pass it back as `resumeFrom`.
- * Resuming gives bit-identical weights and history to a run that was never interrupted.
+ * Training's state besides the weights: save it (plain JSON) next to the model file and pass it
+ * back as `resumeFrom` to continue bit-identically to an uninterrupted run.
  */
 export interface TrainerState {
   readonly format: 'mlisp-trainer-state';
@@ -169,11 +165,10 @@ export interface TrainOptions {
    */
   readonly regularization?: 'l2' | 'l1';
   /**
-   * Inverted dropout (default 0): while training, each hidden neuron is dropped with probability
-   * p in [0, 1) per sample (its activation and error become 0) and a kept one's activation is
-   * scaled by 1/(1 − p), so evaluation (run without dropout) needs no rescaling. Masks hash a key
-   * drawn each epoch from the seeded generator with the sample's position, the layer and the
-   * neuron: runs are reproducible, and bit-identical across thread counts and resumes.
+   * Inverted dropout (default 0): in training, each hidden neuron is dropped (activation and error
+   * 0) with probability p in [0, 1) per sample and a kept one's activation scaled by 1/(1 − p), so
+   * evaluation needs no rescaling. Masks hash a per-epoch key from the seeded generator with the
+   * sample's position, layer and neuron: bit-identical across thread counts and resumes.
    */
   readonly dropout?: number;
   /** Momentum coefficient μ in [0, 1) (default 0): v ← μ·v − η·(∇w + (λ/n)·w), w ← w + v. */
@@ -209,22 +204,20 @@ export interface TrainOptions {
   /** Called after each mini-batch (WebAssembly engine: each once its chunk of up to 25 has run). */
   readonly onBatch?: (event: BatchEvent) => void;
   /**
-   * Training stops after the current mini-batch once this is aborted (WebAssembly engine: after
-   * the current chunk of up to 25). `trainInPlaceAsync` lets the event loop run every 25
-   * mini-batches, so an abort sent from a timer, an I/O callback or a message is seen there.
+   * Aborting stops training after the current mini-batch (WebAssembly engine: chunk of up to 25);
+   * `trainInPlaceAsync` yields every 25 mini-batches, so timer, I/O or message aborts are seen.
    */
   readonly signal?: AbortSignal;
   /** Continue a run from a saved state (the network must hold the weights saved with it). */
   readonly resumeFrom?: TrainerState;
   /**
-   * Which code trains: `'auto'` (default) uses the WebAssembly epoch engine's fastest path (relaxed
-   * SIMD, then SIMD) for every network it runs — hidden layers sigmoid, tanh, relu, leaky-relu or
-   * linear; a softmax output with log-likelihood, sigmoid with cross-entropy, or any of those with
-   * the quadratic cost; L2 and momentum — and the matrix loop otherwise (custom activations, no
-   * WebAssembly SIMD, or a browser's main thread in `trainInPlace`). `'matrix'` forces the matrix
-   * loop, an {@link EnginePath} that engine path (a TypeError says why if the run cannot use it).
-   * Both give the same figures within float rounding (float64: about 1e-12); `TrainResult.path` and
-   * `EpochEvent.path` say which code ran. Resuming is bit-identical on the same path.
+   * Which code trains. `'auto'` (default): the WebAssembly epoch engine's fastest path (relaxed
+   * SIMD, then SIMD) for every network it runs (hidden layers sigmoid, tanh, relu, leaky-relu or
+   * linear; a softmax output with log-likelihood, sigmoid with cross-entropy, or any with the
+   * quadratic cost; L2 or L1, momentum, dropout), else the matrix loop (custom activations, no WebAssembly
+   * SIMD, or a browser's main thread in `trainInPlace`). `'matrix'` or an {@link EnginePath} forces
+   * that code (a TypeError says why if it cannot run). Both give the same figures within float
+   * rounding (float64: about 1e-12); resuming is bit-identical on the same path.
    */
   readonly engine?: 'auto' | 'matrix' | EnginePath;
 }
@@ -232,14 +225,13 @@ export interface TrainOptions {
 /** Options of `trainInPlaceAsync`: those of `trainInPlace`, and the threads of the fast engine. */
 export interface TrainAsyncOptions extends TrainOptions {
   /**
-   * Threads sharing each layer's neurons on the WebAssembly engine (`createEpochEngine`): 1 to
-   * `MAX_THREADS` (more than 1 needs the engine; a TypeError says why when the run cannot have
-   * them), or `'auto'` (default): where shared WebAssembly memory and workers exist (Node; browser
-   * pages only when cross-origin isolated) and the network is big enough for two threads to gain
-   * (`autoThreads` with the training set's `inputDensity`: 200,000 multiply-adds per mini-batch,
-   * minus the first layer's zero blocks; MNIST's [784,64,10] in batches of 10 and up), a second
-   * thread starts and every 25 mini-batches run on one or two, whichever just measured faster; else
-   * one. Weights, history and states are bit-identical for any thread count (a resume may use any).
+   * Threads sharing each layer's neurons: 1 to `MAX_THREADS` (more than 1 needs the WebAssembly
+   * engine, else a TypeError says why), or `'auto'` (default): given shared wasm memory and workers
+   * (Node; browsers only when cross-origin isolated) and a network big enough for two threads to
+   * gain (`autoThreads` with the data's `inputDensity`: 200,000 multiply-adds per mini-batch minus
+   * the first layer's zero blocks; MNIST's [784,64,10] from batches of 10), a second thread starts
+   * and every 25 mini-batches run on one or two, whichever just measured faster; else one. Weights,
+   * history and states are bit-identical for any thread count (a resume may use any).
    */
   readonly threads?: number | 'auto';
   /** Starts the engine's worker threads (default: `defaultWorkerFactory()`). */

@@ -16,9 +16,8 @@ import { callerCanWait } from './wasm-support.js';
 const ALONE: readonly number[] = [1];
 
 /**
- * Who runs an engine's calls: its worker team (once attached), the choice of
- * crew for each call, and the threads' shares of each layer, both taught by
- * timing the calls (see thread-choice.ts).
+ * Who runs an engine's calls: its worker team (once attached), the choice of crew for each call,
+ * and the threads' shares of each layer, both taught by timing the calls (see thread-choice.ts).
  */
 export class Crews {
   private team: WorkerTeam | undefined;
@@ -58,9 +57,8 @@ export class Crews {
   }
 
   /**
-   * Starts `wake` (a forward pass) on worker 1 alone and returns at once, or
-   * undefined without a team; until it is settled every call runs on this
-   * thread alone. `score` reads its outputs into figures once it is done.
+   * Starts `wake` (a forward pass) on worker 1 alone, returning at once (undefined without a team);
+   * until it settles, calls run on this thread alone. `score` turns its outputs into figures.
    */
   startAside(wake: (team: WorkerTeam) => void, score: () => EngineEvaluation) {
     this.settle(true);
@@ -80,7 +78,7 @@ export class Crews {
     } satisfies PendingEvaluation;
   }
 
-  /** Scores the aside call once worker 1 has done it (with `wait`, waiting for that): true unless it still runs. */
+  /** Scores the aside call once worker 1 is done (`wait`: waits for it); false while it runs. */
   settle(wait = false): boolean {
     const { aside, team } = this;
     if (aside === undefined || team === undefined) return true;
@@ -92,12 +90,12 @@ export class Crews {
     return true;
   }
 
-  /** The crew of the next timed call: the choice's, or this thread alone while an aside call runs. */
+  /** The next timed call's crew: the choice's, or this thread alone while an aside call runs. */
   next(): Crew {
     return this.settle() ? this.choice.next() : CALLER;
   }
 
-  /** The crew of an untimed call (evaluation): the favoured one, or this thread alone while an aside call runs. */
+  /** An evaluation's (untimed) crew: the favoured one, or only this thread during an aside call. */
   favoured(): Crew {
     return this.settle() ? this.choice.favoured() : CALLER;
   }
@@ -118,12 +116,9 @@ export class Crews {
   }
 
   /**
-   * Runs a call by `crew` (of next or favoured): `wake` starts the workers
-   * (with `solo`, worker 1 alone, which this thread then waits for), and `kernel` runs it here.
-   * With `work` (rows), the call is timed: the choice learns how fast the
-   * crew was, and a call on all threads moves the shares toward the threads
-   * that waited at the barriers.
-   *
+   * Runs a call by `crew` (from next or favoured): `wake` starts the workers (`solo`: worker 1
+   * alone, awaited here), `kernel` runs it here. Given `work` (rows) it is timed: the choice learns
+   * the crew's speed, and on all threads the shares move toward those that waited at barriers.
    * @throws Error when a worker stopped with an error during the call (or an earlier one)
    */
   run(

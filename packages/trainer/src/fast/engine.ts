@@ -70,9 +70,8 @@ export function checkThreads(threads: unknown): void {
 
 /**
  * Multiply-adds per mini-batch (those the zero-skipping kernels run: {@link autoThreads}) from
- * which `threads: 'auto'` starts a second thread, then measures who runs each call fastest
- * (`FastestThreads`, thread-choice.ts) and splits layers by the threads' speeds (`WorkShares`).
- * Below this, barriers and the slower crews' probes cost more than they find (performance guide).
+ * which `threads: 'auto'` starts a second thread, timing crews and shares (thread-choice.ts). Below
+ * this, barriers and the slower crews' probes cost more than they find (performance guide).
  */
 export const TWO_THREAD_MIN_WORK = 200_000;
 /**
@@ -91,10 +90,9 @@ export function autoThreads(sizes: readonly number[], batchSize: number, inputDe
 }
 
 /**
- * The share of the first layer's forward steps the zero-skipping kernels run on these inputs: the
- * fraction of vectors (4 values in float32, 2 in float64) where a pair of rows has a nonzero value,
- * over pairs of the first 4,096 rows, columns in the engine's order (inputOrder). MNIST's digits:
- * 0.365 in float32; Fashion-MNIST's: 0.75.
+ * The share of first-layer forward steps the zero-skipping kernels run on `inputs`: the fraction of
+ * vectors (4 float32 or 2 float64 values, columns in inputOrder) where a pair of rows has a nonzero
+ * value, over pairs of the first 4,096 rows. MNIST: 0.365 in float32; Fashion-MNIST: 0.75.
  */
 export function inputDensity(inputs: Matrix, dtype: DType): number {
   const lanes = dtype === 'float32' ? 4 : 2;

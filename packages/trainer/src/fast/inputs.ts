@@ -1,16 +1,15 @@
 import type { FloatArray } from '@mlisp/tensor';
 
-// How the engine stores a data set's input rows in linear memory: as 8-bit
-// pixels where every value is one (a quarter or an eighth of the memory), else
-// as values of the engine's type; either way each row in the first layer's
-// column order (layout.ts, inputOrder).
+// How the engine stores a data set's input rows in linear memory: as 8-bit pixels where every value
+// is one (a quarter or an eighth of the memory), else as values of the engine's type; either way
+// each row in the first layer's column order (layout.ts, inputOrder).
 
 /** What storing inputs needs of an engine. */
 export interface InputStore {
   readonly memory: WebAssembly.Memory;
   /** Bytes per value: 4 (float32) or 8 (float64). */
   readonly size: number;
-  /** The kernels' pixelBytes32/64: converts `count` values at `src` to bytes at `dst`, 1 when all were pixels. */
+  /** pixelBytes32/64: converts `count` values at `src` to bytes at `dst`; 1 if all were pixels. */
   readonly toBytes: (src: number, count: number, dst: number) => number;
   /** The first layer's column order, when its inputs are stored in tiles. */
   readonly columns: Int32Array | undefined;
@@ -30,11 +29,9 @@ function floats(store: InputStore, at: number, length: number): FloatArray {
 }
 
 /**
- * Stores input values from `at`, reserving the memory: as bytes when every
- * value is, in the engine's type, a pixel k/255 (checked and converted by
- * the kernels in chunks copied after the bytes; see assembly/pixels.ts),
- * else as values of that type; each row in the first layer's column order.
- * Returns whether as bytes.
+ * Stores input values from `at`, reserving the memory: as bytes when every value is, in the
+ * engine's type, a pixel k/255 (checked and converted by the kernels in chunks copied after the
+ * bytes; see assembly/pixels.ts), else as values of that type. Returns whether as bytes.
  */
 export function storeInputs(store: InputStore, values: FloatArray, at: number): boolean {
   const n = values.length;
@@ -56,9 +53,8 @@ export function storeInputs(store: InputStore, values: FloatArray, at: number): 
 }
 
 /**
- * Puts each row of the `count` values (`bytes` bytes each) at `at` in the
- * first layer's column order, in place: a pair of columns at a time (see
- * inputOrder), as 16-bit (pixels) or 32-bit words.
+ * Puts each row of `count` values (`bytes` bytes each) at `at` in the first layer's column order,
+ * in place: a pair of columns at a time (see inputOrder), as 16-bit (pixels) or 32-bit words.
  */
 function orderRows(store: InputStore, at: number, count: number, bytes: number): void {
   const order = store.columns;

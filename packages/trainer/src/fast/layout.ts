@@ -52,10 +52,9 @@ export interface MemoryLayout {
 const align = (x: number, to = 64): number => Math.ceil(x / to) * to;
 
 /**
- * The order the engine stores input rows (and layer 1's columns) in: an s x s image (s a multiple
- * of 4, as MNIST's 28 x 28) goes in tiles of 4 rows by 2 columns, so the 4- and 8-value vectors
- * the kernels skip when all 0 are compact patches (MNIST: 31% of 8-value strips live, against 39%
- * along rows); adjacent columns stay in pairs. Other sizes keep their order (undefined).
+ * Storage order of input rows (and layer 1's columns): an s x s image (s a multiple of 4, as
+ * MNIST's 28 x 28) goes in 4 x 2 tiles (rows x columns), so the vectors the kernels skip when all 0
+ * are compact patches (MNIST: 31% of 8-value strips live, not 39% along rows); else undefined.
  */
 export function inputOrder(n: number): Int32Array | undefined {
   const s = Math.round(Math.sqrt(n));
@@ -77,15 +76,14 @@ export function inputOrder(n: number): Int32Array | undefined {
 const padded = (n: number): number => Math.ceil(n / 16) * 16;
 
 /**
- * Bytes left free between `base` and the plan: one page and five cache lines. V8 often places a
- * WebAssembly memory at a 64 MiB-aligned address (in a worker: just below its malloc arena); the
- * sample-row tables, read for every pair of rows in every layer, then sat a few hundred bytes past
- * it, where something else the thread uses constantly evidently sits too (measured on an AMD EPYC
- * VM; the other party was not identified). An epoch of `mlisp train` in its worker took 0.20 s, not
- * 0.17 s (workload B, dense kernels; 0.13 s, not 0.10 s, on two threads); with the zero-skipping
- * kernels 4–8% (one thread) and up to 16% (two) longer. Moving the tables alone by a page or a few
- * lines, or the memory off the boundary, restores the speed (moving the layers or training set does
- * not); the skew moves everything, so no layout starts right at the boundary.
+ * Bytes left free between `base` and the plan. V8 often puts a WebAssembly memory at a
+ * 64 MiB-aligned address (in a worker: just below its malloc arena); the sample-row tables, read
+ * for every pair of rows in every layer, then sat a few hundred bytes past it, evidently where
+ * something else the thread uses constantly sits too (not identified; AMD EPYC VM). An epoch of
+ * `mlisp train` (workload B, dense kernels) in its worker took 0.20 s, not 0.17 s (two threads:
+ * 0.13 s, not 0.10 s); with zero-skipping kernels 4–8% (one thread) and up to 16% (two) longer.
+ * Moving only the tables by a page or a few lines, or the memory off the boundary, restores the
+ * speed (moving the layers or training set does not); the skew moves everything off the boundary.
  */
 export const LAYOUT_SKEW = 4096 + 5 * 64;
 
@@ -263,10 +261,9 @@ type CallWord =
   | 'P_DROP_KEY'
   | 'P_POSITION';
 /**
- * Sets plan header words: the training set's addresses (P_INPUTS, P_TARGETS, P_ORDER; see
- * {@link dataAddresses}) and, for the next call, P_COSTS (where per-batch costs go, 0: none),
- * P_BYTES (1 for 8-bit pixel inputs, see assembly/pixels.ts), P_DROP_KEY (the dropout key) and
- * P_POSITION (the call's first sample's position in the epoch).
+ * Sets plan header words: the training set's addresses (P_INPUTS, P_TARGETS, P_ORDER;
+ * {@link dataAddresses}) and per call P_COSTS (per-batch costs, 0: none), P_BYTES (1: 8-bit
+ * pixels), P_DROP_KEY and P_POSITION (the call's first sample's epoch position).
  */
 export function writeWords(
   words: Int32Array,

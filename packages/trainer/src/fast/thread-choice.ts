@@ -54,15 +54,14 @@ const WINDOW = 3;
 const SLOWDOWN = 1.4;
 
 /**
- * Whichever of `crews` the recent calls measured fastest. The first {@link STARTING_ROUNDS}
- * rounds give every crew a call in turn; then the fastest runs, and every so often a probe runs
- * two calls by another crew: the first wakes its threads and moves the weights into their caches,
- * the second is timed. A probe beating the median of the favoured crew's last {@link WINDOW}
- * calls switches to it. After a choice every other crew is probed {@link FIRST_PROBE_GAP} calls
- * later; each crew's gap then doubles while its probes lose (4x when {@link FAR_BEHIND}), up to
- * {@link LAST_PROBE_GAP}. When the favoured crew gets {@link SLOWDOWN} times slower than when
- * chosen (its core got busy), every other crew is probed at once. So a machine whose cores get
- * busy (or free) is followed within a few calls.
+ * Whichever of `crews` the recent calls measured fastest. The first {@link STARTING_ROUNDS} rounds
+ * give every crew a call in turn; then the fastest runs, and every so often a probe runs two calls
+ * by another crew: the first wakes its threads and moves the weights into their caches, the second
+ * is timed. A probe beating the median of the favoured crew's last {@link WINDOW} calls switches to
+ * it. After a choice every other crew is probed {@link FIRST_PROBE_GAP} calls later; a crew's gap
+ * then doubles while its probes lose (4x if {@link FAR_BEHIND}), up to {@link LAST_PROBE_GAP}. When
+ * the favoured crew gets {@link SLOWDOWN} times slower than when chosen (its core got busy), every
+ * other crew is probed at once: cores getting busy (or free) are followed within a few calls.
  */
 export class FastestThreads implements ThreadChoice {
   private readonly times: number[][];
@@ -174,11 +173,10 @@ export class FastestThreads implements ThreadChoice {
 /** Weight of the newest call when the shares move (the rest stays with the old shares). */
 const SHARE_STEP = 0.5;
 /**
- * How much of each layer every thread of a call takes, moved toward the threads that waited at
- * the barriers: cores can run at different speeds (a laptop's performance and efficiency cores, a
- * VM whose other vCPU shares its core), and one split wastes the faster one's time at every
- * barrier. After each call, thread t's speed is its share over the time it did not wait; the new
- * shares are proportional to the speeds, averaged with the old.
+ * Each thread's share of a layer, moved toward threads that waited at barriers: cores may differ in
+ * speed (a laptop's performance and efficiency cores, a VM whose other vCPU shares its core), and
+ * one split wastes the faster one's time at every barrier. After each call, thread t's speed is its
+ * share over its time not waiting; new shares are proportional to speed, averaged with the old.
  */
 export class WorkShares {
   private current: number[];

@@ -6,12 +6,10 @@ import type { WasmEpochEngine } from './wasm-engine.js';
 // Worker threads for the wasm paths. Each worker instantiates the kernel module on the engine's
 // shared memory and waits on a control word. Per epoch the main thread only bumps the word and
 // notifies (microseconds per worker); all threads run the epoch, meeting at the kernels' barriers.
-//
-// Control block (Int32 words at layout.control): 0 generation, 1 command (1 epoch, 2 stop,
-// 3 forward pass of a set), 2 sample count, 3 batch size, 4 element bits (32 or 64), 5 the set's
-// inputs and 6 its outputs (forward), 7 the worker that runs the call alone as thread 0 (0: all
-// threads run it), 8 + t ready flag of thread t; float64 at byte 64: eta, decay, wd, mu; word 24:
-// the generation the lone worker finished; 25 the plan of a forward pass (0: the engine's own).
+// Control block (i32 words at layout.control): 0 generation, 1 command (1 epoch, 2 stop, 3 forward
+// pass), 2 sample count, 3 batch size, 4 element bits (32 or 64), 5/6 forward-pass inputs/outputs
+// and 25 its plan (0: the engine's), 7 the worker running the call alone as thread 0 (0: none) and
+// 24 the generation it finished, 8 + t thread t's ready flag; f64 at byte 64: eta, decay, wd, mu.
 
 const C_GENERATION = 0;
 const C_COMMAND = 1;
@@ -111,9 +109,8 @@ export function fromNodeWorker(worker: NodeWorker): FastWorker {
 }
 
 /**
- * This runtime's worker factory: node worker threads in Node, Web Workers from a Blob URL where
- * the page is cross-origin isolated, else undefined. `node:worker_threads` is imported
- * dynamically, so the package's main entry never loads a `node:` module in a browser.
+ * Worker factory of this runtime: node worker threads in Node, Blob-URL Web Workers in cross-origin
+ * isolated pages, else undefined; `node:worker_threads` is a dynamic import (never in browsers).
  */
 export async function defaultWorkerFactory(): Promise<WorkerFactory | undefined> {
   if (isNode()) {
@@ -173,9 +170,8 @@ const finalizer =
     : undefined;
 
 /**
- * The started workers' team, talking through the control block. Made outside {@link attachWorkers}
- * so that none of its closures (held by the finalizer) can reach the engine: an engine dropped
- * without close() is then really collected, and its workers stopped.
+ * The workers' team (driven through the control block), made outside {@link attachWorkers} so that
+ * its closures, held by the finalizer, cannot keep an engine dropped without close() alive.
  */
 function teamOf(memory: WebAssembly.Memory, control: number, workers: FastWorker[]): WorkerTeam {
   const ctl = new Int32Array(memory.buffer, control, 32);

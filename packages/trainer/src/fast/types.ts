@@ -125,9 +125,8 @@ export interface EpochEngine {
    */
   runEpoch(inputs: Matrix, targets: Matrix, order: ArrayLike<number>, costs?: Float64Array): void;
   /**
-   * Scores a data set with the current parameters (no training), as the trainer's `evaluate` does.
-   * Inputs are copied into WebAssembly memory when first seen (the training set is already there);
-   * rows run in order, in mini-batches, split over the engine's threads like training.
+   * Scores a data set with the current parameters, as the trainer's `evaluate`; inputs not in wasm
+   * memory (the training set is) are copied in; rows run in order, in batches split over threads.
    * @param inputs - N x sizes[0], one sample per row
    * @param targets - N x sizes[L], the desired outputs (the cost compares with these)
    * @param labels - each sample's class (N); default: each target row's argmax (one output: > 0.5)
@@ -148,8 +147,7 @@ export interface EpochEngine {
   /** Reloads the network's parameters (changed outside), and momentum from `velocities` (or 0). */
   loadFromNetwork(velocities?: Velocities): void;
   /**
-   * Changes η for the following epochs (e.g. a schedule's reductions), keeping the parameters,
-   * training set and workers: they compute exactly what an engine made with this η would.
+   * Sets η for later epochs (keeping parameters, data, workers); same bits as a new engine with it.
    * @param eta - the new learning rate (> 0)
    * @throws TypeError unless `eta` is a positive finite number
    */

@@ -44,10 +44,7 @@ const PAGE = 65536;
 
 const align = (bytes: number): number => Math.ceil(bytes / 64) * 64;
 
-/**
- * The WebAssembly path: parameters, batch buffers and the training set live
- * in the kernels' linear memory, and a whole epoch is one call into it.
- */
+/** Parameters, batch buffers and training set in the kernels' linear memory; one call per epoch. */
 export class WasmEpochEngine implements EpochEngine {
   readonly path: 'wasm-simd' | 'wasm-relaxed';
   readonly dtype: EngineConfig['dtype'];
@@ -73,7 +70,7 @@ export class WasmEpochEngine implements EpochEngine {
   private dropoutKey = 0;
   private dropoutPosition = 0;
   private readonly cost: Cost;
-  /** The evaluation set in linear memory (after the training set), by the array it was copied from. */
+  /** The evaluation set in linear memory (after the training set), by its source array. */
   private evaluationSet:
     | { data: FloatArray; rows: number; at: number; end: number; pixels: boolean }
     | undefined;
@@ -122,18 +119,12 @@ export class WasmEpochEngine implements EpochEngine {
     return this.crews.threads;
   }
 
-  /**
-   * Lets `team` (started on this engine's memory and plan) share the calls:
-   * every call on all the plan's threads, or as `choice` picks.
-   */
+  /** Lets `team` (started on this memory and plan) share every call, or as `choice` picks. */
   attachTeam(team: WorkerTeam, choice?: ThreadChoice): void {
     this.crews.attach(team, choice);
   }
 
-  /**
-   * Writes the plan for `threads` threads (their neuron ranges: all on one,
-   * else split by the current shares) unless it is already.
-   */
+  /** Writes the plan for `threads` threads (neuron ranges split by current shares) if changed. */
   private writePlanFor(threads: number): void {
     const shares = this.crews.sharesFor(threads);
     if (threads === this.writtenThreads && shares === this.writtenShares) return;
@@ -144,7 +135,7 @@ export class WasmEpochEngine implements EpochEngine {
     this.writtenShares = shares;
   }
 
-  /** Workers may always sleep at a barrier; this thread unless it is a browser page's main thread. */
+  /** Workers may always sleep at a barrier; this thread unless it is a browser's main thread. */
   private canWaitMask(threads: number): number {
     return ((1 << threads) - 1) & ~(callerCanWait() ? 0 : 1);
   }
@@ -240,10 +231,7 @@ export class WasmEpochEngine implements EpochEngine {
     }
   }
 
-  /**
-   * Where `inputs` are in linear memory and whether as 8-bit pixels: the
-   * training set's, or the evaluation set's (copied when new).
-   */
+  /** Where `inputs` are (training set, or evaluation set copied if new) and whether as pixels. */
   private evaluationInputs(inputs: Matrix): { at: number; pixels: boolean } {
     if (
       this.dataAt !== undefined &&
@@ -260,7 +248,7 @@ export class WasmEpochEngine implements EpochEngine {
     return this.evaluationSet;
   }
 
-  /** Copies the set in if new and reserves room for its outputs: where both are, and the scoring of the outputs. */
+  /** Copies the set in if new, reserves room for its outputs: where both are, and their `score`. */
   private evaluationRun(inputs: Matrix, targets: Matrix, labels?: ArrayLike<number>) {
     const { sizes } = this.config;
     checkEvaluationArguments(sizes, inputs, targets, labels);
