@@ -215,9 +215,10 @@ export interface TrainOptions {
    * SIMD, then SIMD) for every network it runs (hidden layers sigmoid, tanh, relu, leaky-relu or
    * linear; a softmax output with log-likelihood, sigmoid with cross-entropy, or any with the
    * quadratic cost; L2 or L1, momentum, dropout), else the matrix loop (custom activations, no
-   * WebAssembly SIMD, or a browser's main thread in `trainInPlace`). `'matrix'` or an {@link EnginePath} forces
-   * that code (a TypeError says why if it cannot run). Both give the same figures within float
-   * rounding (float64: about 1e-12); resuming is bit-identical on the same path.
+   * WebAssembly SIMD, or a browser's main thread in `trainInPlace`). `'matrix'` or an
+   * {@link EnginePath} forces that code (a TypeError says why if it cannot run). Both give the
+   * same figures within float rounding (float64: about 1e-12); resuming is bit-identical on the
+   * same path.
    */
   readonly engine?: 'auto' | 'matrix' | EnginePath;
 }
