@@ -121,7 +121,7 @@ export function openEngineSync(run: Run): TrainEngine {
     return new WasmTrainEngine(run, last, true);
   }
   try {
-    compileKernelsSync(options.engine);
+    compileKernelsSync(options.engine, options.dtype ?? 'float64');
   } catch (error) {
     // A browser's main thread refuses synchronous WebAssembly compiles: 'auto' trains without it.
     if (run.o.engine === 'auto') return new MatrixEngine(run);

@@ -211,8 +211,8 @@ export interface TrainOptions {
   /** Continue a run from a saved state (the network must hold the weights saved with it). */
   readonly resumeFrom?: TrainerState;
   /**
-   * Which code trains. `'auto'` (default): the WebAssembly epoch engine's fastest path (relaxed
-   * SIMD, then SIMD) for every network it runs (hidden layers sigmoid, tanh, relu, leaky-relu or
+   * Which code trains. `'auto'` (default): the WebAssembly epoch engine (float32: relaxed SIMD where
+   * the runtime has it; float64: plain SIMD, the same bits everywhere) for every network it runs (hidden layers sigmoid, tanh, relu, leaky-relu or
    * linear; a softmax output with log-likelihood, sigmoid with cross-entropy, or any with the
    * quadratic cost; L2 or L1, momentum, dropout), else the matrix loop (custom activations, no
    * WebAssembly SIMD, or a browser's main thread in `trainInPlace`). `'matrix'` or an

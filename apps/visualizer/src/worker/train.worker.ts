@@ -10,7 +10,7 @@ import { oneHotBatch } from '@mlisp/encoders';
 import { type MnistSplit, parseBundled } from '@mlisp/mnist';
 import { createNetwork, type Network } from '@mlisp/neurons';
 import { Rng, rowView } from '@mlisp/tensor';
-import { type Dataset, hasWasmSimd, type TrainerState, trainInPlace } from '@mlisp/trainer';
+import { type Dataset, type TrainerState, trainInPlace } from '@mlisp/trainer';
 import type { Settings } from '../settings.js';
 import { fromSnapshot, toSnapshot, transferables } from '../snapshot.js';
 import type { Status } from '../store.js';
@@ -25,11 +25,11 @@ const scope = self as unknown as {
 /** Longest stretch of training between two looks at the message queue. */
 const SLICE_MS = 60;
 /**
- * The engine path: plain SIMD, never relaxed SIMD, whose fused multiply-adds
- * round differently. Node (and so `mlisp train`) has no relaxed SIMD, so the
- * page trains the same model as the CLI, bit for bit.
+ * The engine path: the trainer's choice, as in `mlisp train` (float64 on plain SIMD, the same
+ * bits on every runtime; float32 on relaxed SIMD where the runtime has it), so the page trains
+ * the same model as the CLI, bit for bit.
  */
-const ENGINE = hasWasmSimd() ? 'wasm-simd' : 'auto';
+const ENGINE = 'auto';
 /** Least time between two network snapshots (and prediction passes) sent to the page. */
 const SNAPSHOT_MS = 400;
 

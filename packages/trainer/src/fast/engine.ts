@@ -27,16 +27,19 @@ export function availablePaths(): EnginePath[] {
 }
 
 /**
- * The path `option` asks for, checked against what the runtime can run.
+ * The path `option` asks for, checked against what the runtime can run. `'auto'`: relaxed SIMD
+ * for float32 where the runtime has it; float64, the reference, runs plain SIMD, whose results
+ * are the same on every runtime (a relaxed multiply-add may be fused or not, by the hardware).
  * @throws TypeError for an unknown value, or a path this runtime cannot run
  */
-export function choosePath(option: EpochEngineOptions['engine']): EnginePath {
+export function choosePath(option: EpochEngineOptions['engine'], dtype: DType): EnginePath {
   const engine = option ?? 'auto';
   if (!ENGINES.includes(engine)) {
     throw new TypeError(`engine must be one of ${ENGINES.join(', ')}, got ${String(engine)}`);
   }
-  const available = availablePaths();
+  const available = availablePaths().filter((p) => dtype === 'float32' || p === 'wasm-simd');
   if (engine === 'auto' && available.length > 0) return available[0] as EnginePath;
+  if (engine === 'wasm-relaxed' && hasWasmRelaxedSimd()) return engine;
   if (!available.includes(engine as EnginePath)) {
     const hint =
       engine === 'wasm-relaxed' ? ' (Node 20 needs --experimental-wasm-relaxed-simd)' : '';
@@ -124,13 +127,13 @@ export function inputDensity(inputs: Matrix, dtype: DType): number {
  * Compiles (and caches) the kernels `engine` resolves to, synchronously.
  * @throws what the runtime throws where it cannot compile synchronously (a browser's main thread)
  */
-export function compileKernelsSync(engine: EpochEngineOptions['engine']): void {
-  kernelModuleSync(levelOf(choosePath(engine)), false);
+export function compileKernelsSync(engine: EpochEngineOptions['engine'], dtype: DType): void {
+  kernelModuleSync(levelOf(choosePath(engine, dtype)), false);
 }
 
 /**
- * An epoch engine made synchronously, on one thread: the fastest path the runtime has (relaxed
- * SIMD, then SIMD) unless `options.engine` forces one. Throws where WebAssembly cannot compile
+ * An epoch engine made synchronously, on one thread: the path {@link choosePath} picks (float32:
+ * relaxed SIMD where the runtime has it) unless `options.engine` forces one. Throws where WebAssembly cannot compile
  * synchronously (a browser's main thread; Node and workers can): use {@link createEpochEngine}.
  * @param network - a dense network of @mlisp/neurons ({@link EpochEngineOptions.cost} lists the
  *   layers it takes); not modified until {@link EpochEngine.syncToNetwork}
@@ -148,13 +151,13 @@ export function createEpochEngineSync(network: Network, options: EpochEngineOpti
   if (typeof options.threads === 'number' && options.threads > 1) {
     throw new TypeError('threads > 1 need worker threads: use createEpochEngine (async)');
   }
-  const path = choosePath(options.engine);
+  const path = choosePath(options.engine, config.dtype);
   const module = kernelModuleSync(levelOf(path), false);
   return new WasmEpochEngine(network, config, module, levelOf(path), 1);
 }
 
 /**
- * An epoch engine: the fastest path the runtime has unless `options.engine` forces one, and with
+ * An epoch engine: the path {@link choosePath} picks unless `options.engine` forces one, and with
  * `threads` (default `'auto'`: see {@link autoThreads}; 1 without shared memory or workers) each
  * layer's neurons split over worker threads sharing the WebAssembly memory, in shares following
  * the threads' measured speeds. With `'auto'` each call runs on all threads, on this thread alone
@@ -171,7 +174,7 @@ export async function createEpochEngine(
 ): Promise<EpochEngine> {
   const config = resolveConfig(network, options);
   checkThreads(options.threads);
-  const path = choosePath(options.engine);
+  const path = choosePath(options.engine, config.dtype);
   const level = levelOf(path);
   const wanted = options.threads ?? 'auto';
   const density = options.inputDensity ?? 1;

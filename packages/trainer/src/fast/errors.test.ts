@@ -63,7 +63,12 @@ describe('fast engine: bad arguments', () => {
     expect(() => createEpochEngineSync(tanhOut, { ...base, cost: 'cross-entropy' })).toThrow(
       /cross-entropy needs a sigmoid output layer, got 'tanh'/,
     );
-    expect(createEpochEngineSync(tanhOut, base).path).toBe('wasm-relaxed');
+    // 'auto': float64 on plain SIMD (the same bits on every runtime), float32 on relaxed SIMD.
+    expect(createEpochEngineSync(tanhOut, base).path).toBe('wasm-simd');
+    expect(createEpochEngineSync(tanhOut, { ...base, dtype: 'float32' }).path).toBe('wasm-relaxed');
+    expect(createEpochEngineSync(tanhOut, { ...base, engine: 'wasm-relaxed' }).path).toBe(
+      'wasm-relaxed',
+    );
     expect(() => createEpochEngineSync({} as never, base)).toThrow(/network must be a Network/);
   });
 

@@ -60,7 +60,10 @@ export interface EpochEngineOptions {
    * `false` runs every multiply, like a dense matrix library (what `pnpm bench`'s targets compare).
    */
   skipZeros?: boolean;
-  /** Which kernels run the epoch; `'auto'` (default) picks the fastest available. */
+  /**
+   * Which kernels run the epoch. `'auto'` (default): float32 on relaxed SIMD where available,
+   * float64 on plain SIMD (the same bits on every runtime).
+   */
   engine?: EnginePath | 'auto';
   /**
    * Threads sharing each layer's neurons (`createEpochEngineSync`: 1). `'auto'` (default) starts a
