@@ -23,10 +23,11 @@ With --json: {"event":"epoch",...} per epoch and {"event":"done",...} at the end
 checkpoints are bit-identical for every value, so --resume may change it. With
 auto (the default) a network big enough starts a second thread, and every 25
 mini-batches run on both threads or on one of them alone (the faster core),
-whichever the engine measured faster on this machine just before. The
-engine uses WebAssembly's relaxed SIMD (fused multiply-add) where the runtime
-has it; on Node 20, where it is behind a flag, the command turns it on. The
-done event's "engine" names the code that trained (wasm-relaxed, wasm-simd).
+whichever the engine measured faster on this machine just before. In float32
+the engine uses WebAssembly's relaxed SIMD (fused multiply-add) where the
+runtime has it (on Node 20, where it is behind a flag, the command turns it
+on); --precision f64 runs plain SIMD, the same bits on every runtime. The done
+event's "engine" names the code that trained (wasm-relaxed, wasm-simd).
 
 Ctrl-C, SIGTERM and SIGHUP stop at the next mini-batch boundary: --out and the
 checkpoint are saved and the run exits 128 + the signal's number (130, 143,
