@@ -34,7 +34,7 @@ export const P_SCRATCH: i32 = 17; // address of thread 0's scratch rows (expande
 export const P_SCRATCH_BYTES: i32 = 18; // bytes from one thread's scratch rows to the next's
 export const P_SCRATCH_LD: i32 = 19; // row stride (values) of the scratch rows
 export const P_WAITS: i32 = 20; // thread t's milliseconds waited at barriers: f64 at P_WAITS + 64t
-export const P_PENDING: i32 = 21; // thread 0's lazy-momentum counters (i32 per 8 inputs of layer 1), P_SCRATCH_BYTES apart
+export const P_PENDING: i32 = 21; // thread 0's lazy-momentum counters (i32 per 8 layer-1 inputs)
 export const HEADER_WORDS: i32 = 22;
 /** Barrier word a worker that failed sets (to its index): barriers then no longer wait. */
 export const B_FAILED: i32 = 3;
